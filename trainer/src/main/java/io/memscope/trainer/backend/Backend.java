@@ -1,0 +1,154 @@
+package io.memscope.trainer.backend;
+
+import io.memscope.trainer.memory.DeviceMemory;
+import io.memscope.trainer.memory.Tensor;
+
+/**
+ * Executes kernels on tensors that live in a {@link DeviceMemory}. All tensors are float32, NCHW. Kernels never
+ * allocate device memory: callers pass workspaces obtained from the same memory, so every byte is on the trace.
+ *
+ * <p>Flags named {@code accumulate} choose between {@code out = result} (false) and {@code out += result}
+ * (true), like cuDNN's beta of 0 or 1. Gradients of tensors with several consumers, and weight gradients
+ * summed over row bands, rely on it.
+ *
+ * <p>Implementations: {@code CpuBackend} (the reference), {@code MetaBackend} (no arithmetic, for planning),
+ * and the CUDA backend. Every kernel of the CUDA backend has its twin here and a test that compares them.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** Short name shown to users: {@code cpu}, {@code meta}, {@code cuda:0 (NVIDIA ...)}. */
+    String name();
+
+    /** False for the meta backend, which only allocates. */
+    boolean computes();
+
+    DeviceMemory memory();
+
+    WorkspaceModel workspaceModel();
+
+    // ---- host <-> device ------------------------------------------------------------------------------
+
+    /** Copies {@code dst.size()} floats from {@code src[srcOffset..]} into the tensor. */
+    void upload(float[] src, int srcOffset, Tensor dst);
+
+    /** Copies {@code src.size()} floats from the tensor into {@code dst[dstOffset..]}. */
+    void download(Tensor src, float[] dst, int dstOffset);
+
+    void fill(Tensor t, float value);
+
+    /** Device copy of all elements; sizes must match. */
+    void copy(Tensor src, Tensor dst);
+
+    /** Waits for all queued work (a no-op where kernels are synchronous). */
+    default void synchronize() {}
+
+    // ---- convolution ----------------------------------------------------------------------------------
+
+    /** y = conv(x, w) + bias. {@code bias} may be null; {@code workspace} is null when the model asks for 0 bytes. */
+    void convForward(ConvGeometry g, Tensor x, Tensor w, Tensor bias, Tensor y, Tensor workspace);
+
+    /** dx (+)= conv_transpose(dy, w). */
+    void convBackwardData(ConvGeometry g, Tensor dy, Tensor w, Tensor dx, Tensor workspace, boolean accumulate);
+
+    /** dw (+)= corr(x, dy); dbias (+)= sum of dy over n, h, w (when dbias is not null). */
+    void convBackwardFilter(ConvGeometry g, Tensor x, Tensor dy, Tensor dw, Tensor dbias, Tensor workspace,
+                            boolean accumulate);
+
+    // ---- fully connected --------------------------------------------------------------------------------
+
+    /**
+     * y = x·wᵀ + bias with x (n, in, 1, 1) — or any (n, c, h, w) with c·h·w = in —, w (out, in, 1, 1),
+     * bias (1, out, 1, 1) or null, y (n, out, 1, 1).
+     */
+    void linearForward(Tensor x, Tensor w, Tensor bias, Tensor y);
+
+    /** dx (+)= dy·w when dx is not null; dw (+)= dyᵀ·x; dbias (+)= column sums of dy when not null. */
+    void linearBackward(Tensor x, Tensor w, Tensor dy, Tensor dx, Tensor dw, Tensor dbias,
+                        boolean accumulateDx, boolean accumulateParams);
+
+    // ---- activations ----------------------------------------------------------------------------------
+
+    /** y = x > 0 ? x : slope·x (ReLU when slope is 0). */
+    void activationForward(Tensor x, Tensor y, float negativeSlope);
+
+    /** dx (+)= dy · (y > 0 ? 1 : slope), from the output y (so the input need not be kept). */
+    void activationBackward(Tensor y, Tensor dy, Tensor dx, float negativeSlope, boolean accumulate);
+
+    // ---- pooling --------------------------------------------------------------------------------------
+
+    void poolForward(PoolGeometry g, Tensor x, Tensor y);
+
+    /** dx (+)= pooling gradient; max pooling reads x and y to find the maxima, average pooling reads neither. */
+    void poolBackward(PoolGeometry g, Tensor x, Tensor y, Tensor dy, Tensor dx, boolean accumulate);
+
+    // ---- batch normalization (spatial, per channel) ----------------------------------------------------
+
+    /**
+     * Training-mode batch norm. Saves the batch mean and 1/sqrt(var + eps) (biased variance) per channel, and
+     * updates running = (1 − momentum)·running + momentum·batch, the running variance using the unbiased
+     * batch variance (as cuDNN and PyTorch do).
+     */
+    void batchNormForwardTraining(Tensor x, Tensor gamma, Tensor beta, Tensor y, Tensor runningMean,
+                                  Tensor runningVar, Tensor saveMean, Tensor saveInvStd, double momentum, double eps);
+
+    /** Inference-mode batch norm with the running statistics. */
+    void batchNormForwardInference(Tensor x, Tensor gamma, Tensor beta, Tensor y, Tensor runningMean,
+                                   Tensor runningVar, double eps);
+
+    void batchNormBackward(Tensor x, Tensor dy, Tensor gamma, Tensor saveMean, Tensor saveInvStd, Tensor dx,
+                           Tensor dgamma, Tensor dbeta, boolean accumulateDx, boolean accumulateParams);
+
+    // ---- elementwise and layout -----------------------------------------------------------------------
+
+    /** y = a + b (same sizes). */
+    void add(Tensor a, Tensor b, Tensor y);
+
+    /** y += alpha·x (same sizes). */
+    void axpy(float alpha, Tensor x, Tensor y);
+
+    /**
+     * For every sample, copies {@code channels} channels of {@code src} starting at {@code srcChannel} into
+     * {@code dst} starting at {@code dstChannel} (both NCHW with the same n, h, w); adds instead when
+     * {@code accumulate}. Concatenation and its backward.
+     */
+    void copyChannels(Tensor src, int srcChannel, Tensor dst, int dstChannel, int channels, boolean accumulate);
+
+    /**
+     * Inverted dropout: mask[i] = keep ? 1/(1−p) : 0 with keep decided by a counter-based hash of (seed, i), so
+     * every backend draws the same mask: keep when {@code Dropout.uniform(seed, i) >= p}. y = x·mask.
+     */
+    void dropoutForward(Tensor x, Tensor mask, Tensor y, float p, long seed);
+
+    /** dx (+)= dy·mask. */
+    void dropoutBackward(Tensor dy, Tensor mask, Tensor dx, boolean accumulate);
+
+    // ---- loss -----------------------------------------------------------------------------------------
+
+    /**
+     * Softmax over the class axis (c·h·w of each sample) of {@code logits}; {@code labels} holds one class
+     * index per sample as a float (n, 1, 1, 1). Writes the probabilities and the mean cross-entropy over the
+     * batch into {@code loss} (1, 1, 1, 1).
+     */
+    void softmaxCrossEntropyForward(Tensor logits, Tensor labels, Tensor probs, Tensor loss);
+
+    /** dlogits = (probs − onehot(labels)) / n. */
+    void softmaxCrossEntropyBackward(Tensor probs, Tensor labels, Tensor dlogits);
+
+    // ---- optimizers -----------------------------------------------------------------------------------
+
+    /**
+     * SGD as PyTorch does it: g = dw + weightDecay·w; v = momentum·v + g; w −= lr·v. {@code velocity} is null
+     * when momentum is 0 (then w −= lr·g).
+     */
+    void sgdUpdate(Tensor w, Tensor dw, Tensor velocity, float lr, float momentum, float weightDecay);
+
+    /**
+     * Adam as PyTorch does it (weight decay added to the gradient): g = dw + wd·w; m = b1·m + (1−b1)·g;
+     * v = b2·v + (1−b2)·g²; w −= lr · (m/(1−b1^t)) / (sqrt(v/(1−b2^t)) + eps), with t counted from 1.
+     */
+    void adamUpdate(Tensor w, Tensor dw, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps,
+                    float weightDecay, int t);
+
+    @Override
+    default void close() {}
+}

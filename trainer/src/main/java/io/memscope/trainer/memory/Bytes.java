@@ -1,0 +1,55 @@
+package io.memscope.trainer.memory;
+
+import java.util.Locale;
+
+/** Parsing and printing of byte sizes ("512MiB", "1.5 GiB", "8GB", "1048576"). Binary units throughout. */
+public final class Bytes {
+    private Bytes() {}
+
+    public static String format(long bytes) {
+        double v = bytes;
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
+        int u = 0;
+        while (Math.abs(v) >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return u == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+
+    /**
+     * Parses a size such as {@code 512MiB}, {@code 1.5GiB}, {@code 8G} or {@code 1048576}. Decimal suffixes
+     * (GB, MB) are read as binary ones, as GPU vendors advertise them.
+     */
+    public static long parse(String text) {
+        String s = text.trim().replace(" ", "").toUpperCase(Locale.ROOT);
+        int i = 0;
+        while (i < s.length() && (Character.isDigit(s.charAt(i)) || s.charAt(i) == '.')) {
+            i++;
+        }
+        if (i == 0) {
+            throw new IllegalArgumentException("'" + text + "' is not a size; write e.g. 512MiB, 2GiB or 1048576");
+        }
+        double number;
+        try {
+            number = Double.parseDouble(s.substring(0, i));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a size; write e.g. 512MiB, 2GiB or 1048576");
+        }
+        String unit = s.substring(i);
+        long scale = switch (unit) {
+            case "", "B" -> 1L;
+            case "K", "KB", "KIB" -> 1L << 10;
+            case "M", "MB", "MIB" -> 1L << 20;
+            case "G", "GB", "GIB" -> 1L << 30;
+            case "T", "TB", "TIB" -> 1L << 40;
+            default -> throw new IllegalArgumentException(
+                    "unknown unit '" + unit + "' in '" + text + "'; use B, KiB, MiB, GiB or TiB");
+        };
+        double bytes = number * scale;
+        if (bytes <= 0 || bytes > Long.MAX_VALUE / 2) {
+            throw new IllegalArgumentException("size '" + text + "' is out of range");
+        }
+        return (long) bytes;
+    }
+}

@@ -1,0 +1,84 @@
+package io.memscope.trainer.memory;
+
+/**
+ * The only way device memory is obtained: an {@link Arena} of the budget's size, a tensor id counter, and the
+ * {@link Trace} every allocation, free and OOM is recorded into. It also carries the current step and phase so
+ * events say when they happened.
+ */
+public final class DeviceMemory {
+    private final Arena arena;
+    private final Trace trace;
+    private final long t0 = System.nanoTime();
+    private long nextId;
+    private long seq;
+    private int step = -1;
+    private String phase = "setup";
+
+    public DeviceMemory(long budgetBytes, Trace trace) {
+        this.arena = new Arena(budgetBytes);
+        this.trace = trace;
+    }
+
+    public Arena arena() {
+        return arena;
+    }
+
+    public Trace trace() {
+        return trace;
+    }
+
+    public int step() {
+        return step;
+    }
+
+    public String phase() {
+        return phase;
+    }
+
+    /** Allocates a tensor of the given shape, or records an OOM event and throws. */
+    public Tensor allocate(String name, String layer, Category category, Dims dims) {
+        long bytes = dims.bytes();
+        long offset = arena.allocate(bytes);
+        if (offset < 0) {
+            MemoryEvent oom = new MemoryEvent(seq++, now(), Action.OOM, -1, name, layer, category, -1, 0, step, phase,
+                    Arena.align(Math.max(1, bytes)), arena.freeBytes(), arena.largestFreeBlock());
+            trace.record(oom);
+            throw new OutOfDeviceMemoryException(oom);
+        }
+        Tensor t = new Tensor(nextId++, name, layer, category, dims, offset, arena.sizeOf(offset));
+        emit(Action.ALLOC, t);
+        return t;
+    }
+
+    public void free(Tensor t) {
+        arena.free(t.offset());
+        emit(Action.FREE, t);
+    }
+
+    /** Records a non-allocating event about a tensor (e.g. RECOMPUTE). */
+    public void mark(Action action, Tensor t) {
+        emit(action, t);
+    }
+
+    /** Starts a new step: emits SEGMENT. */
+    public void beginStep(int newStep) {
+        step = newStep;
+        phase = "step";
+        trace.record(new MemoryEvent(seq++, now(), Action.SEGMENT, -1, "", "", null, -1, 0, step, phase, -1, -1, -1));
+    }
+
+    /** Enters a phase such as {@code forward}, {@code backward}, {@code update}, for a layer (may be empty). */
+    public void phase(String name, String layer) {
+        phase = name;
+        trace.record(new MemoryEvent(seq++, now(), Action.PHASE, -1, "", layer, null, -1, 0, step, name, -1, -1, -1));
+    }
+
+    private void emit(Action action, Tensor t) {
+        trace.record(new MemoryEvent(seq++, now(), action, t.id(), t.name(), t.layer(), t.category(), t.offset(),
+                t.bytes(), step, phase, -1, -1, -1));
+    }
+
+    private long now() {
+        return System.nanoTime() - t0;
+    }
+}

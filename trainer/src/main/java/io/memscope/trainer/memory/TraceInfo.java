@@ -1,0 +1,20 @@
+package io.memscope.trainer.memory;
+
+import java.util.Map;
+
+/**
+ * What a trace was recorded from: shown beside the timeline and written into the trace file.
+ *
+ * @param network  network name
+ * @param mode     memory mode
+ * @param backend  backend name (cpu, cuda, meta) and device
+ * @param batch    batch size
+ * @param budgetBytes device-memory budget (the arena's capacity)
+ * @param extra    any other facts worth keeping (optimizer, data, seed, versions)
+ */
+public record TraceInfo(String network, String mode, String backend, int batch, long budgetBytes,
+                        Map<String, String> extra) {
+    public TraceInfo {
+        extra = extra == null ? Map.of() : Map.copyOf(extra);
+    }
+}
