@@ -1,0 +1,454 @@
+package io.memscope.trainer.backend;
+
+import io.memscope.trainer.backend.cpu.ActivationKernels;
+import io.memscope.trainer.backend.cpu.BatchNormKernels;
+import io.memscope.trainer.backend.cpu.ConvKernels;
+import io.memscope.trainer.backend.cpu.CpuWorkspaceModel;
+import io.memscope.trainer.backend.cpu.DropoutKernels;
+import io.memscope.trainer.backend.cpu.ElementwiseKernels;
+import io.memscope.trainer.backend.cpu.LinearKernels;
+import io.memscope.trainer.backend.cpu.LossKernels;
+import io.memscope.trainer.backend.cpu.OptimizerKernels;
+import io.memscope.trainer.backend.cpu.PoolKernels;
+import io.memscope.trainer.backend.cpu.WorkerPool;
+import io.memscope.trainer.memory.Bytes;
+import io.memscope.trainer.memory.DeviceMemory;
+import io.memscope.trainer.memory.Dims;
+import io.memscope.trainer.memory.Tensor;
+
+/**
+ * The reference backend: device memory is one {@code float[]} as large as the budget, a tensor's values live at
+ * {@link Tensor#floatIndex()}, and kernels run on a small worker pool. This class checks shapes and maps
+ * tensors to array indices; the arithmetic lives in {@code io.memscope.trainer.backend.cpu}, one class per kind
+ * of op.
+ */
+public final class CpuBackend implements Backend {
+    /** The largest Java array the JVM reliably allocates (a few words below Integer.MAX_VALUE). */
+    private static final long MAX_ARRAY_FLOATS = Integer.MAX_VALUE - 8;
+    /** Heap kept free beside the device array for the dataset, the trace and everything else. */
+    private static final long HEAP_MARGIN = 512L << 20;
+    private static final long GIB = 1L << 30;
+
+    private final DeviceMemory memory;
+    private final float[] mem;
+    private final WorkerPool pool;
+    private final CpuWorkspaceModel workspaceModel;
+    private final ConvKernels conv;
+    private final LinearKernels linear;
+    private final ActivationKernels activation;
+    private final PoolKernels pooling;
+    private final BatchNormKernels batchNorm;
+    private final ElementwiseKernels elementwise;
+    private final DropoutKernels dropout;
+    private final LossKernels loss;
+    private final OptimizerKernels optimizer;
+
+    public CpuBackend(DeviceMemory memory) {
+        this(memory, defaultThreads());
+    }
+
+    public CpuBackend(DeviceMemory memory, int threads) {
+        this(memory, threads, WorkerPool.DEFAULT_MIN_PARALLEL_WORK);
+    }
+
+    /** Splits loops of at least {@code minParallelWork} element operations; tests pass 0 to split every loop. */
+    CpuBackend(DeviceMemory memory, int threads, long minParallelWork) {
+        this.memory = memory;
+        this.workspaceModel = new CpuWorkspaceModel(threads);
+        this.mem = allocateDeviceArray(memory.arena().capacity());
+        this.pool = new WorkerPool(threads, minParallelWork);
+        this.conv = new ConvKernels(mem, pool);
+        this.linear = new LinearKernels(mem, pool);
+        this.activation = new ActivationKernels(mem, pool);
+        this.pooling = new PoolKernels(mem, pool);
+        this.batchNorm = new BatchNormKernels(mem, pool);
+        this.elementwise = new ElementwiseKernels(mem, pool);
+        this.dropout = new DropoutKernels(mem, pool);
+        this.loss = new LossKernels(mem, pool);
+        this.optimizer = new OptimizerKernels(mem, pool);
+    }
+
+    /** One worker per available processor. */
+    public static int defaultThreads() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** The CPU backend's workspace formula, for planning without allocating the device array. */
+    public static WorkspaceModel workspaceModel(int threads) {
+        return new CpuWorkspaceModel(threads);
+    }
+
+    private static float[] allocateDeviceArray(long capacityBytes) {
+        long floats = capacityBytes / Float.BYTES;
+        if (floats > MAX_ARRAY_FLOATS) {
+            throw new IllegalArgumentException("a " + Bytes.format(capacityBytes) + " CPU device does not fit one "
+                    + "Java float array, which holds at most 8.0 GiB (2^31-1 floats): lower --budget to 8GiB or "
+                    + "less, or use the CUDA backend");
+        }
+        long maxHeap = Runtime.getRuntime().maxMemory();
+        long available = maxHeap - Math.min(HEAP_MARGIN, maxHeap / 4);
+        if (capacityBytes > available) {
+            throw new IllegalArgumentException(doesNotFitHeap(capacityBytes, maxHeap));
+        }
+        try {
+            return new float[(int) floats];
+        } catch (OutOfMemoryError e) {
+            throw new IllegalArgumentException(doesNotFitHeap(capacityBytes, maxHeap), e);
+        }
+    }
+
+    private static String doesNotFitHeap(long capacityBytes, long maxHeap) {
+        long suggestedGib = (capacityBytes + GIB - 1) / GIB + 2;
+        return "a " + Bytes.format(capacityBytes) + " CPU device does not fit the Java heap (max "
+                + Bytes.format(maxHeap) + "): lower --budget or start Java with -Xmx" + suggestedGib + "g";
+    }
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public boolean computes() {
+        return true;
+    }
+
+    @Override
+    public DeviceMemory memory() {
+        return memory;
+    }
+
+    @Override
+    public WorkspaceModel workspaceModel() {
+        return workspaceModel;
+    }
+
+    public int threads() {
+        return pool.threads();
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    // ---- host <-> device ------------------------------------------------------------------------------
+
+    @Override
+    public void upload(float[] src, int srcOffset, Tensor dst) {
+        System.arraycopy(src, srcOffset, mem, dst.floatIndex(), dst.size());
+    }
+
+    @Override
+    public void download(Tensor src, float[] dst, int dstOffset) {
+        System.arraycopy(mem, src.floatIndex(), dst, dstOffset, src.size());
+    }
+
+    @Override
+    public void fill(Tensor t, float value) {
+        elementwise.fill(t.size(), t.floatIndex(), value);
+    }
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        requireSameSize(src, dst);
+        elementwise.copy(src.size(), src.floatIndex(), dst.floatIndex());
+    }
+
+    // ---- convolution ----------------------------------------------------------------------------------
+
+    @Override
+    public void convForward(ConvGeometry g, Tensor x, Tensor w, Tensor bias, Tensor y, Tensor workspace) {
+        checkConv(g, x, w, bias, y, workspace, ConvPass.FORWARD);
+        conv.forward(g, x.floatIndex(), w.floatIndex(), at(bias), y.floatIndex(), at(workspace));
+    }
+
+    @Override
+    public void convBackwardData(ConvGeometry g, Tensor dy, Tensor w, Tensor dx, Tensor workspace,
+                                 boolean accumulate) {
+        checkConv(g, dx, w, null, dy, workspace, ConvPass.BACKWARD_DATA);
+        conv.backwardData(g, dy.floatIndex(), w.floatIndex(), dx.floatIndex(), at(workspace), accumulate);
+    }
+
+    @Override
+    public void convBackwardFilter(ConvGeometry g, Tensor x, Tensor dy, Tensor dw, Tensor dbias, Tensor workspace,
+                                   boolean accumulate) {
+        checkConv(g, x, dw, dbias, dy, workspace, ConvPass.BACKWARD_FILTER);
+        conv.backwardFilter(g, x.floatIndex(), dy.floatIndex(), dw.floatIndex(), at(dbias), at(workspace),
+                accumulate);
+    }
+
+    private void checkConv(ConvGeometry g, Tensor image, Tensor weights, Tensor bias, Tensor out, Tensor workspace,
+                           ConvPass pass) {
+        if (g.n() <= 0 || g.c() <= 0 || g.k() <= 0 || g.kh() <= 0 || g.kw() <= 0 || g.outH() <= 0
+                || g.outW() <= 0) {
+            throw new IllegalArgumentException("convolution " + g + " has an empty input, kernel or output");
+        }
+        requireElements(image, (long) g.n() * g.c() * g.h() * g.w(), "convolution input", g);
+        requireElements(weights, (long) g.k() * g.colRows(), "convolution weights", g);
+        requireElements(out, (long) g.n() * g.k() * g.colCols(), "convolution output", g);
+        if (bias != null) {
+            requireElements(bias, g.k(), "convolution bias", g);
+        }
+        long needed = conv.workspaceFloats(g, pass);
+        if (needed > 0 && (workspace == null || workspace.elements() < needed)) {
+            throw new IllegalArgumentException("convolution " + pass + " of " + g + " needs a workspace of "
+                    + Bytes.format(needed * Float.BYTES) + " (the CPU workspace model), got "
+                    + (workspace == null ? "none" : Bytes.format(workspace.elements() * Float.BYTES)));
+        }
+    }
+
+    // ---- fully connected --------------------------------------------------------------------------------
+
+    @Override
+    public void linearForward(Tensor x, Tensor w, Tensor bias, Tensor y) {
+        int n = x.dims().n();
+        int in = w.dims().perSample();
+        int out = w.dims().n();
+        checkLinear(x, w, bias, y, n, in, out);
+        linear.forward(n, in, out, x.floatIndex(), w.floatIndex(), at(bias), y.floatIndex());
+    }
+
+    @Override
+    public void linearBackward(Tensor x, Tensor w, Tensor dy, Tensor dx, Tensor dw, Tensor dbias,
+                               boolean accumulateDx, boolean accumulateParams) {
+        int n = x.dims().n();
+        int in = w.dims().perSample();
+        int out = w.dims().n();
+        checkLinear(x, w, dbias, dy, n, in, out);
+        if (dx != null) {
+            requireSameSize(x, dx);
+        }
+        requireSameSize(w, dw);
+        linear.backward(n, in, out, x.floatIndex(), w.floatIndex(), dy.floatIndex(), at(dx), dw.floatIndex(),
+                at(dbias), accumulateDx, accumulateParams);
+    }
+
+    private static void checkLinear(Tensor x, Tensor w, Tensor bias, Tensor y, int n, int in, int out) {
+        if (n <= 0 || in <= 0 || out <= 0) {
+            throw new IllegalArgumentException("linear layer with input " + x + " and weights " + w + " is empty");
+        }
+        if (x.dims().perSample() != in) {
+            throw new IllegalArgumentException("linear input " + x + " has " + x.dims().perSample()
+                    + " features per sample, weights " + w + " expect " + in);
+        }
+        if (y.dims().n() != n || y.dims().perSample() != out) {
+            throw new IllegalArgumentException("linear output " + y + " should be " + n + "x" + out + "x1x1");
+        }
+        if (bias != null && bias.elements() != out) {
+            throw new IllegalArgumentException("linear bias " + bias + " should hold " + out + " values");
+        }
+    }
+
+    // ---- activations ----------------------------------------------------------------------------------
+
+    @Override
+    public void activationForward(Tensor x, Tensor y, float negativeSlope) {
+        requireSameSize(x, y);
+        activation.forward(x.size(), x.floatIndex(), y.floatIndex(), negativeSlope);
+    }
+
+    @Override
+    public void activationBackward(Tensor y, Tensor dy, Tensor dx, float negativeSlope, boolean accumulate) {
+        requireSameSize(y, dy);
+        requireSameSize(y, dx);
+        activation.backward(y.size(), y.floatIndex(), dy.floatIndex(), dx.floatIndex(), negativeSlope, accumulate);
+    }
+
+    // ---- pooling --------------------------------------------------------------------------------------
+
+    @Override
+    public void poolForward(PoolGeometry g, Tensor x, Tensor y) {
+        checkPool(g, x, y);
+        pooling.forward(g, x.floatIndex(), y.floatIndex());
+    }
+
+    @Override
+    public void poolBackward(PoolGeometry g, Tensor x, Tensor y, Tensor dy, Tensor dx, boolean accumulate) {
+        checkPool(g, x, y);
+        requireSameSize(y, dy);
+        requireSameSize(x, dx);
+        pooling.backward(g, x.floatIndex(), dy.floatIndex(), dx.floatIndex(), accumulate);
+    }
+
+    private static void checkPool(PoolGeometry g, Tensor x, Tensor y) {
+        if (g.outH() <= 0 || g.outW() <= 0 || g.kh() <= 0 || g.kw() <= 0) {
+            throw new IllegalArgumentException("pooling " + g + " has an empty window or output");
+        }
+        if (g.padH() >= g.kh() || g.padW() >= g.kw()) {
+            throw new IllegalArgumentException("pooling " + g + " pads by as much as its window: some windows "
+                    + "would hold padding only; use a padding smaller than the window");
+        }
+        requireElements(x, (long) g.n() * g.c() * g.h() * g.w(), "pooling input", g);
+        requireElements(y, (long) g.n() * g.c() * g.outH() * g.outW(), "pooling output", g);
+    }
+
+    // ---- batch normalization --------------------------------------------------------------------------
+
+    @Override
+    public void batchNormForwardTraining(Tensor x, Tensor gamma, Tensor beta, Tensor y, Tensor runningMean,
+                                         Tensor runningVar, Tensor saveMean, Tensor saveInvStd, double momentum,
+                                         double eps) {
+        Dims d = x.dims();
+        requireSameSize(x, y);
+        requireChannels(d, gamma, beta, runningMean, runningVar, saveMean, saveInvStd);
+        batchNorm.forwardTraining(d.n(), d.c(), d.h() * d.w(), x.floatIndex(), gamma.floatIndex(),
+                beta.floatIndex(), y.floatIndex(), runningMean.floatIndex(), runningVar.floatIndex(),
+                saveMean.floatIndex(), saveInvStd.floatIndex(), momentum, eps);
+    }
+
+    @Override
+    public void batchNormForwardInference(Tensor x, Tensor gamma, Tensor beta, Tensor y, Tensor runningMean,
+                                          Tensor runningVar, double eps) {
+        Dims d = x.dims();
+        requireSameSize(x, y);
+        requireChannels(d, gamma, beta, runningMean, runningVar);
+        batchNorm.forwardInference(d.n(), d.c(), d.h() * d.w(), x.floatIndex(), gamma.floatIndex(),
+                beta.floatIndex(), y.floatIndex(), runningMean.floatIndex(), runningVar.floatIndex(), eps);
+    }
+
+    @Override
+    public void batchNormBackward(Tensor x, Tensor dy, Tensor gamma, Tensor saveMean, Tensor saveInvStd, Tensor dx,
+                                  Tensor dgamma, Tensor dbeta, boolean accumulateDx, boolean accumulateParams) {
+        Dims d = x.dims();
+        requireSameSize(x, dy);
+        requireSameSize(x, dx);
+        requireChannels(d, gamma, saveMean, saveInvStd, dgamma, dbeta);
+        batchNorm.backward(d.n(), d.c(), d.h() * d.w(), x.floatIndex(), dy.floatIndex(), gamma.floatIndex(),
+                saveMean.floatIndex(), saveInvStd.floatIndex(), dx.floatIndex(), dgamma.floatIndex(),
+                dbeta.floatIndex(), accumulateDx, accumulateParams);
+    }
+
+    private static void requireChannels(Dims x, Tensor... perChannel) {
+        for (Tensor t : perChannel) {
+            if (t.elements() != x.c()) {
+                throw new IllegalArgumentException("batch norm tensor " + t + " should hold one value per channel of "
+                        + x + " (" + x.c() + ")");
+            }
+        }
+    }
+
+    // ---- elementwise and layout -----------------------------------------------------------------------
+
+    @Override
+    public void add(Tensor a, Tensor b, Tensor y) {
+        requireSameSize(a, b);
+        requireSameSize(a, y);
+        elementwise.add(a.size(), a.floatIndex(), b.floatIndex(), y.floatIndex());
+    }
+
+    @Override
+    public void axpy(float alpha, Tensor x, Tensor y) {
+        requireSameSize(x, y);
+        elementwise.axpy(x.size(), alpha, x.floatIndex(), y.floatIndex());
+    }
+
+    @Override
+    public void copyChannels(Tensor src, int srcChannel, Tensor dst, int dstChannel, int channels,
+                             boolean accumulate) {
+        Dims s = src.dims();
+        Dims d = dst.dims();
+        if (s.n() != d.n() || s.h() != d.h() || s.w() != d.w()) {
+            throw new IllegalArgumentException("cannot copy channels between " + src + " and " + dst
+                    + ": n, h and w differ");
+        }
+        if (channels < 0 || srcChannel < 0 || dstChannel < 0 || srcChannel + channels > s.c()
+                || dstChannel + channels > d.c()) {
+            throw new IllegalArgumentException("channels [" + srcChannel + ", " + (srcChannel + channels) + ") of "
+                    + src + " to [" + dstChannel + ", " + (dstChannel + channels) + ") of " + dst
+                    + " are out of range");
+        }
+        elementwise.copyChannels(s.n(), s.h() * s.w(), src.floatIndex(), s.c(), srcChannel, dst.floatIndex(), d.c(),
+                dstChannel, channels, accumulate);
+    }
+
+    @Override
+    public void dropoutForward(Tensor x, Tensor mask, Tensor y, float p, long seed) {
+        if (!(p >= 0 && p <= 1)) {
+            throw new IllegalArgumentException("dropout probability must be in [0, 1], got " + p);
+        }
+        requireSameSize(x, mask);
+        requireSameSize(x, y);
+        dropout.forward(x.size(), x.floatIndex(), mask.floatIndex(), y.floatIndex(), p, seed);
+    }
+
+    @Override
+    public void dropoutBackward(Tensor dy, Tensor mask, Tensor dx, boolean accumulate) {
+        requireSameSize(dy, mask);
+        requireSameSize(dy, dx);
+        dropout.backward(dy.size(), dy.floatIndex(), mask.floatIndex(), dx.floatIndex(), accumulate);
+    }
+
+    // ---- loss -----------------------------------------------------------------------------------------
+
+    @Override
+    public void softmaxCrossEntropyForward(Tensor logits, Tensor labels, Tensor probs, Tensor lossOut) {
+        checkLoss(logits, labels, probs);
+        if (lossOut.elements() != 1) {
+            throw new IllegalArgumentException("loss tensor " + lossOut + " should hold one value");
+        }
+        loss.forward(logits.dims().n(), logits.dims().perSample(), logits.floatIndex(), labels.floatIndex(),
+                probs.floatIndex(), lossOut.floatIndex());
+    }
+
+    @Override
+    public void softmaxCrossEntropyBackward(Tensor probs, Tensor labels, Tensor dlogits) {
+        checkLoss(probs, labels, dlogits);
+        loss.backward(probs.dims().n(), probs.dims().perSample(), probs.floatIndex(), labels.floatIndex(),
+                dlogits.floatIndex());
+    }
+
+    private static void checkLoss(Tensor scores, Tensor labels, Tensor other) {
+        requireSameSize(scores, other);
+        if (scores.dims().n() <= 0 || scores.dims().perSample() <= 0) {
+            throw new IllegalArgumentException("softmax over " + scores + " has no samples or no classes");
+        }
+        if (labels.elements() != scores.dims().n()) {
+            throw new IllegalArgumentException("labels " + labels + " should hold one class index per sample of "
+                    + scores);
+        }
+    }
+
+    // ---- optimizers -----------------------------------------------------------------------------------
+
+    @Override
+    public void sgdUpdate(Tensor w, Tensor dw, Tensor velocity, float lr, float momentum, float weightDecay) {
+        requireSameSize(w, dw);
+        if (velocity != null) {
+            requireSameSize(w, velocity);
+        }
+        optimizer.sgd(w.size(), w.floatIndex(), dw.floatIndex(), at(velocity), lr, momentum, weightDecay);
+    }
+
+    @Override
+    public void adamUpdate(Tensor w, Tensor dw, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps,
+                           float weightDecay, int t) {
+        if (t < 1) {
+            throw new IllegalArgumentException("Adam counts steps from 1, got t = " + t);
+        }
+        requireSameSize(w, dw);
+        requireSameSize(w, m);
+        requireSameSize(w, v);
+        optimizer.adam(w.size(), w.floatIndex(), dw.floatIndex(), m.floatIndex(), v.floatIndex(), lr, beta1, beta2,
+                eps, weightDecay, t);
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------------
+
+    private static int at(Tensor t) {
+        return t == null ? -1 : t.floatIndex();
+    }
+
+    private static void requireSameSize(Tensor a, Tensor b) {
+        if (a.elements() != b.elements()) {
+            throw new IllegalArgumentException(a + " and " + b + " should have the same number of elements");
+        }
+    }
+
+    private static void requireElements(Tensor t, long elements, String role, Record geometry) {
+        if (t.elements() != elements) {
+            throw new IllegalArgumentException(role + " " + t + " should hold " + elements + " values for "
+                    + geometry);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.memscope.trainer.backend.cpu;
+
+/**
+ * Spatial batch normalization over x (n, c, plane): statistics per channel over n·plane values, summed in
+ * double and in a fixed order, one channel per worker at a time. Per-channel tensors are float indices of
+ * {@code c} floats.
+ */
+public final class BatchNormKernels {
+    private final float[] mem;
+    private final WorkerPool pool;
+
+    public BatchNormKernels(float[] mem, WorkerPool pool) {
+        this.mem = mem;
+        this.pool = pool;
+    }
+
+    /**
+     * Normalizes with the batch statistics (biased variance), saves the mean and 1/sqrt(var + eps), and moves
+     * the running statistics by {@code momentum}, the variance with the unbiased batch variance.
+     */
+    public void forwardTraining(int n, int c, int plane, int x, int gamma, int beta, int y, int runningMean,
+                                int runningVar, int saveMean, int saveInvStd, double momentum, double eps) {
+        long count = (long) n * plane;
+        pool.forEach(c, 3 * count, (worker, from, to) -> {
+            for (int ch = from; ch < to; ch++) {
+                double sum = 0;
+                for (int i = 0; i < n; i++) {
+                    int start = x + (i * c + ch) * plane;
+                    for (int j = 0; j < plane; j++) {
+                        sum += mem[start + j];
+                    }
+                }
+                double mean = sum / count;
+                double squares = 0;
+                for (int i = 0; i < n; i++) {
+                    int start = x + (i * c + ch) * plane;
+                    for (int j = 0; j < plane; j++) {
+                        double d = mem[start + j] - mean;
+                        squares += d * d;
+                    }
+                }
+                double variance = squares / count;
+                double unbiased = count > 1 ? squares / (count - 1) : variance;
+                double invStd = 1.0 / Math.sqrt(variance + eps);
+                normalize(n, c, plane, ch, x, y, mean, invStd, mem[gamma + ch], mem[beta + ch]);
+                mem[saveMean + ch] = (float) mean;
+                mem[saveInvStd + ch] = (float) invStd;
+                mem[runningMean + ch] = (float) ((1 - momentum) * mem[runningMean + ch] + momentum * mean);
+                mem[runningVar + ch] = (float) ((1 - momentum) * mem[runningVar + ch] + momentum * unbiased);
+            }
+        });
+    }
+
+    /** Normalizes with the running statistics. */
+    public void forwardInference(int n, int c, int plane, int x, int gamma, int beta, int y, int runningMean,
+                                 int runningVar, double eps) {
+        pool.forEach(c, (long) n * plane, (worker, from, to) -> {
+            for (int ch = from; ch < to; ch++) {
+                double invStd = 1.0 / Math.sqrt(mem[runningVar + ch] + eps);
+                normalize(n, c, plane, ch, x, y, mem[runningMean + ch], invStd, mem[gamma + ch], mem[beta + ch]);
+            }
+        });
+    }
+
+    /**
+     * With xhat = (x − mean)·invStd and m = n·plane values per channel: dbeta = Σdy, dgamma = Σdy·xhat,
+     * dx = gamma·invStd/m · (m·dy − dbeta − xhat·dgamma).
+     */
+    public void backward(int n, int c, int plane, int x, int dy, int gamma, int saveMean, int saveInvStd, int dx,
+                         int dgamma, int dbeta, boolean accumulateDx, boolean accumulateParams) {
+        long count = (long) n * plane;
+        pool.forEach(c, 3 * count, (worker, from, to) -> {
+            for (int ch = from; ch < to; ch++) {
+                double mean = mem[saveMean + ch];
+                double invStd = mem[saveInvStd + ch];
+                double sumDy = 0;
+                double sumDyXhat = 0;
+                for (int i = 0; i < n; i++) {
+                    int xs = x + (i * c + ch) * plane;
+                    int ds = dy + (i * c + ch) * plane;
+                    for (int j = 0; j < plane; j++) {
+                        double d = mem[ds + j];
+                        sumDy += d;
+                        sumDyXhat += d * (mem[xs + j] - mean) * invStd;
+                    }
+                }
+                double scale = mem[gamma + ch] * invStd / count;
+                for (int i = 0; i < n; i++) {
+                    int xs = x + (i * c + ch) * plane;
+                    int ds = dy + (i * c + ch) * plane;
+                    int out = dx + (i * c + ch) * plane;
+                    for (int j = 0; j < plane; j++) {
+                        double xhat = (mem[xs + j] - mean) * invStd;
+                        float g = (float) (scale * (count * mem[ds + j] - sumDy - xhat * sumDyXhat));
+                        mem[out + j] = accumulateDx ? mem[out + j] + g : g;
+                    }
+                }
+                mem[dgamma + ch] = (float) (accumulateParams ? mem[dgamma + ch] + sumDyXhat : sumDyXhat);
+                mem[dbeta + ch] = (float) (accumulateParams ? mem[dbeta + ch] + sumDy : sumDy);
+            }
+        });
+    }
+
+    private void normalize(int n, int c, int plane, int ch, int x, int y, double mean, double invStd,
+                           double gamma, double beta) {
+        double scale = gamma * invStd;
+        double shift = beta - mean * scale;
+        for (int i = 0; i < n; i++) {
+            int start = (i * c + ch) * plane;
+            for (int j = 0; j < plane; j++) {
+                mem[y + start + j] = (float) (mem[x + start + j] * scale + shift);
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.memscope.trainer.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.memscope.trainer.memory.DeviceMemory;
+import io.memscope.trainer.memory.Dims;
+import io.memscope.trainer.memory.Tensor;
+import org.junit.jupiter.api.Test;
+
+/** The CPU device itself: its size limits, its workspace formula, and the errors a caller can act on. */
+class CpuBackendDeviceTest {
+    private static final long GIB = 1L << 30;
+
+    @Test
+    void describesItself() {
+        try (CpuFixture f = new CpuFixture(2)) {
+            assertEquals("cpu", f.backend.name());
+            assertTrue(f.backend.computes());
+            assertEquals(2, f.backend.threads());
+            assertEquals(f.memory, f.backend.memory());
+        }
+        assertTrue(CpuBackend.defaultThreads() >= 1);
+    }
+
+    @Test
+    void budgetAboveTheHeapNamesXmx() {
+        long budget = (Runtime.getRuntime().maxMemory() / GIB + 1) * GIB;
+        assumeTrue(budget < 8 * GIB, "the heap is too large to exceed it with a CPU device");
+        DeviceMemory memory = CpuFixture.memory(budget);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new CpuBackend(memory, 1));
+        assertTrue(e.getMessage().contains("does not fit the Java heap"), e.getMessage());
+        assertTrue(e.getMessage().contains("-Xmx" + (budget / GIB + 2) + "g"), e.getMessage());
+    }
+
+    @Test
+    void budgetAboveOneJavaArraySaysSo() {
+        DeviceMemory memory = CpuFixture.memory(9 * GIB);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new CpuBackend(memory, 1));
+        assertTrue(e.getMessage().startsWith("a 9.0 GiB CPU device does not fit one Java float array"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("8.0 GiB"), e.getMessage());
+    }
+
+    @Test
+    void workspaceFormula() {
+        ConvGeometry g = new ConvGeometry(4, 16, 16, 16, 32, 3, 3, 1, 1, 1, 1);
+        long column = 16L * 3 * 3 * 16 * 16 * Float.BYTES;
+        WorkspaceModel two = CpuBackend.workspaceModel(2);
+        assertEquals(2 * column, two.convWorkspaceBytes(g, ConvPass.FORWARD));
+        assertEquals(2 * column, two.convWorkspaceBytes(g, ConvPass.BACKWARD_DATA));
+        assertEquals(column, two.convWorkspaceBytes(g, ConvPass.BACKWARD_FILTER));
+
+        ConvGeometry single = new ConvGeometry(1, 16, 16, 16, 32, 3, 3, 1, 1, 1, 1);
+        assertEquals(column, two.convWorkspaceBytes(single, ConvPass.FORWARD), "one image needs one buffer");
+
+        ConvGeometry pointwise = new ConvGeometry(4, 16, 16, 16, 32, 1, 1, 1, 1, 0, 0);
+        for (ConvPass pass : ConvPass.values()) {
+            assertEquals(0, two.convWorkspaceBytes(pointwise, pass), "1x1 " + pass);
+        }
+        try (CpuFixture f = new CpuFixture(2)) {
+            assertEquals(two, f.backend.workspaceModel());
+            assertNull(f.workspace(pointwise, ConvPass.FORWARD));
+        }
+    }
+
+    @Test
+    void missingOrSmallWorkspaceIsAnError() {
+        try (CpuFixture f = new CpuFixture(1)) {
+            ConvGeometry g = new ConvGeometry(1, 2, 4, 4, 3, 3, 3, 1, 1, 1, 1);
+            Tensor x = f.random("x", Dims.of(1, 2, 4, 4));
+            Tensor w = f.random("w", Dims.of(3, 2, 3, 3));
+            Tensor y = f.tensor("y", Dims.of(1, 3, 4, 4));
+            Tensor small = f.tensor("ws", Dims.vector(10));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> f.backend.convForward(g, x, w, null, y, small));
+            assertTrue(e.getMessage().contains("needs a workspace of 1.1 KiB"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> f.backend.convForward(g, x, w, null, y, null));
+        }
+    }
+
+    @Test
+    void shapeMismatchNamesTheTensor() {
+        try (CpuFixture f = new CpuFixture(1)) {
+            ConvGeometry g = new ConvGeometry(1, 2, 4, 4, 3, 3, 3, 1, 1, 1, 1);
+            Tensor x = f.random("x", Dims.of(1, 2, 4, 4));
+            Tensor w = f.random("w", Dims.of(3, 2, 2, 2));
+            Tensor y = f.tensor("y", Dims.of(1, 3, 4, 4));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> f.backend.convForward(g, x, w, null, y, f.workspace(g, ConvPass.FORWARD)));
+            assertTrue(e.getMessage().startsWith("convolution weights w[3x2x2x2"), e.getMessage());
+        }
+    }
+}
