@@ -1,5 +1,6 @@
 package io.memscope.trainer.backend;
 
+import dev.ludovic.netlib.blas.BLAS;
 import io.memscope.trainer.backend.cpu.ActivationKernels;
 import io.memscope.trainer.backend.cpu.BatchNormKernels;
 import io.memscope.trainer.backend.cpu.ConvKernels;
@@ -48,17 +49,29 @@ public final class CpuBackend implements Backend {
     }
 
     public CpuBackend(DeviceMemory memory, int threads) {
-        this(memory, threads, WorkerPool.DEFAULT_MIN_PARALLEL_WORK);
+        this(memory, threads, BLAS.getInstance());
+    }
+
+    /**
+     * A CPU backend on a given BLAS, e.g. {@code JavaBLAS.getInstance()} to compare against the native library
+     * in one run. Results agree within float tolerance whichever BLAS is used.
+     */
+    public CpuBackend(DeviceMemory memory, int threads, BLAS blas) {
+        this(memory, threads, WorkerPool.DEFAULT_MIN_PARALLEL_WORK, blas);
     }
 
     /** Splits loops of at least {@code minParallelWork} element operations; tests pass 0 to split every loop. */
     CpuBackend(DeviceMemory memory, int threads, long minParallelWork) {
+        this(memory, threads, minParallelWork, BLAS.getInstance());
+    }
+
+    private CpuBackend(DeviceMemory memory, int threads, long minParallelWork, BLAS blas) {
         this.memory = memory;
         this.workspaceModel = new CpuWorkspaceModel(threads);
         this.mem = allocateDeviceArray(memory.arena().capacity());
         this.pool = new WorkerPool(threads, minParallelWork);
-        this.conv = new ConvKernels(mem, pool);
-        this.linear = new LinearKernels(mem, pool);
+        this.conv = new ConvKernels(mem, pool, blas);
+        this.linear = new LinearKernels(mem, pool, blas);
         this.activation = new ActivationKernels(mem, pool);
         this.pooling = new PoolKernels(mem, pool);
         this.batchNorm = new BatchNormKernels(mem, pool);
@@ -66,6 +79,13 @@ public final class CpuBackend implements Backend {
         this.dropout = new DropoutKernels(mem, pool);
         this.loss = new LossKernels(mem, pool);
         this.optimizer = new OptimizerKernels(mem, pool);
+    }
+
+    /** Which BLAS the default constructor uses: native (OpenBLAS through JNI) or the Java fallback. */
+    public static String blasName() {
+        String impl = BLAS.getInstance().getClass().getSimpleName();
+        return impl.startsWith("JNI") || impl.startsWith("Native") ? "native BLAS (" + impl + ")"
+                : "Java BLAS (" + impl + "; install libopenblas0 for speed)";
     }
 
     /** One worker per available processor. */
@@ -265,10 +285,13 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void poolBackward(PoolGeometry g, Tensor x, Tensor y, Tensor dy, Tensor dx, boolean accumulate) {
-        checkPool(g, x, y);
-        requireSameSize(y, dy);
-        requireSameSize(x, dx);
-        pooling.backward(g, x.floatIndex(), dy.floatIndex(), dx.floatIndex(), accumulate);
+        // Average pooling's gradient depends on shapes only, so callers need not keep x and y for it.
+        checkPool(g, g.max() ? x : dx, g.max() ? y : dy);
+        if (g.max()) {
+            requireSameSize(y, dy);
+            requireSameSize(x, dx);
+        }
+        pooling.backward(g, g.max() ? x.floatIndex() : -1, dy.floatIndex(), dx.floatIndex(), accumulate);
     }
 
     private static void checkPool(PoolGeometry g, Tensor x, Tensor y) {

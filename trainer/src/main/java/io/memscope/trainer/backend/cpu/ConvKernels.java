@@ -18,9 +18,10 @@ import java.util.Arrays;
 public final class ConvKernels {
     private final float[] mem;
     private final WorkerPool pool;
-    private final BLAS blas = BLAS.getInstance();
+    private final BLAS blas;
 
-    public ConvKernels(float[] mem, WorkerPool pool) {
+    public ConvKernels(float[] mem, WorkerPool pool, BLAS blas) {
+        this.blas = blas;
         this.mem = mem;
         this.pool = pool;
     }

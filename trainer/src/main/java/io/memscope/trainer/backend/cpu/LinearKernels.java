@@ -14,9 +14,10 @@ import dev.ludovic.netlib.blas.BLAS;
 public final class LinearKernels {
     private final float[] mem;
     private final WorkerPool pool;
-    private final BLAS blas = BLAS.getInstance();
+    private final BLAS blas;
 
-    public LinearKernels(float[] mem, WorkerPool pool) {
+    public LinearKernels(float[] mem, WorkerPool pool, BLAS blas) {
+        this.blas = blas;
         this.mem = mem;
         this.pool = pool;
     }

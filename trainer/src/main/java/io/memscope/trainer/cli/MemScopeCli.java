@@ -1,0 +1,333 @@
+package io.memscope.trainer.cli;
+
+import io.memscope.trainer.backend.CpuBackend;
+import io.memscope.trainer.data.DataException;
+import io.memscope.trainer.export.PerfettoExporter;
+import io.memscope.trainer.export.TraceFile;
+import io.memscope.trainer.export.TraceFormatException;
+import io.memscope.trainer.memory.Bytes;
+import io.memscope.trainer.memory.Category;
+import io.memscope.trainer.modes.CompileOptions;
+import io.memscope.trainer.modes.MemoryMode;
+import io.memscope.trainer.modes.Modes;
+import io.memscope.trainer.net.Network;
+import io.memscope.trainer.net.Node;
+import io.memscope.trainer.net.SpecException;
+import io.memscope.trainer.net.layers.Layers;
+import io.memscope.trainer.net.layers.SavedDef;
+import io.memscope.trainer.optim.Optimizer;
+import io.memscope.trainer.plan.MemoryProfile;
+import io.memscope.trainer.plan.Planner;
+import io.memscope.trainer.train.StepResult;
+import io.memscope.trainer.train.TrainConfig;
+import io.memscope.trainer.train.TrainListener;
+import io.memscope.trainer.train.TrainSummary;
+import io.memscope.trainer.train.Trainer;
+import io.memscope.trainer.train.TrainingException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The command line: {@code train}, {@code plan}, {@code export}, {@code modes}, {@code layers}, {@code help}.
+ * Errors a user can fix print one clear line and exit 2 (usage) or 1 (the run failed); stack traces only with
+ * {@code MEMSCOPE_DEBUG=1}.
+ */
+public final class MemScopeCli {
+    static final String DEFAULT_BUDGET = "512MiB";
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public MemScopeCli(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] argv) {
+        // netlib announces its BLAS choice on stderr through java.util.logging; the summary line says it instead.
+        java.util.logging.Logger.getLogger("dev.ludovic.netlib").setLevel(java.util.logging.Level.WARNING);
+        System.exit(new MemScopeCli(System.out, System.err).run(argv));
+    }
+
+    /** Runs one command and returns the process exit code. */
+    public int run(String... argv) {
+        if (argv.length == 0) {
+            out.print(HELP);
+            return 0;
+        }
+        String command = argv[0];
+        List<String> rest = Arrays.asList(argv).subList(1, argv.length);
+        try {
+            switch (command) {
+                case "train" -> train(new Args(rest, Set.of("quiet")));
+                case "plan" -> plan(new Args(rest, Set.of("max-batch", "program")));
+                case "export" -> export(new Args(rest, Set.of()));
+                case "modes" -> Modes.all().forEach(m -> out.printf("%-12s %s%n", m.id(), m.description()));
+                case "layers" -> out.println(String.join("\n", Layers.types()));
+                case "help", "--help", "-h" -> out.print(HELP);
+                default -> throw new UsageException("unknown command '" + command + "'; try: train, plan, export, modes, layers, help");
+            }
+            return 0;
+        } catch (UsageException e) {
+            err.println("memscope: " + e.getMessage());
+            return 2;
+        } catch (SpecException | DataException | TrainingException | TraceFormatException | IllegalArgumentException e) {
+            err.println("memscope: " + e.getMessage());
+            debug(e);
+            return 1;
+        } catch (UncheckedIOException e) {
+            err.println("memscope: " + e.getCause().getMessage());
+            debug(e);
+            return 1;
+        } catch (OutOfMemoryError e) {
+            err.println("memscope: the Java heap is too small for this run; start Java with a larger -Xmx");
+            return 1;
+        }
+    }
+
+    private void debug(Throwable e) {
+        if ("1".equals(System.getenv("MEMSCOPE_DEBUG"))) {
+            e.printStackTrace(err);
+        }
+    }
+
+    // ---- train ----------------------------------------------------------------------------------------
+
+    private void train(Args a) {
+        Network net = loadNetwork(a);
+        String traceOut = a.get("trace", null);
+        int batch = a.getInt("batch", 64);
+        int steps = a.getInt("steps", 0);
+        int epochs = a.getInt("epochs", 0);
+        if (steps > 0 && epochs > 0) {
+            throw new UsageException("give --steps or --epochs, not both");
+        }
+        if (steps == 0 && epochs == 0) {
+            steps = 200;
+        }
+        TrainConfig cfg = new TrainConfig(net, a.get("mode", "baseline"), a.get("data", "builtin"), batch, steps,
+                epochs, Bytes.parse(a.get("budget", DEFAULT_BUDGET)), a.getLong("seed", 1),
+                optimizer(a), a.getInt("threads", CpuBackend.defaultThreads()), a.getInt("eval", 1000));
+        boolean quiet = a.flag("quiet");
+        int logEvery = a.getInt("log-every", 0);
+        a.rejectUnknown("train");
+        Modes.get(cfg.mode());
+
+        Trainer trainer = new Trainer(cfg);
+        out.printf(Locale.ROOT, "%s: %d layers, %,d parameters, %.1f MFLOP/sample; mode %s, batch %d, budget %s, %s, data %s%n",
+                net.name(), net.nodes().size(), net.parameterCount(), net.flopsPerSample() / 1e6, cfg.mode(), batch,
+                Bytes.format(cfg.budgetBytes()), cfg.optimizer().describe(), cfg.data());
+        out.printf(Locale.ROOT, "device: cpu, %d threads, %s%n", cfg.threads(), CpuBackend.blasName());
+        TrainSummary summary;
+        try {
+            summary = trainer.run(new ProgressPrinter(quiet, logEvery));
+        } finally {
+            if (traceOut != null && trainer.trace().recorded() > 0) {
+                writeTrace(trainer, Path.of(traceOut));
+            }
+        }
+        out.printf(Locale.ROOT, "done: %d steps%s, loss %.4f, train accuracy %.1f%%%s%n", summary.steps(),
+                summary.stopped() ? " (stopped)" : "", summary.finalLoss(), 100 * summary.trainAccuracy(),
+                Double.isNaN(summary.testAccuracy()) ? ""
+                        : String.format(Locale.ROOT, ", test accuracy %.1f%% on %d samples", 100 * summary.testAccuracy(),
+                        summary.testSamples()));
+        out.printf(Locale.ROOT, "step time %.1f ms, peak device memory %s (planned %s) of %s, %,d events%n",
+                summary.meanStepNanos() / 1e6, Bytes.format(summary.peakBytes()), Bytes.format(summary.plannedPeakBytes()),
+                Bytes.format(cfg.budgetBytes()), summary.events());
+    }
+
+    private void writeTrace(Trainer trainer, Path file) {
+        try {
+            TraceFile.write(file, trainer.trace().info(), trainer.trace().events());
+            String dropped = trainer.trace().dropped() > 0
+                    ? " (the oldest " + trainer.trace().dropped() + " events did not fit the trace buffer)" : "";
+            out.println("trace written to " + file + dropped);
+        } catch (IOException e) {
+            err.println("memscope: could not write the trace to " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Prints a line every few steps (about twenty lines a run, or every {@code --log-every} steps). */
+    private final class ProgressPrinter implements TrainListener {
+        private final boolean quiet;
+        private final int every;
+
+        ProgressPrinter(boolean quiet, int every) {
+            this.quiet = quiet;
+            this.every = every;
+        }
+
+        @Override
+        public void onStep(StepResult r) {
+            int interval = every > 0 ? every : Math.max(1, r.totalSteps() / 20);
+            if (quiet || ((r.step() + 1) % interval != 0 && r.step() + 1 != r.totalSteps() && r.step() != 0)) {
+                return;
+            }
+            int width = 20;
+            int filled = (int) ((long) width * (r.step() + 1) / r.totalSteps());
+            out.printf(Locale.ROOT, "[%s%s] step %d/%d  epoch %d  loss %.4f  acc %5.1f%%  %.1f ms/step  peak %s%n",
+                    "#".repeat(filled), ".".repeat(width - filled), r.step() + 1, r.totalSteps(), r.epoch() + 1,
+                    r.loss(), 100 * r.accuracy(), r.stepNanos() / 1e6, Bytes.format(r.peakBytes()));
+        }
+
+        @Override
+        public void onEval(double accuracy, int samples) {
+            if (!quiet) {
+                out.printf(Locale.ROOT, "held-out accuracy %.1f%% on %d samples%n", 100 * accuracy, samples);
+            }
+        }
+    }
+
+    // ---- plan -----------------------------------------------------------------------------------------
+
+    private void plan(Args a) {
+        Network net = loadNetwork(a);
+        int batch = a.getInt("batch", 64);
+        MemoryMode mode = Modes.get(a.get("mode", "baseline"));
+        long budget = Bytes.parse(a.get("budget", DEFAULT_BUDGET));
+        CompileOptions options = new CompileOptions(batch, optimizer(a),
+                CpuBackend.workspaceModel(a.getInt("threads", CpuBackend.defaultThreads())));
+        boolean maxBatch = a.flag("max-batch");
+        boolean listing = a.flag("program");
+        a.rejectUnknown("plan");
+
+        Planner.Plan plan = Planner.plan(net, mode, options, budget);
+        MemoryProfile p = plan.profile();
+        out.printf(Locale.ROOT, "%s, mode %s, batch %d, budget %s (planned on the meta backend)%n%n", net.name(), mode.id(),
+                batch, Bytes.format(budget));
+        out.print(layerTable(net, batch, p).render());
+        out.println();
+        TextTable cats = new TextTable("category", "at peak", "largest").right(1, 2);
+        for (Category c : Category.values()) {
+            long at = p.atPeak(c);
+            long most = p.maxByCategory().getOrDefault(c, 0L);
+            if (most > 0) {
+                cats.add(c.name().toLowerCase(Locale.ROOT), Bytes.format(at), Bytes.format(most));
+            }
+        }
+        out.print(cats.render());
+        out.println();
+        out.printf(Locale.ROOT, "peak %s (%,d bytes) of %s budget: %s%n", Bytes.format(p.peakBytes()), p.peakBytes(),
+                Bytes.format(budget), plan.fits() ? "fits" : "does NOT fit — " + plan.oom().getMessage());
+        if (maxBatch) {
+            int max = Planner.maxBatch(net, mode, options, budget, 1 << 20);
+            out.println(max == 0 ? "not even batch 1 fits " + Bytes.format(budget)
+                    : "largest batch that fits " + Bytes.format(budget) + ": " + max);
+        }
+        if (listing) {
+            out.println();
+            out.print(plan.program().listing());
+        }
+    }
+
+    private static TextTable layerTable(Network net, int batch, MemoryProfile profile) {
+        TextTable t = new TextTable("layer", "type", "output", "params", "MFLOP", "activation", "saved", "peak fwd",
+                "peak bwd").right(3, 4, 5, 6, 7, 8);
+        Map<String, MemoryProfile.LayerPeak> peaks = new java.util.HashMap<>();
+        profile.layers().forEach(lp -> peaks.put(lp.layer(), lp));
+        for (Node n : net.nodes()) {
+            var l = n.layer();
+            long params = l.params().stream().filter(pd -> pd.trainable()).mapToLong(pd -> pd.dims().elements()).sum();
+            long act = l.isView() ? 0 : l.outShape().batch(batch).bytes();
+            long saved = l.saved(batch).stream().mapToLong(SavedDef::bytes).sum();
+            MemoryProfile.LayerPeak lp = peaks.get(l.name());
+            t.add(l.name(), l.type(), l.outShape(), String.format(Locale.ROOT, "%,d", params),
+                    String.format(Locale.ROOT, "%.2f", l.flopsPerSample() * (double) batch / 1e6),
+                    l.isView() ? "view" : Bytes.format(act), saved == 0 ? "-" : Bytes.format(saved),
+                    lp == null ? "-" : Bytes.format(lp.forwardPeak()),
+                    lp == null || lp.backwardPeak() == 0 ? "-" : Bytes.format(lp.backwardPeak()));
+        }
+        return t;
+    }
+
+    // ---- export ---------------------------------------------------------------------------------------
+
+    private void export(Args a) {
+        if (a.positional().size() != 1) {
+            throw new UsageException("usage: memscope export TRACE.json --perfetto OUT.json");
+        }
+        Path in = Path.of(a.positional().get(0));
+        String perfetto = a.get("perfetto", null);
+        a.rejectUnknown("export");
+        if (perfetto == null) {
+            throw new UsageException("say what to export: --perfetto OUT.json");
+        }
+        if (!Files.isRegularFile(in)) {
+            throw new UsageException(in + ": no such trace file");
+        }
+        TraceFile.LoadedTrace t;
+        try {
+            t = TraceFile.read(in);
+            PerfettoExporter.export(Path.of(perfetto), t.info(), t.events());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.println("wrote " + perfetto + " (" + t.events().size() + " events); open it at https://ui.perfetto.dev");
+    }
+
+    // ---- shared ---------------------------------------------------------------------------------------
+
+    private Network loadNetwork(Args a) {
+        if (a.positional().size() != 1) {
+            throw new UsageException("name one network file (e.g. samples/lenet5.json)");
+        }
+        return Network.load(resolveNetwork(a.positional().get(0)));
+    }
+
+    /** A path as given, or the name of a bundled sample ({@code lenet5} → {@code samples/lenet5.json}). */
+    static Path resolveNetwork(String arg) {
+        Path p = Path.of(arg);
+        if (Files.exists(p)) {
+            return p;
+        }
+        String file = arg.endsWith(".json") ? arg : arg + ".json";
+        for (String root : new String[] {".", System.getProperty("memscope.root", ".")}) {
+            Path sample = Path.of(root, "samples", file);
+            if (Files.exists(sample)) {
+                return sample;
+            }
+        }
+        return p;
+    }
+
+    private static Optimizer optimizer(Args a) {
+        String name = a.get("optimizer", "sgd");
+        double lr = a.getDouble("lr", name.equals("adam") ? 1e-3 : 0.01);
+        return Optimizer.of(name, lr, a.getDouble("momentum", 0.9), a.getDouble("weight-decay", 5e-4));
+    }
+
+    static final String HELP = """
+            MemScope: memory-efficient CNN training, with every device allocation recorded.
+
+            usage: memscope <command> [options]
+
+              train NETWORK.json   train on the CPU backend and print progress
+                  --mode baseline         memory mode ('memscope modes' lists them)
+                  --data builtin          builtin | mnist:DIR | cifar10:DIR
+                  --batch 64              samples per step
+                  --steps 200 | --epochs N
+                  --budget 512MiB         device-memory budget (the arena's size)
+                  --optimizer sgd|adam    --lr 0.01 (adam: 0.001)  --momentum 0.9  --weight-decay 5e-4
+                  --seed 1                --threads N   --eval 1000 (held-out samples; 0 = none)
+                  --trace out.json        write the MemScope trace (also when the run fails)
+                  --log-every N           --quiet
+              plan NETWORK.json    predict memory on the meta backend, per layer and per category
+                  --batch 64  --mode baseline  --budget 512MiB  --optimizer sgd|adam
+                  --max-batch             also find the largest batch that fits the budget
+                  --program               print the compiled step program
+              export TRACE.json --perfetto OUT.json
+                                   Chrome/Perfetto trace (open at https://ui.perfetto.dev)
+              modes                list the memory modes
+              layers               list the layer types a network file may use
+
+            NETWORK.json may also name a bundled sample: lenet5, vgg_small, resnet18_cifar, vgg16.
+            """;
+}

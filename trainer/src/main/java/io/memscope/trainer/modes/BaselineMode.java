@@ -1,0 +1,182 @@
+package io.memscope.trainer.modes;
+
+import io.memscope.trainer.net.Network;
+import io.memscope.trainer.net.Node;
+import io.memscope.trainer.net.layers.Layer;
+import io.memscope.trainer.net.layers.Pass;
+import io.memscope.trainer.program.Instruction;
+import io.memscope.trainer.program.StepProgram;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Layer by layer, as every framework does by default: forward keeps exactly what backward will read, frees
+ * everything else at its last forward use, and backward frees each kept tensor at its last backward use.
+ */
+public final class BaselineMode implements MemoryMode {
+    @Override
+    public String id() {
+        return "baseline";
+    }
+
+    @Override
+    public String description() {
+        return "layer by layer; forward keeps what backward needs, freed at last use";
+    }
+
+    @Override
+    public StepProgram compile(Network net, CompileOptions options) {
+        Lowering low = new Lowering(net, options);
+        Liveness live = new Liveness(net, low, true);
+        low.emit(new Instruction.Alloc(Lowering.INPUT)).emit(new Instruction.Alloc(Lowering.LABELS))
+                .emit(new Instruction.Load(Lowering.INPUT, Lowering.LABELS));
+        for (Node node : net.nodes()) {
+            if (!node.layer().isView()) {
+                emitForward(low, live, node, true);
+            }
+        }
+        Set<String> gradsAllocated = new HashSet<>();
+        for (int j = net.nodes().size() - 1; j >= 0; j--) {
+            Node node = net.node(j);
+            if (!live.runsBackward(j)) {
+                continue;
+            }
+            Layer l = node.layer();
+            low.emit(new Instruction.Phase("backward", l.name()));
+            List<Boolean> accumulate = new ArrayList<>();
+            for (int in : node.inputs()) {
+                if (!low.requiresGrad(in)) {
+                    accumulate.add(false);
+                    continue;
+                }
+                boolean first = gradsAllocated.add(low.grad(in));
+                if (first) {
+                    low.emit(new Instruction.Alloc(low.grad(in)));
+                }
+                accumulate.add(!first);
+            }
+            String ws = low.workspace(node, Pass.BACKWARD);
+            if (ws != null) {
+                low.emit(new Instruction.Alloc(ws));
+            }
+            low.emit(low.backward(node, ws, accumulate, false));
+            if (ws != null) {
+                low.emit(new Instruction.Free(ws));
+            }
+            if (!l.isLoss()) {
+                low.emit(new Instruction.Free(low.grad(j)));
+            }
+            low.saved(l).forEach(s -> low.emit(new Instruction.Free(s)));
+            for (String s : live.backwardReads(j)) {
+                if (live.lastBackwardReader(s) == j) {
+                    low.emit(new Instruction.Free(s));
+                }
+            }
+        }
+        low.emit(new Instruction.Phase("update", ""));
+        low.updates().forEach(low::emit);
+        return low.build(id());
+    }
+
+    /**
+     * Emits one layer's forward pass: allocate its output (and what it saves), run it, then free every input
+     * whose last forward use this was and which backward does not read. Shared with the inference program.
+     */
+    static void emitForward(Lowering low, Liveness live, Node node, boolean training) {
+        Layer l = node.layer();
+        int j = node.index();
+        low.emit(new Instruction.Phase(training ? "forward" : "eval", l.name()));
+        low.emit(new Instruction.Alloc(low.out(j)));
+        List<String> saved = training || l.isLoss() ? low.saved(l) : List.of();
+        saved.forEach(s -> low.emit(new Instruction.Alloc(s)));
+        String ws = low.workspace(node, Pass.FORWARD);
+        if (ws != null) {
+            low.emit(new Instruction.Alloc(ws));
+        }
+        low.emit(low.forward(node, training, ws));
+        if (ws != null) {
+            low.emit(new Instruction.Free(ws));
+        }
+        if (!live.runsBackward(j)) {
+            saved.forEach(s -> low.emit(new Instruction.Free(s)));
+        }
+        Set<String> toFree = new LinkedHashSet<>();
+        for (int in : node.inputs()) {
+            String s = low.out(in);
+            if (live.lastForwardUse(s) == j && !live.readInBackward(s)) {
+                toFree.add(s);
+            }
+        }
+        if (l.isLoss() && !live.runsBackward(j)) {
+            toFree.add(Lowering.LABELS);
+        }
+        String out = low.out(j);
+        if (live.lastForwardUse(out) < 0 && !live.readInBackward(out)) {
+            toFree.add(out);
+        }
+        toFree.forEach(s -> low.emit(new Instruction.Free(s)));
+    }
+
+    /** Where each tensor is last used in forward and read in backward. */
+    static final class Liveness {
+        private final Map<String, Integer> lastForward = new HashMap<>();
+        private final Map<String, Integer> lastBackward = new HashMap<>();
+        private final Map<Integer, Set<String>> backwardReads = new HashMap<>();
+        private final boolean[] backward;
+
+        Liveness(Network net, Lowering low, boolean training) {
+            backward = new boolean[net.nodes().size()];
+            for (Node node : net.nodes()) {
+                if (node.layer().isView()) {
+                    continue;
+                }
+                int j = node.index();
+                backward[j] = training && low.runsBackward(node);
+                Set<String> reads = new LinkedHashSet<>();
+                for (int i = 0; i < node.inputs().size(); i++) {
+                    String s = low.out(node.inputs().get(i));
+                    lastForward.merge(s, j, Math::max);
+                    if (backward[j] && node.layer().backwardReadsInput(i)) {
+                        reads.add(s);
+                    }
+                }
+                if (backward[j] && node.layer().backwardReadsOutput()) {
+                    reads.add(low.out(j));
+                }
+                if (backward[j] && node.layer().isLoss()) {
+                    reads.add(Lowering.LABELS);
+                }
+                backwardReads.put(j, reads);
+                for (String s : reads) {
+                    lastBackward.merge(s, j, Math::min);
+                }
+            }
+        }
+
+        boolean runsBackward(int j) {
+            return backward[j];
+        }
+
+        int lastForwardUse(String tensor) {
+            return lastForward.getOrDefault(tensor, -1);
+        }
+
+        boolean readInBackward(String tensor) {
+            return lastBackward.containsKey(tensor);
+        }
+
+        /** The backward reader that runs last (backward goes in reverse, so the lowest index). */
+        int lastBackwardReader(String tensor) {
+            return lastBackward.getOrDefault(tensor, -1);
+        }
+
+        Set<String> backwardReads(int j) {
+            return backwardReads.getOrDefault(j, Set.of());
+        }
+    }
+}

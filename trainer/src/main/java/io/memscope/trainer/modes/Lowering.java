@@ -1,0 +1,190 @@
+package io.memscope.trainer.modes;
+
+import io.memscope.trainer.memory.Category;
+import io.memscope.trainer.memory.Dims;
+import io.memscope.trainer.net.Network;
+import io.memscope.trainer.net.Node;
+import io.memscope.trainer.net.layers.Layer;
+import io.memscope.trainer.net.layers.ParamDef;
+import io.memscope.trainer.net.layers.Pass;
+import io.memscope.trainer.net.layers.SavedDef;
+import io.memscope.trainer.program.Instruction;
+import io.memscope.trainer.program.StepProgram;
+import io.memscope.trainer.program.TensorDecl;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The pieces every mode's compiler shares: tensor names and declarations, the setup program (parameters,
+ * gradients, optimizer state), and RUN instructions for a layer's passes. A mode decides only the order and
+ * the lifetimes.
+ *
+ * <p>Names: {@code input}, {@code labels}; {@code conv1.out}, {@code conv1.out.grad}; {@code conv1.weight},
+ * {@code conv1.weight.grad}, {@code conv1.weight.momentum}; {@code bn1.save_mean}; {@code conv1.ws.forward}.
+ * A view (flatten) has no tensor of its own: its name is that of the tensor it views.
+ */
+public final class Lowering {
+    public static final String INPUT = "input";
+    public static final String LABELS = "labels";
+
+    private final Network net;
+    private final CompileOptions options;
+    private final Map<String, TensorDecl> decls = new LinkedHashMap<>();
+    private final List<Instruction> setup = new ArrayList<>();
+    private final List<Instruction> step = new ArrayList<>();
+
+    public Lowering(Network net, CompileOptions options) {
+        this.net = net;
+        this.options = options;
+        int n = options.batch();
+        declare(INPUT, "", Category.INPUT, net.input().batch(n), false);
+        declare(LABELS, "", Category.INPUT, Dims.of(n, 1, 1, 1), false);
+        for (Node node : net.nodes()) {
+            Layer l = node.layer();
+            if (!l.isView()) {
+                // the loss is one number for the whole batch
+                Dims outDims = l.isLoss() ? Dims.of(1, 1, 1, 1) : l.outShape().batch(n);
+                declare(out(node.index()), l.name(), Category.ACTIVATION, outDims, false);
+                declare(grad(node.index()), l.name(), Category.ACTIVATION_GRAD, l.outShape().batch(n), false);
+                for (SavedDef s : l.saved(n)) {
+                    declare(l.name() + "." + s.suffix(), l.name(), Category.ACTIVATION, s.dims(), false);
+                }
+            }
+            for (ParamDef p : l.params()) {
+                String pn = param(l, p);
+                declare(pn, l.name(), Category.PARAMETER, p.dims(), true);
+                setup.add(new Instruction.Alloc(pn));
+                if (p.trainable()) {
+                    declare(pn + ".grad", l.name(), Category.GRADIENT, p.dims(), true);
+                    setup.add(new Instruction.Alloc(pn + ".grad"));
+                    for (String s : options.optimizer().stateNames()) {
+                        declare(pn + "." + s, l.name(), Category.OPTIMIZER_STATE, p.dims(), true);
+                        setup.add(new Instruction.Alloc(pn + "." + s));
+                    }
+                }
+            }
+        }
+    }
+
+    public Network network() {
+        return net;
+    }
+
+    public int batch() {
+        return options.batch();
+    }
+
+    public CompileOptions options() {
+        return options;
+    }
+
+    /** Declares a tensor (or checks a repeated declaration agrees). */
+    public void declare(String name, String layer, Category category, Dims dims, boolean persistent) {
+        TensorDecl d = new TensorDecl(name, layer, category, dims, persistent);
+        TensorDecl old = decls.putIfAbsent(name, d);
+        if (old != null && !old.equals(d)) {
+            throw new IllegalStateException("tensor " + name + " declared twice differently: " + old + " and " + d);
+        }
+    }
+
+    /** Name of the tensor holding node {@code index}'s output ({@link Network#DATA} is the input). */
+    public String out(int index) {
+        int s = net.storageOf(index);
+        return s == Network.DATA ? INPUT : net.node(s).name() + ".out";
+    }
+
+    /** Name of the gradient of node {@code index}'s output. */
+    public String grad(int index) {
+        return out(index) + ".grad";
+    }
+
+    public static String param(Layer l, ParamDef p) {
+        return l.name() + "." + p.suffix();
+    }
+
+    public List<String> saved(Layer l) {
+        return l.saved(options.batch()).stream().map(s -> l.name() + "." + s.suffix()).toList();
+    }
+
+    /** Whether node {@code index}'s output carries a gradient (everything but the data does). */
+    public boolean requiresGrad(int index) {
+        return net.storageOf(index) != Network.DATA;
+    }
+
+    /** Whether the node has a backward pass to run: it trains parameters or passes a gradient on. */
+    public boolean runsBackward(Node node) {
+        if (node.layer().isView()) {
+            return false;
+        }
+        boolean trains = node.layer().params().stream().anyMatch(ParamDef::trainable);
+        return trains || node.inputs().stream().anyMatch(this::requiresGrad);
+    }
+
+    /** Declares the pass's workspace if it needs one and returns its name, or null. */
+    public String workspace(Node node, Pass pass) {
+        boolean dataGrad = node.inputs().stream().anyMatch(this::requiresGrad);
+        long bytes = node.layer().workspaceBytes(options.workspace(), options.batch(), pass, dataGrad);
+        if (bytes <= 0) {
+            return null;
+        }
+        String name = node.name() + ".ws." + pass.label();
+        int floats = Math.toIntExact((bytes + Float.BYTES - 1) / Float.BYTES);
+        declare(name, node.name(), Category.WORKSPACE, Dims.of(1, floats, 1, 1), false);
+        return name;
+    }
+
+    public Instruction.Run forward(Node node, boolean training, String workspace) {
+        Layer l = node.layer();
+        List<String> ins = node.inputs().stream().map(this::out).toList();
+        List<String> params = l.params().stream().map(p -> param(l, p)).toList();
+        return new Instruction.Run(node.index(), l.name(), Pass.FORWARD, training, ins, out(node.index()), params,
+                List.of(), training || l.isLoss() ? saved(l) : List.of(), workspace, null, List.of(), List.of(),
+                false, l.isLoss() ? LABELS : null);
+    }
+
+    /**
+     * A backward RUN. {@code accumulate.get(i)} says whether input i's gradient already holds contributions
+     * (so this pass adds); inputs that need no gradient get null. Only the inputs and output the layer's
+     * backward reads are bound, so the program may free the others before.
+     */
+    public Instruction.Run backward(Node node, String workspace, List<Boolean> accumulate, boolean accumulateParams) {
+        Layer l = node.layer();
+        List<String> ins = new ArrayList<>();
+        for (int i = 0; i < node.inputs().size(); i++) {
+            ins.add(l.backwardReadsInput(i) ? out(node.inputs().get(i)) : null);
+        }
+        List<String> params = l.params().stream().map(p -> param(l, p)).toList();
+        List<String> grads = l.params().stream().map(p -> p.trainable() ? param(l, p) + ".grad" : null).toList();
+        List<String> gradIns = node.inputs().stream().map(i -> requiresGrad(i) ? grad(i) : null).toList();
+        return new Instruction.Run(node.index(), l.name(), Pass.BACKWARD, true, ins,
+                l.backwardReadsOutput() ? out(node.index()) : null, params,
+                grads, saved(l), workspace, l.isLoss() ? null : grad(node.index()), gradIns, accumulate,
+                accumulateParams, l.isLoss() ? LABELS : null);
+    }
+
+    /** UPDATE instructions for every trainable parameter, in network order. */
+    public List<Instruction> updates() {
+        List<Instruction> out = new ArrayList<>();
+        for (Node node : net.nodes()) {
+            for (ParamDef p : node.layer().params()) {
+                if (p.trainable()) {
+                    String pn = param(node.layer(), p);
+                    out.add(new Instruction.Update(pn, pn + ".grad",
+                            options.optimizer().stateNames().stream().map(s -> pn + "." + s).toList()));
+                }
+            }
+        }
+        return out;
+    }
+
+    public Lowering emit(Instruction i) {
+        step.add(i);
+        return this;
+    }
+
+    public StepProgram build(String mode) {
+        return new StepProgram(net.name(), mode, options.batch(), decls, setup, step);
+    }
+}

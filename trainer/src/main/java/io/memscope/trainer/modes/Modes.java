@@ -1,0 +1,32 @@
+package io.memscope.trainer.modes;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The memory modes this build offers. Only working modes are listed, so a user never picks a dead one. */
+public final class Modes {
+    private static final Map<String, MemoryMode> MODES = new LinkedHashMap<>();
+
+    static {
+        register(new BaselineMode());
+    }
+
+    private Modes() {}
+
+    private static void register(MemoryMode mode) {
+        MODES.put(mode.id(), mode);
+    }
+
+    public static List<MemoryMode> all() {
+        return List.copyOf(MODES.values());
+    }
+
+    public static MemoryMode get(String id) {
+        MemoryMode m = MODES.get(id);
+        if (m == null) {
+            throw new IllegalArgumentException("unknown mode '" + id + "'; available: " + String.join(", ", MODES.keySet()));
+        }
+        return m;
+    }
+}

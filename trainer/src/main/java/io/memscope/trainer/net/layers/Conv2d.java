@@ -1,0 +1,110 @@
+package io.memscope.trainer.net.layers;
+
+import io.memscope.trainer.backend.Backend;
+import io.memscope.trainer.backend.ConvGeometry;
+import io.memscope.trainer.backend.ConvPass;
+import io.memscope.trainer.backend.WorkspaceModel;
+import io.memscope.trainer.memory.Dims;
+import io.memscope.trainer.net.LayerSpec;
+import io.memscope.trainer.net.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** 2-D convolution: {@code out_channels}, square {@code kernel}, {@code stride} (1), {@code padding} (0), {@code bias} (true). */
+public final class Conv2d extends Layer {
+    private final int outChannels;
+    private final int kernel;
+    private final int stride;
+    private final int padding;
+    private final boolean bias;
+
+    public Conv2d(LayerSpec spec) {
+        super(spec);
+        spec.allowOnly(Set.of("out_channels", "kernel", "stride", "padding", "bias"));
+        outChannels = spec.positiveInt("out_channels", 0);
+        kernel = spec.positiveInt("kernel", 0);
+        stride = spec.positiveInt("stride", 1);
+        padding = spec.nonNegativeInt("padding", 0);
+        bias = spec.boolAttr("bias", true);
+    }
+
+    @Override
+    protected Shape infer(List<Shape> inputs) {
+        Shape x = inputs.get(0);
+        int ph = x.h() + 2 * padding;
+        int pw = x.w() + 2 * padding;
+        if (kernel > ph || kernel > pw) {
+            throw error("kernel " + kernel + " larger than padded input " + ph + "x" + pw
+                    + " (input " + x.h() + "x" + x.w() + ", padding " + padding + ")");
+        }
+        return new Shape(outChannels, (ph - kernel) / stride + 1, (pw - kernel) / stride + 1);
+    }
+
+    public ConvGeometry geometry(int n) {
+        Shape x = in(0);
+        return new ConvGeometry(n, x.c(), x.h(), x.w(), outChannels, kernel, kernel, stride, stride, padding, padding);
+    }
+
+    public int kernel() {
+        return kernel;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
+    public int padding() {
+        return padding;
+    }
+
+    public boolean hasBias() {
+        return bias;
+    }
+
+    @Override
+    public List<ParamDef> params() {
+        int fanIn = in(0).c() * kernel * kernel;
+        List<ParamDef> defs = new ArrayList<>();
+        defs.add(new ParamDef("weight", Dims.of(outChannels, in(0).c(), kernel, kernel), ParamDef.Init.HE_NORMAL, fanIn, true));
+        if (bias) {
+            defs.add(new ParamDef("bias", Dims.vector(outChannels), ParamDef.Init.ZEROS, 0, true));
+        }
+        return defs;
+    }
+
+    @Override
+    public long flopsPerSample() {
+        return geometry(1).forwardFlops() + (bias ? outShape.elements() : 0);
+    }
+
+    @Override
+    public boolean backwardReadsInput(int i) {
+        return true;
+    }
+
+    @Override
+    public long workspaceBytes(WorkspaceModel model, int n, Pass pass, boolean needsDataGrad) {
+        ConvGeometry g = geometry(n);
+        if (pass == Pass.FORWARD) {
+            return model.convWorkspaceBytes(g, ConvPass.FORWARD);
+        }
+        long filter = model.convWorkspaceBytes(g, ConvPass.BACKWARD_FILTER);
+        return needsDataGrad ? Math.max(filter, model.convWorkspaceBytes(g, ConvPass.BACKWARD_DATA)) : filter;
+    }
+
+    @Override
+    public void forward(Backend b, LayerCall c) {
+        b.convForward(geometry(c.batch()), c.in(0), c.param(0), bias ? c.param(1) : null, c.output(), c.workspace());
+    }
+
+    @Override
+    public void backward(Backend b, LayerCall c) {
+        ConvGeometry g = geometry(c.batch());
+        b.convBackwardFilter(g, c.in(0), c.gradOut(), c.paramGrad(0), bias ? c.paramGrad(1) : null, c.workspace(),
+                c.accumulateParams());
+        if (c.gradIn(0) != null) {
+            b.convBackwardData(g, c.gradOut(), c.param(0), c.gradIn(0), c.workspace(), c.accumulateIn(0));
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.memscope.trainer.net.layers;
+
+import io.memscope.trainer.backend.Backend;
+import io.memscope.trainer.backend.WorkspaceModel;
+import io.memscope.trainer.net.LayerSpec;
+import io.memscope.trainer.net.Shape;
+import io.memscope.trainer.net.SpecException;
+import java.util.List;
+
+/**
+ * A layer: its shape rule, what it owns, what its backward pass needs, and its forward and backward passes
+ * side by side. Layers hold no tensors; a {@link LayerCall} binds them for each run, so the same layer serves
+ * every memory mode and backend.
+ */
+public abstract class Layer {
+    protected final LayerSpec spec;
+    protected List<Shape> inShapes;
+    protected Shape outShape;
+
+    protected Layer(LayerSpec spec) {
+        this.spec = spec;
+    }
+
+    public final String name() {
+        return spec.name();
+    }
+
+    public final String type() {
+        return spec.type();
+    }
+
+    public final LayerSpec spec() {
+        return spec;
+    }
+
+    /** Inputs this layer takes: 1 for most, 2 or more for add and concat. */
+    public int minInputs() {
+        return 1;
+    }
+
+    public int maxInputs() {
+        return 1;
+    }
+
+    /** Computes and remembers the output shape, or throws a {@code SpecException} naming the problem. */
+    public final Shape bind(List<Shape> inputs) {
+        this.inShapes = List.copyOf(inputs);
+        this.outShape = infer(inShapes);
+        return outShape;
+    }
+
+    protected abstract Shape infer(List<Shape> inputs);
+
+    public List<Shape> inShapes() {
+        return inShapes;
+    }
+
+    public Shape outShape() {
+        return outShape;
+    }
+
+    public List<ParamDef> params() {
+        return List.of();
+    }
+
+    /** Forward FLOPs for one sample (multiply-add counted as two). */
+    public long flopsPerSample() {
+        return 0;
+    }
+
+    /** Whether backward reads input i (so forward must keep it). */
+    public boolean backwardReadsInput(int i) {
+        return false;
+    }
+
+    /** Whether backward reads the output (so forward must keep it). */
+    public boolean backwardReadsOutput() {
+        return false;
+    }
+
+    /** Extra tensors forward creates and backward reads, for a batch of n. */
+    public List<SavedDef> saved(int n) {
+        return List.of();
+    }
+
+    /** Workspace bytes the pass needs on a backend with this model; {@code needsDataGrad} is false when no input needs a gradient. */
+    public long workspaceBytes(WorkspaceModel model, int n, Pass pass, boolean needsDataGrad) {
+        return 0;
+    }
+
+    /** True for a layer whose output is its input seen with another shape (flatten): no memory, no kernel. */
+    public boolean isView() {
+        return false;
+    }
+
+    /** True for the loss layer, which also reads the labels and ends the forward pass. */
+    public boolean isLoss() {
+        return false;
+    }
+
+    public abstract void forward(Backend backend, LayerCall call);
+
+    public abstract void backward(Backend backend, LayerCall call);
+
+    protected Shape in(int i) {
+        return inShapes.get(i);
+    }
+
+    /** An error that names this layer. */
+    protected SpecException error(String message) {
+        return new SpecException(name(), message);
+    }
+}

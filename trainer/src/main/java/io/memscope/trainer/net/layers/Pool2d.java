@@ -1,0 +1,93 @@
+package io.memscope.trainer.net.layers;
+
+import io.memscope.trainer.backend.Backend;
+import io.memscope.trainer.backend.PoolGeometry;
+import io.memscope.trainer.net.LayerSpec;
+import io.memscope.trainer.net.Shape;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Pooling: {@code maxpool2d} and {@code avgpool2d} ({@code kernel}, {@code stride} = kernel, {@code padding} 0),
+ * and {@code global_avgpool} (the whole map to 1×1).
+ */
+public final class Pool2d extends Layer {
+    private final boolean max;
+    private final boolean global;
+    private final int kernel;
+    private final int stride;
+    private final int padding;
+
+    public Pool2d(LayerSpec spec) {
+        super(spec);
+        global = spec.type().equals("global_avgpool");
+        max = spec.type().equals("maxpool2d");
+        if (global) {
+            spec.allowOnly(Set.of());
+            kernel = 0;
+            stride = 1;
+            padding = 0;
+        } else {
+            spec.allowOnly(Set.of("kernel", "stride", "padding"));
+            kernel = spec.positiveInt("kernel", 0);
+            stride = spec.positiveInt("stride", kernel);
+            padding = spec.nonNegativeInt("padding", 0);
+            if (padding * 2 > kernel) {
+                throw error("padding " + padding + " must be at most half the kernel " + kernel);
+            }
+        }
+    }
+
+    @Override
+    protected Shape infer(List<Shape> inputs) {
+        Shape x = inputs.get(0);
+        if (global) {
+            return new Shape(x.c(), 1, 1);
+        }
+        int ph = x.h() + 2 * padding;
+        int pw = x.w() + 2 * padding;
+        if (kernel > ph || kernel > pw) {
+            throw error("kernel " + kernel + " larger than padded input " + ph + "x" + pw);
+        }
+        return new Shape(x.c(), (ph - kernel) / stride + 1, (pw - kernel) / stride + 1);
+    }
+
+    public PoolGeometry geometry(int n) {
+        Shape x = in(0);
+        if (global) {
+            return new PoolGeometry(n, x.c(), x.h(), x.w(), x.h(), x.w(), 1, 1, 0, 0, false);
+        }
+        return new PoolGeometry(n, x.c(), x.h(), x.w(), kernel, kernel, stride, stride, padding, padding, max);
+    }
+
+    public boolean isMax() {
+        return max;
+    }
+
+    @Override
+    public long flopsPerSample() {
+        PoolGeometry g = geometry(1);
+        return (long) outShape.elements() * g.kh() * g.kw();
+    }
+
+    @Override
+    public boolean backwardReadsInput(int i) {
+        return max;
+    }
+
+    @Override
+    public boolean backwardReadsOutput() {
+        return max;
+    }
+
+    @Override
+    public void forward(Backend b, LayerCall c) {
+        b.poolForward(geometry(c.batch()), c.in(0), c.output());
+    }
+
+    @Override
+    public void backward(Backend b, LayerCall c) {
+        b.poolBackward(geometry(c.batch()), max ? c.in(0) : null, max ? c.output() : null, c.gradOut(), c.gradIn(0),
+                c.accumulateIn(0));
+    }
+}

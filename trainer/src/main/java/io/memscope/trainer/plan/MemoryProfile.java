@@ -1,0 +1,111 @@
+package io.memscope.trainer.plan;
+
+import io.memscope.trainer.memory.Category;
+import io.memscope.trainer.memory.MemoryEvent;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What an event stream says about memory: the peak of resident bytes and what it was made of, the largest
+ * amount of each category, and the peak inside each layer's forward and backward phases. The same code reads
+ * a planned (meta) trace and a measured one, so the two can be compared line by line.
+ */
+public final class MemoryProfile {
+    /** Peak resident bytes while a layer's forward or backward phase ran. */
+    public record LayerPeak(String layer, long forwardPeak, long backwardPeak) {}
+
+    private long peakBytes;
+    private long peakSeq = -1;
+    private final Map<Category, Long> atPeak = new EnumMap<>(Category.class);
+    private final Map<Category, Long> maxByCategory = new EnumMap<>(Category.class);
+    private final Map<String, long[]> layerPeaks = new LinkedHashMap<>();
+    private final List<MemoryEvent> ooms = new ArrayList<>();
+    private int steps;
+
+    private MemoryProfile() {}
+
+    public static MemoryProfile of(List<MemoryEvent> events) {
+        MemoryProfile p = new MemoryProfile();
+        Map<Category, Long> resident = new EnumMap<>(Category.class);
+        long total = 0;
+        String layer = "";
+        boolean backward = false;
+        for (MemoryEvent e : events) {
+            switch (e.action()) {
+                case PHASE -> {
+                    layer = e.layer();
+                    backward = e.phase().equals("backward");
+                }
+                case SEGMENT -> {
+                    p.steps++;
+                    layer = "";
+                }
+                case OOM -> p.ooms.add(e);
+                default -> {
+                    long delta = e.residentDelta();
+                    if (delta == 0) {
+                        continue;
+                    }
+                    Category c = e.category();
+                    long now = resident.merge(c, delta, Long::sum);
+                    total += delta;
+                    if (now > p.maxByCategory.getOrDefault(c, 0L)) {
+                        p.maxByCategory.put(c, now);
+                    }
+                    if (total > p.peakBytes) {
+                        p.peakBytes = total;
+                        p.peakSeq = e.seq();
+                        p.atPeak.clear();
+                        p.atPeak.putAll(resident);
+                    }
+                }
+            }
+            if (!layer.isEmpty()) {
+                long[] lp = p.layerPeaks.computeIfAbsent(layer, k -> new long[2]);
+                int slot = backward ? 1 : 0;
+                lp[slot] = Math.max(lp[slot], total);
+            }
+        }
+        return p;
+    }
+
+    public long peakBytes() {
+        return peakBytes;
+    }
+
+    /** Sequence number of the event that reached the peak, or -1 for an empty trace. */
+    public long peakSeq() {
+        return peakSeq;
+    }
+
+    /** Resident bytes per category at the moment of the peak. */
+    public Map<Category, Long> atPeak() {
+        return new EnumMap<>(atPeak);
+    }
+
+    public long atPeak(Category c) {
+        return atPeak.getOrDefault(c, 0L);
+    }
+
+    /** The most each category ever held (these need not coincide in time). */
+    public Map<Category, Long> maxByCategory() {
+        return new EnumMap<>(maxByCategory);
+    }
+
+    public List<LayerPeak> layers() {
+        List<LayerPeak> out = new ArrayList<>();
+        layerPeaks.forEach((k, v) -> out.add(new LayerPeak(k, v[0], v[1])));
+        return out;
+    }
+
+    public List<MemoryEvent> ooms() {
+        return List.copyOf(ooms);
+    }
+
+    public int steps() {
+        return steps;
+    }
+}

@@ -1,0 +1,106 @@
+package io.memscope.trainer.program;
+
+import io.memscope.trainer.memory.Action;
+import io.memscope.trainer.net.layers.Pass;
+import java.util.List;
+
+/** One step of a {@link StepProgram}. Tensors are named; the program's table declares them. */
+public sealed interface Instruction {
+
+    /** Obtain device memory for a declared tensor. */
+    record Alloc(String tensor) implements Instruction {
+        @Override
+        public String toString() {
+            return "ALLOC " + tensor;
+        }
+    }
+
+    /** Return a tensor's memory. */
+    record Free(String tensor) implements Instruction {
+        @Override
+        public String toString() {
+            return "FREE " + tensor;
+        }
+    }
+
+    /** Enter a phase (forward, backward, update, eval), optionally of one layer. */
+    record Phase(String name, String layer) implements Instruction {
+        @Override
+        public String toString() {
+            return "PHASE " + name + (layer.isEmpty() ? "" : " " + layer);
+        }
+    }
+
+    /** Copy the next batch of samples and labels from the host into the named tensors. */
+    record Load(String input, String labels) implements Instruction {
+        @Override
+        public String toString() {
+            return "LOAD " + input + ", " + labels;
+        }
+    }
+
+    /** Record a memory event about a tensor that allocates nothing (e.g. RECOMPUTE). */
+    record Mark(Action action, String tensor) implements Instruction {
+        @Override
+        public String toString() {
+            return action + " " + tensor;
+        }
+    }
+
+    /**
+     * Run one pass of one layer over the named tensors; null names are absent roles. See
+     * {@link io.memscope.trainer.net.layers.LayerCall} for the roles.
+     */
+    record Run(int node, String layer, Pass pass, boolean training, List<String> inputs, String output,
+               List<String> params, List<String> paramGrads, List<String> saved, String workspace, String gradOut,
+               List<String> gradIns, List<Boolean> accumulateIns, boolean accumulateParams, String labels)
+            implements Instruction {
+
+        /** Every tensor this instruction touches. */
+        public List<String> tensors() {
+            java.util.ArrayList<String> all = new java.util.ArrayList<>(inputs); // may hold nulls: unbound roles
+            all.add(output);
+            all.addAll(params);
+            all.addAll(paramGrads);
+            all.addAll(saved);
+            all.add(workspace);
+            all.add(gradOut);
+            all.addAll(gradIns);
+            all.add(labels);
+            all.removeIf(java.util.Objects::isNull);
+            return all;
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder sb = new StringBuilder("RUN ").append(layer).append('.').append(pass.label()).append('(');
+            if (pass == Pass.FORWARD) {
+                sb.append(String.join(", ", inputs));
+                sb.append(") -> ").append(output);
+            } else {
+                sb.append(gradOut == null ? "loss" : gradOut).append(") -> ");
+                List<String> outs = new java.util.ArrayList<>();
+                for (int i = 0; i < gradIns.size(); i++) {
+                    if (gradIns.get(i) != null) {
+                        outs.add((accumulateIns.get(i) ? "+=" : "") + gradIns.get(i));
+                    }
+                }
+                paramGrads.stream().filter(java.util.Objects::nonNull)
+                        .forEach(g -> outs.add((accumulateParams ? "+=" : "") + g));
+                sb.append(String.join(", ", outs));
+            }
+            if (workspace != null) {
+                sb.append(" [ws ").append(workspace).append(']');
+            }
+            return sb.toString();
+        }
+    }
+
+    /** Apply the optimizer to one parameter. */
+    record Update(String param, String grad, List<String> state) implements Instruction {
+        @Override
+        public String toString() {
+            return "UPDATE " + param + " with " + grad + (state.isEmpty() ? "" : " " + state);
+        }
+    }
+}

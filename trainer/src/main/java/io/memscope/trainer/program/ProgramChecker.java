@@ -1,0 +1,87 @@
+package io.memscope.trainer.program;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Static checks of a program, without running a kernel: every tensor used is declared and live, nothing is
+ * allocated twice or freed while not live, every step allocation is freed by the end of the step, and only
+ * persistent tensors outlive it.
+ */
+public final class ProgramChecker {
+    private ProgramChecker() {}
+
+    /** Returns the problems found; empty when the program is sound. */
+    public static List<String> check(StepProgram p) {
+        List<String> problems = new ArrayList<>();
+        Set<String> live = new HashSet<>();
+        walk(p, p.setup(), live, problems, "setup");
+        for (String t : live) {
+            if (!p.decl(t).persistent()) {
+                problems.add("setup: " + t + " is not persistent but stays allocated");
+            }
+        }
+        Set<String> afterSetup = new HashSet<>(live);
+        walk(p, p.step(), live, problems, "step");
+        for (String t : live) {
+            if (!afterSetup.contains(t)) {
+                problems.add("step: " + t + " is never freed");
+            }
+        }
+        for (String t : afterSetup) {
+            if (!live.contains(t)) {
+                problems.add("step: persistent " + t + " was freed");
+            }
+        }
+        return problems;
+    }
+
+    /** Throws with every problem listed when the program is unsound. */
+    public static void verify(StepProgram p) {
+        List<String> problems = check(p);
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("invalid " + p.mode() + " program for " + p.network() + ":\n  "
+                    + String.join("\n  ", problems));
+        }
+    }
+
+    private static void walk(StepProgram p, List<Instruction> list, Set<String> live, List<String> problems,
+                             String where) {
+        for (int k = 0; k < list.size(); k++) {
+            Instruction i = list.get(k);
+            String at = where + " #" + k + " (" + i + ")";
+            if (i instanceof Instruction.Alloc a) {
+                if (!p.tensors().containsKey(a.tensor())) {
+                    problems.add(at + ": " + a.tensor() + " is not declared");
+                } else if (!live.add(a.tensor())) {
+                    problems.add(at + ": " + a.tensor() + " is already allocated");
+                }
+            } else if (i instanceof Instruction.Free f) {
+                if (!live.remove(f.tensor())) {
+                    problems.add(at + ": " + f.tensor() + " is not allocated");
+                }
+            } else if (i instanceof Instruction.Run r) {
+                requireLive(r.tensors(), live, problems, at);
+            } else if (i instanceof Instruction.Update u) {
+                List<String> all = new ArrayList<>(u.state());
+                all.add(u.param());
+                all.add(u.grad());
+                requireLive(all, live, problems, at);
+            } else if (i instanceof Instruction.Load l) {
+                requireLive(List.of(l.input(), l.labels()), live, problems, at);
+            } else if (i instanceof Instruction.Mark m) {
+                requireLive(List.of(m.tensor()), live, problems, at);
+            }
+        }
+    }
+
+    private static void requireLive(List<String> names, Set<String> live, List<String> problems, String at) {
+        for (String n : names) {
+            if (!live.contains(n)) {
+                problems.add(at + ": uses " + n + ", which is not allocated");
+            }
+        }
+    }
+}

@@ -1,0 +1,252 @@
+package io.memscope.trainer.program;
+
+import io.memscope.trainer.backend.Backend;
+import io.memscope.trainer.memory.Category;
+import io.memscope.trainer.memory.DeviceMemory;
+import io.memscope.trainer.memory.Tensor;
+import io.memscope.trainer.net.Network;
+import io.memscope.trainer.net.Node;
+import io.memscope.trainer.net.layers.Layer;
+import io.memscope.trainer.net.layers.LayerCall;
+import io.memscope.trainer.net.layers.ParamDef;
+import io.memscope.trainer.net.layers.Pass;
+import io.memscope.trainer.optim.Optimizer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Executes {@link StepProgram}s on a backend: allocates and frees through the backend's {@link DeviceMemory}
+ * (so every event is traced), binds tensors to layer calls, runs the optimizer. It holds the persistent tensors
+ * between steps.
+ */
+public final class ProgramRunner {
+    private final Network net;
+    private final Backend backend;
+    private final Optimizer optimizer;
+    private final long seed;
+    private final Map<String, Tensor> live = new HashMap<>();
+    private final Map<String, ParamDef> paramDefs = new HashMap<>();
+    private int trainingSteps;
+
+    public ProgramRunner(Network net, Backend backend, Optimizer optimizer, long seed) {
+        this.net = net;
+        this.backend = backend;
+        this.optimizer = optimizer;
+        this.seed = seed;
+        for (Node node : net.nodes()) {
+            for (ParamDef p : node.layer().params()) {
+                paramDefs.put(node.name() + "." + p.suffix(), p);
+            }
+        }
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public DeviceMemory memory() {
+        return backend.memory();
+    }
+
+    /**
+     * Allocates the persistent tensors and initializes them: parameters from the seed (He normal for weights),
+     * gradients and optimizer state to zero. Runs once, before the first step.
+     */
+    public void setup(StepProgram program) {
+        if (!live.isEmpty()) {
+            throw new IllegalStateException("setup already ran");
+        }
+        memory().phase("setup", "");
+        execute(program, program.setup(), -1, null);
+        for (Map.Entry<String, Tensor> e : live.entrySet()) {
+            Tensor t = e.getValue();
+            ParamDef def = paramDefs.get(e.getKey());
+            if (t.category() == Category.PARAMETER && def != null) {
+                backend.upload(initialValues(e.getKey(), def), 0, t);
+            } else {
+                backend.fill(t, 0f);
+            }
+        }
+    }
+
+    /** Runs one step (or an inference pass) of the program on a batch. */
+    public StepOutcome run(StepProgram program, int step, Batch batch) {
+        if (live.isEmpty()) {
+            throw new IllegalStateException("run setup first");
+        }
+        for (TensorDecl d : program.tensors().values()) {
+            if (d.persistent() && !live.containsKey(d.name())) {
+                throw new IllegalStateException(program.mode() + " program needs " + d.name()
+                        + ", which the setup program did not allocate");
+            }
+        }
+        if (program.mode().equals(StepProgram.INFERENCE_MODE)) {
+            memory().phase("eval", "");
+        } else {
+            trainingSteps++;
+            memory().beginStep(step);
+        }
+        return execute(program, program.step(), step, batch);
+    }
+
+    /** The live tensor of that name (parameters, for tests and checkpoints). */
+    public Tensor tensor(String name) {
+        Tensor t = live.get(name);
+        if (t == null) {
+            throw new IllegalArgumentException("no live tensor named " + name);
+        }
+        return t;
+    }
+
+    /** Downloads a live tensor's values. */
+    public float[] read(String name) {
+        Tensor t = tensor(name);
+        float[] out = new float[t.size()];
+        backend.download(t, out, 0);
+        return out;
+    }
+
+    /** Names of the trainable parameters, in network order. */
+    public List<String> parameterNames() {
+        List<String> names = new ArrayList<>();
+        for (Node node : net.nodes()) {
+            for (ParamDef p : node.layer().params()) {
+                names.add(node.name() + "." + p.suffix());
+            }
+        }
+        return names;
+    }
+
+    /** Frees every tensor still held (end of a run). */
+    public void release() {
+        for (Tensor t : live.values()) {
+            memory().free(t);
+        }
+        live.clear();
+    }
+
+    private StepOutcome execute(StepProgram program, List<Instruction> list, int step, Batch batch) {
+        double loss = Double.NaN;
+        int correct = 0;
+        int samples = 0;
+        for (Instruction i : list) {
+            if (i instanceof Instruction.Alloc a) {
+                TensorDecl d = program.decl(a.tensor());
+                if (live.containsKey(d.name())) {
+                    throw new IllegalStateException(d.name() + " allocated twice");
+                }
+                live.put(d.name(), memory().allocate(d.name(), d.layer(), d.category(), d.dims()));
+            } else if (i instanceof Instruction.Free f) {
+                Tensor t = live.remove(f.tensor());
+                if (t == null) {
+                    throw new IllegalStateException(f.tensor() + " freed while not allocated");
+                }
+                memory().free(t);
+            } else if (i instanceof Instruction.Phase p) {
+                memory().phase(p.name(), p.layer());
+            } else if (i instanceof Instruction.Load l) {
+                load(l, batch, program.batch());
+            } else if (i instanceof Instruction.Mark m) {
+                memory().mark(m.action(), tensor(m.tensor()));
+            } else if (i instanceof Instruction.Update u) {
+                optimizer.apply(backend, tensor(u.param()), tensor(u.grad()),
+                        u.state().stream().map(this::tensor).toList(), trainingSteps);
+            } else if (i instanceof Instruction.Run r) {
+                Layer layer = net.node(r.node()).layer();
+                LayerCall call = bind(r, program.batch(), step);
+                if (r.pass() == Pass.FORWARD) {
+                    layer.forward(backend, call);
+                    if (layer.isLoss() && backend.computes()) {
+                        float[] l = new float[1];
+                        backend.download(call.output(), l, 0);
+                        loss = l[0];
+                        samples = program.batch();
+                        correct = countCorrect(call.saved(0), batch, program.batch());
+                    }
+                } else {
+                    layer.backward(backend, call);
+                }
+            }
+        }
+        return new StepOutcome(loss, correct, samples);
+    }
+
+    private void load(Instruction.Load l, Batch batch, int n) {
+        if (batch == null || batch.n() != n) {
+            throw new IllegalArgumentException("program expects a batch of " + n + " samples, got "
+                    + (batch == null ? "none" : batch.n()));
+        }
+        backend.upload(batch.images(), 0, tensor(l.input()));
+        backend.upload(batch.labels(), 0, tensor(l.labels()));
+    }
+
+    private LayerCall bind(Instruction.Run r, int n, int step) {
+        List<Tensor> gradIns = new ArrayList<>();
+        for (String g : r.gradIns()) {
+            gradIns.add(g == null ? null : tensor(g));
+        }
+        List<Tensor> paramGrads = new ArrayList<>();
+        for (String g : r.paramGrads()) {
+            paramGrads.add(g == null ? null : tensor(g));
+        }
+        long callSeed = mix(seed, step, r.node());
+        List<Tensor> inputs = new ArrayList<>();
+        for (String in : r.inputs()) {
+            inputs.add(opt(in));
+        }
+        return new LayerCall(n, r.training(), callSeed, inputs, opt(r.output()), r.params().stream().map(this::tensor).toList(), paramGrads,
+                r.saved().stream().map(this::tensor).toList(), opt(r.workspace()), opt(r.gradOut()), gradIns,
+                r.accumulateIns(), r.accumulateParams(), opt(r.labels()));
+    }
+
+    private Tensor opt(String name) {
+        return name == null ? null : tensor(name);
+    }
+
+    private int countCorrect(Tensor probs, Batch batch, int n) {
+        float[] p = new float[probs.size()];
+        backend.download(probs, p, 0);
+        int classes = p.length / n;
+        int correct = 0;
+        for (int s = 0; s < n; s++) {
+            int best = 0;
+            for (int c = 1; c < classes; c++) {
+                if (p[s * classes + c] > p[s * classes + best]) {
+                    best = c;
+                }
+            }
+            if (best == (int) batch.labels()[s]) {
+                correct++;
+            }
+        }
+        return correct;
+    }
+
+    private float[] initialValues(String name, ParamDef def) {
+        float[] v = new float[Math.toIntExact(def.dims().elements())];
+        switch (def.init()) {
+            case ZEROS -> { }
+            case ONES -> Arrays.fill(v, 1f);
+            case HE_NORMAL -> {
+                Random r = new Random(mix(seed, name.hashCode(), 0x5eed));
+                double std = Math.sqrt(2.0 / Math.max(1, def.fanIn()));
+                for (int k = 0; k < v.length; k++) {
+                    v[k] = (float) (r.nextGaussian() * std);
+                }
+            }
+        }
+        return v;
+    }
+
+    /** Mixes the run's seed with a step and a node into an independent seed (SplitMix64 finalizer). */
+    static long mix(long seed, long a, long b) {
+        long z = seed ^ (a * 0x9E3779B97F4A7C15L) ^ (b * 0xC2B2AE3D27D4EB4FL);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}

@@ -1,0 +1,37 @@
+package io.memscope.trainer.train;
+
+import io.memscope.trainer.net.Network;
+import io.memscope.trainer.optim.Optimizer;
+
+/**
+ * Everything a training run needs.
+ *
+ * @param network     the built network
+ * @param mode        memory mode id ({@code baseline}, ...)
+ * @param data        data source spec: {@code builtin}, {@code mnist:DIR}, {@code cifar10:DIR}
+ * @param batch       samples per step
+ * @param steps       steps to run; when 0, {@code epochs} decides
+ * @param epochs      passes over the training set (used when steps is 0)
+ * @param budgetBytes device-memory budget (the arena's capacity)
+ * @param seed        seed for initialization, shuffling, dropout and the built-in data
+ * @param optimizer   the update rule
+ * @param threads     CPU worker threads
+ * @param evalSamples held-out samples to measure accuracy on at the end (0: none)
+ */
+public record TrainConfig(Network network, String mode, String data, int batch, int steps, int epochs,
+                          long budgetBytes, long seed, Optimizer optimizer, int threads, int evalSamples) {
+    public TrainConfig {
+        if (batch <= 0) {
+            throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
+        }
+        if (steps < 0 || epochs < 0 || (steps == 0 && epochs == 0)) {
+            throw new IllegalArgumentException("give a positive number of --steps or --epochs");
+        }
+        if (budgetBytes <= 0) {
+            throw new IllegalArgumentException("--budget must be positive");
+        }
+        if (threads <= 0) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.memscope.trainer.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.memscope.trainer.TestPaths;
+import io.memscope.trainer.memory.Action;
+import io.memscope.trainer.net.Network;
+import io.memscope.trainer.optim.Optimizer;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TrainerTest {
+    static TrainConfig lenet(int steps, String optimizer, double lr, long seed) {
+        return new TrainConfig(Network.load(TestPaths.sample("lenet5")), "baseline", "builtin", 32, steps, 0, 64L << 20,
+                seed, Optimizer.of(optimizer, lr, 0.9, 5e-4), 2, 512);
+    }
+
+    /** The acceptance bar for the default first run: LeNet-5 learns the built-in shapes in a few hundred steps. */
+    @Test
+    void lenetLearnsTheBuiltInData() {
+        List<StepResult> steps = new ArrayList<>();
+        TrainSummary s = new Trainer(lenet(300, "sgd", 0.01, 1)).run(new TrainListener() {
+            @Override
+            public void onStep(StepResult r) {
+                steps.add(r);
+            }
+        });
+        System.out.printf("LeNet-5 builtin: first loss %.3f, final loss %.3f, train acc %.3f, test acc %.3f on %d%n",
+                steps.get(0).loss(), s.finalLoss(), s.trainAccuracy(), s.testAccuracy(), s.testSamples());
+        assertEquals(300, s.steps());
+        assertTrue(steps.get(0).loss() > 2.0, "starts near ln(10)");
+        assertTrue(s.finalLoss() < 0.5, "final loss " + s.finalLoss());
+        assertTrue(s.testAccuracy() >= 0.9, "held-out accuracy " + s.testAccuracy());
+        assertEquals(s.plannedPeakBytes(), steps.get(steps.size() - 1).peakBytes(), "planned peak = measured step peak");
+    }
+
+    @Test
+    void sameSeedSameWeights() {
+        float[][] a = weightsAfter(lenet(5, "adam", 1e-3, 42));
+        float[][] b = weightsAfter(lenet(5, "adam", 1e-3, 42));
+        float[][] c = weightsAfter(lenet(5, "adam", 1e-3, 43));
+        for (int i = 0; i < a.length; i++) {
+            assertArrayEquals(a[i], b[i]);
+        }
+        assertTrue(!java.util.Arrays.equals(a[0], c[0]), "a different seed gives different weights");
+    }
+
+    @Test
+    void budgetTooSmallIsRefusedBeforeTrainingWithTheLargestBatchThatFits() {
+        TrainConfig cfg = new TrainConfig(Network.load(TestPaths.sample("lenet5")), "baseline", "builtin", 256, 1, 0,
+                3L << 20, 1, Optimizer.of("sgd", 0.05, 0.9, 0), 2, 0);
+        Trainer trainer = new Trainer(cfg);
+        TrainingException e = assertThrows(TrainingException.class, () -> trainer.run(TrainListener.NONE));
+        System.out.println(e.getMessage());
+        assertTrue(e.getMessage().startsWith("LeNet-5 at batch 256 in baseline mode needs "), e.getMessage());
+        assertTrue(e.getMessage().contains("more than the 3.0 MiB budget"), e.getMessage());
+        assertTrue(e.getMessage().matches(".*The largest batch that fits is \\d+\\."), e.getMessage());
+        assertEquals(0, trainer.trace().recorded(), "nothing was allocated on the device");
+    }
+
+    @Test
+    void stopRequestEndsTheRunAfterTheCurrentStep() {
+        Trainer trainer = new Trainer(lenet(1000, "sgd", 0.01, 1));
+        TrainSummary s = trainer.run(new TrainListener() {
+            @Override
+            public void onStep(StepResult r) {
+                if (r.step() == 2) {
+                    trainer.requestStop();
+                }
+            }
+        });
+        assertEquals(3, s.steps());
+        assertTrue(s.stopped());
+        assertTrue(trainer.trace().events().stream().anyMatch(e -> e.action() == Action.SEGMENT && e.step() == 2));
+    }
+
+    private static float[][] weightsAfter(TrainConfig cfg) {
+        Trainer t = new Trainer(cfg);
+        List<float[]> out = new ArrayList<>();
+        t.run(new TrainListener() {
+            @Override
+            public void onStep(StepResult r) {
+                if (r.step() == r.totalSteps() - 1) {
+                    for (String p : t.runner().parameterNames()) {
+                        out.add(t.runner().read(p));
+                    }
+                }
+            }
+        });
+        return out.toArray(new float[0][]);
+    }
+}
