@@ -39,6 +39,12 @@ public final class Arena {
 
     /** Allocates an aligned block, or returns -1 when no free block is large enough. Zero bytes take one unit. */
     public long allocate(long bytes) {
+        if (bytes < 0 || bytes > capacity) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("cannot allocate a negative size: " + bytes + " bytes");
+            }
+            return -1;
+        }
         long size = Math.max(ALIGNMENT, align(bytes));
         long[] best = freeBySize.ceiling(new long[] {-1, size});
         if (best == null) {

@@ -15,7 +15,7 @@ public final class OutOfDeviceMemoryException extends RuntimeException {
 
     static String describe(MemoryEvent e) {
         String what = e.tensorName().isEmpty() ? "a block" : e.tensorName();
-        String owner = e.layer().isEmpty() ? "" : " (layer " + e.layer() + ", " + e.category().name().toLowerCase() + ")";
+        String owner = e.layer().isEmpty() ? "" : " (layer " + e.layer() + ", " + (e.category() == null ? "block" : e.category().name().toLowerCase(java.util.Locale.ROOT)) + ")";
         return what + owner + " needs " + Bytes.format(e.requestedBytes()) + ", " + Bytes.format(e.freeBytes())
                 + " free, largest block " + Bytes.format(e.largestFreeBytes())
                 + "; try a memory-saving --mode, a smaller --batch or a larger --budget";

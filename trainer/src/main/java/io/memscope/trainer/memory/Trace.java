@@ -65,6 +65,21 @@ public final class Trace {
         return Math.max(0, written - ring.length);
     }
 
+    /**
+     * Copies up to {@code max} events recorded at position {@code from} or later (positions count every event
+     * ever recorded, from 0) into {@code out}, and returns the position after the last one copied. A reader
+     * that fell behind the ring skips the dropped events. This is how the UI drains new events once per frame
+     * without the recording thread ever waiting for it.
+     */
+    public synchronized long drainSince(long from, List<MemoryEvent> out, int max) {
+        long start = Math.max(from, written - ring.length);
+        long end = Math.min(written, start + max);
+        for (long i = start; i < end; i++) {
+            out.add(ring[(int) (i % ring.length)]);
+        }
+        return end;
+    }
+
     /** The events still held, oldest first. */
     public synchronized List<MemoryEvent> events() {
         int held = (int) Math.min(written, ring.length);

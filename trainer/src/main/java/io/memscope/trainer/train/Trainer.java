@@ -34,6 +34,9 @@ public final class Trainer {
     private final MemoryMode mode;
     private final Trace trace;
     private volatile boolean stopRequested;
+    private final Object gate = new Object();
+    private boolean paused;
+    private int stepsGranted;
     private volatile ProgramRunner runner;
 
     public Trainer(TrainConfig config) {
@@ -64,9 +67,58 @@ public final class Trainer {
         return runner;
     }
 
-    /** Asks the run to stop after the step in progress. Safe from any thread. */
+    /** Asks the run to stop after the step in progress (a paused run stops at once). Safe from any thread. */
     public void requestStop() {
         stopRequested = true;
+        synchronized (gate) {
+            gate.notifyAll();
+        }
+    }
+
+    /** Holds the run before its next step until {@link #resume()} or {@link #stepOnce()}. Safe from any thread. */
+    public void pause() {
+        synchronized (gate) {
+            paused = true;
+        }
+    }
+
+    public void resume() {
+        synchronized (gate) {
+            paused = false;
+            gate.notifyAll();
+        }
+    }
+
+    /** While paused, lets exactly one more step run. */
+    public void stepOnce() {
+        synchronized (gate) {
+            stepsGranted++;
+            gate.notifyAll();
+        }
+    }
+
+    public boolean isPaused() {
+        synchronized (gate) {
+            return paused;
+        }
+    }
+
+    /** Blocks while paused; returns false when the run should stop instead. */
+    private boolean awaitTurn() {
+        synchronized (gate) {
+            while (paused && stepsGranted == 0 && !stopRequested) {
+                try {
+                    gate.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    stopRequested = true;
+                }
+            }
+            if (paused && stepsGranted > 0) {
+                stepsGranted--;
+            }
+            return !stopRequested;
+        }
     }
 
     public TrainSummary run(TrainListener listener) {
@@ -117,7 +169,7 @@ public final class Trainer {
         int timed = 0;
         int done = 0;
         long runPeak = memory.arena().peakBytes();
-        for (int step = 0; step < total && !stopRequested; step++) {
+        for (int step = 0; step < total && awaitTurn(); step++) {
             sampler.nextBatch(indices);
             train.fill(indices, batch.images(), batch.labels());
             memory.arena().resetPeak();

@@ -78,6 +78,33 @@ class TrainerTest {
         assertTrue(trainer.trace().events().stream().anyMatch(e -> e.action() == Action.SEGMENT && e.step() == 2));
     }
 
+    @Test
+    void pausedRunTakesSingleStepsAndResumes() throws Exception {
+        Trainer trainer = new Trainer(lenet(6, "sgd", 0.01, 1));
+        trainer.pause();
+        List<Integer> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread t = new Thread(() -> trainer.run(new TrainListener() {
+            @Override
+            public void onStep(StepResult r) {
+                seen.add(r.step());
+            }
+        }));
+        t.start();
+        Thread.sleep(300);
+        assertEquals(List.of(), seen, "paused before the first step");
+        trainer.stepOnce();
+        trainer.stepOnce();
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (seen.size() < 2 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(200);
+        assertEquals(List.of(0, 1), seen, "exactly two single steps");
+        trainer.resume();
+        t.join(30_000);
+        assertEquals(List.of(0, 1, 2, 3, 4, 5), seen);
+    }
+
     private static float[][] weightsAfter(TrainConfig cfg) {
         Trainer t = new Trainer(cfg);
         List<float[]> out = new ArrayList<>();
