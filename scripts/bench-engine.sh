@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Engine benchmark: sgemm/conv GFLOP/s (native vs Java BLAS), training step times, VGG-16 plan.
+# Rewrites the "engine" section of docs/BENCHMARKS.md. Takes a few minutes on two cores.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -B -q -DskipTests -pl trainer -am package
+java --add-modules jdk.incubator.vector -Xmx10g -cp trainer/target/memscope-cli.jar \
+  io.memscope.trainer.bench.EngineBenchmark . 2> >(grep -v "incubator" >&2)
