@@ -80,7 +80,12 @@ public final class MemScopeCli {
             err.println("memscope: " + e.getMessage());
             return 2;
         } catch (SpecException | DataException | TrainingException | TraceFormatException | IllegalArgumentException e) {
-            err.println("memscope: " + e.getMessage());
+            String message = e.getMessage();
+            if (System.getProperty("memscope.launcher") != null) {
+                // the ./memscope script sets the heap from MEMSCOPE_HEAP
+                message = message.replace("start Java with -Xmx", "run with MEMSCOPE_HEAP=");
+            }
+            err.println("memscope: " + message);
             debug(e);
             return 1;
         } catch (UncheckedIOException e) {

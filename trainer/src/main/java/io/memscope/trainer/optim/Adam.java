@@ -3,7 +3,6 @@ package io.memscope.trainer.optim;
 import io.memscope.trainer.backend.Backend;
 import io.memscope.trainer.memory.Tensor;
 import java.util.List;
-import java.util.Locale;
 
 /** Adam with L2 weight decay, as PyTorch's {@code torch.optim.Adam}. Two state tensors per parameter. */
 public record Adam(float lr, float beta1, float beta2, float eps, float weightDecay) implements Optimizer {
@@ -24,7 +23,7 @@ public record Adam(float lr, float beta1, float beta2, float eps, float weightDe
 
     @Override
     public String describe() {
-        return String.format(Locale.ROOT, "Adam lr=%g betas=(%g, %g) eps=%g weight_decay=%g", lr, beta1, beta2, eps,
-                weightDecay);
+        return "Adam lr=" + Optimizer.number(lr) + " betas=(" + Optimizer.number(beta1) + ", " + Optimizer.number(beta2)
+                + ") eps=" + Optimizer.number(eps) + " weight_decay=" + Optimizer.number(weightDecay);
     }
 }

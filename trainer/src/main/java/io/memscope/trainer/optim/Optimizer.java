@@ -21,6 +21,12 @@ public interface Optimizer {
     /** A one-line description for logs and traces. */
     String describe();
 
+    /** A hyper-parameter as people write it: 0.01, 5e-4, 0.9 (no trailing zeros). */
+    static String number(float v) {
+        return new java.math.BigDecimal(Float.toString(v)).stripTrailingZeros().toString().replace("E-", "e-")
+                .replace("E+", "e");
+    }
+
     /**
      * Parses {@code sgd} or {@code adam} with a learning rate, momentum and weight decay. Momentum is ignored
      * by Adam (which uses its betas).

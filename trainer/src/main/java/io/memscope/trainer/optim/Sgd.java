@@ -3,7 +3,6 @@ package io.memscope.trainer.optim;
 import io.memscope.trainer.backend.Backend;
 import io.memscope.trainer.memory.Tensor;
 import java.util.List;
-import java.util.Locale;
 
 /** SGD with optional momentum and L2 weight decay, as PyTorch's {@code torch.optim.SGD}. */
 public record Sgd(float lr, float momentum, float weightDecay) implements Optimizer {
@@ -24,6 +23,7 @@ public record Sgd(float lr, float momentum, float weightDecay) implements Optimi
 
     @Override
     public String describe() {
-        return String.format(Locale.ROOT, "SGD lr=%g momentum=%g weight_decay=%g", lr, momentum, weightDecay);
+        return "SGD lr=" + Optimizer.number(lr) + " momentum=" + Optimizer.number(momentum) + " weight_decay="
+                + Optimizer.number(weightDecay);
     }
 }
