@@ -1,0 +1,130 @@
+package io.memscope.trainer.render;
+
+import io.memscope.trainer.memory.Bytes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Where to put axis ticks and how to label them, so labels are round numbers that never lie. */
+final class AxisTicks {
+    private AxisTicks() {}
+
+    /** Tick positions with their labels and the axis title. */
+    record Ticks(double[] values, String[] labels, String title) {}
+
+    /**
+     * Ticks at multiples of a power of two from 0 to {@code max}, at most {@code target} above 0, labelled
+     * with {@link Bytes#format}. Binary steps keep memory sizes round (256 MiB, 512 MiB); a step smaller than
+     * half the largest label's unit is refused because it would print 1.25 GiB as "1.3 GiB".
+     */
+    static Ticks bytes(long max, int target) {
+        long top = Math.max(1, max);
+        for (int p = 0; p < 62; p++) {
+            long step = 1L << p;
+            long count = top / step;
+            if (count > target) {
+                continue;
+            }
+            long largest = count * step;
+            if (largest >= 1024 && step * 2 < unitOf(largest)) {
+                continue;
+            }
+            double[] values = new double[(int) count + 1];
+            String[] labels = new String[values.length];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (double) i * step;
+                labels[i] = Bytes.format(i * step);
+            }
+            return new Ticks(values, labels, "bytes");
+        }
+        return new Ticks(new double[] {0}, new String[] {Bytes.format(0)}, "bytes");
+    }
+
+    private static long unitOf(long bytes) {
+        long unit = 1;
+        while (bytes / unit >= 1024 && unit < (1L << 40)) {
+            unit *= 1024;
+        }
+        return unit;
+    }
+
+    /** Ticks for the x axis between {@code x0} and {@code x1}, about {@code target} of them. */
+    static Ticks x(XAxis axis, long x0, long x1, int target) {
+        return axis == XAxis.TIME_NS ? time(x0, x1, target) : index(x0, x1, target);
+    }
+
+    private static Ticks time(long x0, long x1, int target) {
+        double span = Math.max(1, x1 - x0);
+        String unit;
+        double scale;
+        if (span >= 20e9) {
+            unit = "s";
+            scale = 1e9;
+        } else if (span >= 0.5e6) {
+            unit = "ms";
+            scale = 1e6;
+        } else if (span >= 0.5e3) {
+            unit = "µs";
+            scale = 1e3;
+        } else {
+            unit = "ns";
+            scale = 1;
+        }
+        double step = niceStep(span / scale / target);
+        int decimals = decimalsFor(step);
+        List<Double> values = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        double first = Math.ceil(x0 / scale / step) * step;
+        for (int i = 0; first + i * step <= x1 / scale + step * 1e-9; i++) {
+            double v = first + i * step;
+            values.add(v * scale);
+            labels.add(String.format(Locale.ROOT, "%,." + decimals + "f", v));
+        }
+        return pack(values, labels, "time (" + unit + ")");
+    }
+
+    private static Ticks index(long x0, long x1, int target) {
+        double span = Math.max(1, x1 - x0);
+        double step = Math.max(1, niceStep(span / target));
+        List<Double> values = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        double first = Math.ceil(x0 / step) * step;
+        for (int i = 0; first + i * step <= x1 + step * 1e-9; i++) {
+            double v = first + i * step;
+            values.add(v);
+            labels.add(compactCount(v, step));
+        }
+        return pack(values, labels, "event index");
+    }
+
+    /** 250000 as "250k" and 1500000 as "1.5M" once counts get long; decimals as the step needs. */
+    private static String compactCount(double v, double step) {
+        if (Math.abs(v) >= 1e6 && step >= 1e5) {
+            return String.format(Locale.ROOT, "%." + decimalsFor(step / 1e6) + "fM", v / 1e6);
+        }
+        if (Math.abs(v) >= 1e4 && step >= 1e3) {
+            return String.format(Locale.ROOT, "%." + decimalsFor(step / 1e3) + "fk", v / 1e3);
+        }
+        return String.format(Locale.ROOT, "%,d", Math.round(v));
+    }
+
+    /** 1, 2 or 5 times a power of ten, at least {@code raw}. */
+    static double niceStep(double raw) {
+        double magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
+        double fraction = raw / magnitude;
+        double nice = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10;
+        return nice * magnitude;
+    }
+
+    private static int decimalsFor(double step) {
+        return (int) Math.max(0, Math.min(6, Math.ceil(-Math.log10(step) - 1e-9)));
+    }
+
+    private static Ticks pack(List<Double> values, List<String> labels, String title) {
+        double[] v = new double[values.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = values.get(i);
+        }
+        return new Ticks(v, labels.toArray(String[]::new), title);
+    }
+}

@@ -1,0 +1,51 @@
+package io.memscope.trainer.render;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.memscope.trainer.memory.Bytes;
+import org.junit.jupiter.api.Test;
+
+class AxisTicksTest {
+    @Test
+    void byteTicksAreRoundBinarySizes() {
+        AxisTicks.Ticks t = AxisTicks.bytes(600L << 20, 6);
+        assertArrayEquals(new String[] {"0 B", "128.0 MiB", "256.0 MiB", "384.0 MiB", "512.0 MiB"}, t.labels());
+    }
+
+    @Test
+    void byteTickLabelsNeverRoundAwayTheTruth() {
+        for (long max = 1000; max < (64L << 30); max = max * 5 / 4) {
+            for (int target = 2; target <= 10; target++) {
+                AxisTicks.Ticks t = AxisTicks.bytes(max, target);
+                assertTrue(t.values().length - 1 <= target, max + " bytes, " + target + " ticks");
+                for (int i = 0; i < t.values().length; i++) {
+                    long v = (long) t.values()[i];
+                    assertTrue(v <= max);
+                    // The label parses back to exactly the tick's value: no "1.3 GiB" for 1.25 GiB.
+                    assertEquals(v, v == 0 ? 0 : Bytes.parse(t.labels()[i]), t.labels()[i]);
+                }
+            }
+        }
+    }
+
+    @Test
+    void timeTicksUseMilliseconds() {
+        AxisTicks.Ticks t = AxisTicks.x(XAxis.TIME_NS, 0, 4_000_000, 5);
+        assertEquals("time (ms)", t.title());
+        assertArrayEquals(new String[] {"0", "1", "2", "3", "4"}, t.labels());
+        AxisTicks.Ticks fine = AxisTicks.x(XAxis.TIME_NS, 0, 1_000_000, 5);
+        assertEquals("0.2", fine.labels()[1]);
+    }
+
+    @Test
+    void eventIndexTicksAreCompactForLongTraces() {
+        AxisTicks.Ticks t = AxisTicks.x(XAxis.EVENT_INDEX, 0, 1_000_000, 5);
+        assertEquals("event index", t.title());
+        assertEquals("200k", t.labels()[1]);
+        assertEquals("1.0M", t.labels()[5]);
+        AxisTicks.Ticks small = AxisTicks.x(XAxis.EVENT_INDEX, 0, 10, 5);
+        assertEquals("2", small.labels()[1]);
+    }
+}
