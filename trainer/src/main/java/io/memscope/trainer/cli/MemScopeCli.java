@@ -18,6 +18,11 @@ import io.memscope.trainer.net.layers.SavedDef;
 import io.memscope.trainer.optim.Optimizer;
 import io.memscope.trainer.plan.MemoryProfile;
 import io.memscope.trainer.plan.Planner;
+import io.memscope.trainer.render.PngExporter;
+import io.memscope.trainer.render.StepBoundary;
+import io.memscope.trainer.render.TimelineModel;
+import io.memscope.trainer.render.Viewport;
+import io.memscope.trainer.render.XAxis;
 import io.memscope.trainer.train.StepResult;
 import io.memscope.trainer.train.TrainConfig;
 import io.memscope.trainer.train.TrainListener;
@@ -257,25 +262,71 @@ public final class MemScopeCli {
 
     private void export(Args a) {
         if (a.positional().size() != 1) {
-            throw new UsageException("usage: memscope export TRACE.json --perfetto OUT.json");
+            throw new UsageException("usage: memscope export TRACE.json [--perfetto OUT.json] [--png OUT.png "
+                    + "[--width 1920 --height 1080] [--axis time|events] [--steps A-B]]");
         }
         Path in = Path.of(a.positional().get(0));
         String perfetto = a.get("perfetto", null);
+        String png = a.get("png", null);
+        int width = a.getInt("width", 1920);
+        int height = a.getInt("height", 1080);
+        String axis = a.get("axis", "time");
+        String steps = a.get("steps", null);
         a.rejectUnknown("export");
-        if (perfetto == null) {
-            throw new UsageException("say what to export: --perfetto OUT.json");
+        if (perfetto == null && png == null) {
+            throw new UsageException("say what to export: --perfetto OUT.json and/or --png OUT.png");
         }
         if (!Files.isRegularFile(in)) {
             throw new UsageException(in + ": no such trace file");
         }
-        TraceFile.LoadedTrace t;
+        XAxis xAxis = switch (axis) {
+            case "time" -> XAxis.TIME_NS;
+            case "events" -> XAxis.EVENT_INDEX;
+            default -> throw new UsageException("--axis is time or events, got '" + axis + "'");
+        };
         try {
-            t = TraceFile.read(in);
-            PerfettoExporter.export(Path.of(perfetto), t.info(), t.events());
+            TraceFile.LoadedTrace t = TraceFile.read(in);
+            if (perfetto != null) {
+                PerfettoExporter.export(Path.of(perfetto), t.info(), t.events());
+                out.println("wrote " + perfetto + " (" + t.events().size() + " events); open it at https://ui.perfetto.dev");
+            }
+            if (png != null) {
+                TimelineModel model = TimelineModel.of(t.info(), t.events(), xAxis);
+                PngExporter.export(Path.of(png), model, width, height, viewport(model, steps));
+                out.println("wrote " + png + " (" + width + "x" + height + ")");
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        out.println("wrote " + perfetto + " (" + t.events().size() + " events); open it at https://ui.perfetto.dev");
+    }
+
+    /** The whole trace, or the span of steps A to B (inclusive) written as {@code A-B} or {@code A}. */
+    private static Viewport viewport(TimelineModel model, String steps) {
+        if (steps == null) {
+            return Viewport.of(model);
+        }
+        String[] parts = steps.split("-", 2);
+        int from;
+        int to;
+        try {
+            from = Integer.parseInt(parts[0].trim());
+            to = parts.length > 1 ? Integer.parseInt(parts[1].trim()) : from;
+        } catch (NumberFormatException e) {
+            throw new UsageException("--steps takes A-B or A (step numbers from 0), got '" + steps + "'");
+        }
+        long x0 = Long.MIN_VALUE;
+        long x1 = model.xMax();
+        for (StepBoundary b : model.steps()) {
+            if (b.step() == from) {
+                x0 = b.x();
+            } else if (b.step() == to + 1) {
+                x1 = b.x();
+            }
+        }
+        if (x0 == Long.MIN_VALUE || to < from) {
+            throw new UsageException("the trace has no steps " + steps + " (it has " + model.steps().size() + " steps, from 0)");
+        }
+        return new Viewport(x0, x1);
     }
 
     // ---- shared ---------------------------------------------------------------------------------------
@@ -328,8 +379,9 @@ public final class MemScopeCli {
                   --batch 64  --mode baseline  --budget 512MiB  --optimizer sgd|adam
                   --max-batch             also find the largest batch that fits the budget
                   --program               print the compiled step program
-              export TRACE.json --perfetto OUT.json
-                                   Chrome/Perfetto trace (open at https://ui.perfetto.dev)
+              export TRACE.json    --perfetto OUT.json   Chrome/Perfetto trace (open at https://ui.perfetto.dev)
+                  --png OUT.png [--width 1920 --height 1080] [--axis time|events] [--steps A-B]
+                                          the memory timeline picture, rendered without a display
               modes                list the memory modes
               layers               list the layer types a network file may use
 

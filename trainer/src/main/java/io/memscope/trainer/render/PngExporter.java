@@ -5,10 +5,8 @@ import io.memscope.trainer.memory.TraceInfo;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
+import io.memscope.trainer.io.AtomicFiles;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Objects;
 import javax.imageio.ImageIO;
@@ -74,26 +72,12 @@ public final class PngExporter {
         }
     }
 
-    /**
-     * Writes beside the target and moves over it, so a reader never sees half a file. A shared helper for
-     * atomic writes does not exist in the engine yet; this one is private to keep the exporter self-contained.
-     */
+    /** Through {@link AtomicFiles}, so a reader never sees half a file and a failed write keeps the old one. */
     private static void writeAtomically(Path out, BufferedImage image) throws IOException {
-        Path target = out.toAbsolutePath();
-        Path dir = target.getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-        try {
-            if (!ImageIO.write(image, "png", tmp.toFile())) {
+        AtomicFiles.writeStream(out, stream -> {
+            if (!ImageIO.write(image, "png", stream)) {
                 throw new IOException("no PNG writer available in this Java runtime");
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 }

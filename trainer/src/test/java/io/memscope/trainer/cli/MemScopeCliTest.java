@@ -46,6 +46,23 @@ class MemScopeCliTest {
         Result e = run("export", trace.toString(), "--perfetto", perfetto.toString());
         assertEquals(0, e.code(), e.err());
         assertTrue(Files.readString(perfetto).contains("\"traceEvents\""));
+
+        Path png = dir.resolve("run.png");
+        Result p = run("export", trace.toString(), "--png", png.toString(), "--width", "900", "--height", "600",
+                "--steps", "1-2");
+        assertEquals(0, p.code(), p.err());
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
+        assertEquals(900, img.getWidth());
+        assertEquals(600, img.getHeight());
+        int activationGreen = io.memscope.trainer.render.TimelineColors.of(io.memscope.trainer.memory.Category.ACTIVATION);
+        boolean found = false;
+        for (int y = 0; y < img.getHeight() && !found; y++) {
+            for (int x = 0; x < img.getWidth() && !found; x++) {
+                found = (img.getRGB(x, y) & 0xFFFFFF) == (activationGreen & 0xFFFFFF);
+            }
+        }
+        assertTrue(found, "activation colour present in the picture");
+        assertEquals(2, run("export", trace.toString(), "--png", png.toString(), "--steps", "7").code());
     }
 
     @Test
