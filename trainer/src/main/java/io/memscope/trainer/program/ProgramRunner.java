@@ -152,6 +152,10 @@ public final class ProgramRunner {
                 load(l, batch, program.batch());
             } else if (i instanceof Instruction.Mark m) {
                 memory().mark(m.action(), tensor(m.tensor()));
+            } else if (i instanceof Instruction.CopyRows c) {
+                backend.copyRows(tensor(c.src()), c.srcRow(), tensor(c.dst()), c.dstRow(), c.rows(), c.accumulate());
+            } else if (i instanceof Instruction.FillRows f) {
+                backend.fillRows(tensor(f.tensor()), f.row(), f.rows(), f.value());
             } else if (i instanceof Instruction.Update u) {
                 optimizer.apply(backend, tensor(u.param()), tensor(u.grad()),
                         u.state().stream().map(this::tensor).toList(), trainingSteps);
@@ -200,7 +204,7 @@ public final class ProgramRunner {
         }
         return new LayerCall(n, r.training(), callSeed, inputs, opt(r.output()), r.params().stream().map(this::tensor).toList(), paramGrads,
                 r.saved().stream().map(this::tensor).toList(), opt(r.workspace()), opt(r.gradOut()), gradIns,
-                r.accumulateIns(), r.accumulateParams(), opt(r.labels()));
+                r.accumulateIns(), r.accumulateParams(), opt(r.labels()), r.rowBand());
     }
 
     private Tensor opt(String name) {
