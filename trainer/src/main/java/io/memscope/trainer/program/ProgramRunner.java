@@ -54,7 +54,8 @@ public final class ProgramRunner {
 
     /**
      * Allocates the persistent tensors and initializes them: parameters from the seed (He normal for weights),
-     * gradients and optimizer state to zero. Runs once, before the first step.
+     * gradients and optimizer state to zero (on a backend that computes, not on meta). Runs once, before the
+     * first step.
      */
     public void setup(StepProgram program) {
         if (!live.isEmpty()) {
@@ -62,6 +63,9 @@ public final class ProgramRunner {
         }
         memory().phase("setup", "");
         execute(program, program.setup(), -1, null);
+        if (!backend.computes()) {
+            return; // nothing is stored; drawing VGG-16's 138M initial weights alone would take seconds
+        }
         for (Map.Entry<String, Tensor> e : live.entrySet()) {
             Tensor t = e.getValue();
             ParamDef def = paramDefs.get(e.getKey());

@@ -9,6 +9,7 @@ import io.memscope.trainer.modes.Lowering;
 import io.memscope.trainer.net.Network;
 import io.memscope.trainer.net.Node;
 import io.memscope.trainer.net.Shape;
+import io.memscope.trainer.net.layers.BatchNorm2d;
 import io.memscope.trainer.net.layers.Layer;
 import io.memscope.trainer.net.layers.ParamDef;
 import io.memscope.trainer.net.layers.Pass;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Compiles one training step in row-centric order; {@link RowCentricMode} describes the scheme and
@@ -33,7 +35,7 @@ import java.util.Set;
  * first input, padding rows included), {@code conv2.out.keep@f3} (rows of earlier bands that band reads
  * again, two-phase), {@code conv2.out.grad@b3}, {@code conv2.in0.grad@b3}, {@code conv2.out.grad.keep@b3}
  * (gradient rows owed to earlier bands, two-phase), {@code bn1.out@s2.b3} (batch-norm rows recomputed for
- * stage 2).
+ * a band of stage 2).
  */
 final class RowCentricCompiler {
     /** A tensor holding rows {@code rows} of a map. */
@@ -67,7 +69,8 @@ final class RowCentricCompiler {
         final String label;
         /** Per step: tensors holding rows of its output that this band can read. */
         final Map<Integer, List<Piece>> pieces = new HashMap<>();
-        final Map<Integer, Piece> batchNormRows = new HashMap<>();
+        /** Rows of recomputable maps the band reads (see {@link RowTrunk#recomputable}), by node. */
+        final Map<Integer, Piece> recomputed = new HashMap<>();
         /** Per step: the tensors its forward run read and wrote, for its backward run. */
         final String[][] inputs;
         final String[] outputs;
@@ -190,6 +193,9 @@ final class RowCentricCompiler {
      */
     private void runBand(BandPass bp) {
         String kind = bp.backward ? "recompute " : "forward ";
+        if (bp.backward) {
+            recomputeSources(bp);
+        }
         for (int l = 0; l < bp.pl.steps().size(); l++) {
             Rows out = bp.band.out()[l];
             if (out.isEmpty()) {
@@ -252,8 +258,9 @@ final class RowCentricCompiler {
         List<Piece> available;
         if (!in.fromSource()) {
             available = bp.pieces.getOrDefault(in.index(), List.of());
-        } else if (bp.backward && bp.sp.stage.sources.get(in.index()).batchNorm()) {
-            available = List.of(batchNormRows(bp, in.index()));
+        } else if (bp.backward && trunk.recomputable(producer)) {
+            Piece p = bp.recomputed.get(producer);
+            available = p == null ? List.of() : List.of(p);
         } else {
             available = List.of(new Piece(low.out(producer), Rows.of(0, h)));
         }
@@ -299,46 +306,68 @@ final class RowCentricCompiler {
     }
 
     /**
-     * Batch-norm output rows recomputed for this band from the kept batch-norm input and the statistics its
-     * whole-map forward saved: all the rows any step of the band reads of that source, computed once.
+     * Recomputes, for a backward band, the rows it reads of maps that were not kept whole: batch-norm outputs
+     * from the kept batch-norm input and the statistics the whole-map forward saved, and element-wise layers
+     * over those (the activations and residual sums between batch norms). Each map is computed once per band,
+     * over all the rows the band reads of it.
      */
-    private Piece batchNormRows(BandPass bp, int source) {
-        Piece done = bp.batchNormRows.get(source);
-        if (done != null) {
-            return done;
-        }
-        RowTrunk.Source src = bp.sp.stage.sources.get(source);
-        Node bn = net.node(src.node());
-        Rows want = Rows.EMPTY;
+    private void recomputeSources(BandPass bp) {
+        Map<Integer, Rows> want = new TreeMap<>();
         for (int l = 0; l < bp.pl.steps().size(); l++) {
             List<RowBandPlanner.Input> ins = bp.pl.steps().get(l).inputs();
             for (int i = 0; i < ins.size(); i++) {
-                if (ins.get(i).fromSource() && ins.get(i).index() == source) {
-                    want = want.hull(bp.band.read()[l][i].clamp(src.height()));
+                if (!ins.get(i).fromSource()) {
+                    continue;
+                }
+                RowTrunk.Source src = bp.sp.stage.sources.get(ins.get(i).index());
+                Rows r = bp.band.read()[l][i].clamp(src.height());
+                if (trunk.recomputable(src.node()) && !r.isEmpty()) {
+                    want(want, src.node(), r);
                 }
             }
         }
-        if (want.isEmpty()) {
-            return new Piece(null, Rows.EMPTY);
+        for (Map.Entry<Integer, Rows> w : want.entrySet()) {
+            bp.recomputed.put(w.getKey(), recompute(bp, w.getKey(), w.getValue()));
         }
+    }
+
+    private void want(Map<Integer, Rows> want, int node, Rows rows) {
+        want.merge(node, rows, Rows::hull);
+        if (!(net.node(node).layer() instanceof BatchNorm2d)) {
+            for (int p : net.node(node).inputs()) {
+                if (trunk.recomputable(p)) {
+                    want(want, p, rows);
+                }
+            }
+        }
+    }
+
+    /** Runs one recomputable layer forward over rows {@code want}; its recomputable inputs are already done. */
+    private Piece recompute(BandPass bp, int node, Rows want) {
+        Node nd = net.node(node);
         String tag = "@s" + bp.sp.stage.index + "." + bp.tag;
-        int x = bn.inputs().get(0);
-        String xFull = low.out(x);
-        String xRows = xFull;
-        phase("recompute " + bp.label, bn.name());
-        if (!want.equals(Rows.of(0, src.height()))) {
-            xRows = bandTensor(bn.name() + ".x" + tag, bn, x, want.size(), Category.ACTIVATION);
-            alloc(xRows);
-            emit(new Instruction.CopyRows(xFull, want.lo(), xRows, 0, want.size(), false));
+        phase("recompute " + bp.label, nd.name());
+        boolean batchNorm = nd.layer() instanceof BatchNorm2d;
+        List<String> ins = new ArrayList<>();
+        for (int i = 0; i < nd.inputs().size(); i++) {
+            int p = nd.inputs().get(i);
+            Piece from = !batchNorm && trunk.recomputable(p) ? bp.recomputed.get(p)
+                    : new Piece(p == Network.DATA ? Lowering.INPUT : low.out(p), Rows.of(0, nd.out().h()));
+            if (from.rows().equals(want)) {
+                ins.add(from.tensor());
+                continue;
+            }
+            String name = bandTensor(nd.name() + ".in" + i + tag, nd, p, want.size(), Category.ACTIVATION);
+            alloc(name);
+            copyRows(List.of(from), want, name, want.lo());
+            ins.add(name);
         }
-        String y = bandTensor(bn.name() + ".out" + tag, bn, bn.index(), want.size(), Category.ACTIVATION);
+        String y = bandTensor(nd.name() + ".out" + tag, nd, node, want.size(), Category.ACTIVATION);
         alloc(y);
-        emit(new Instruction.Run(bn.index(), bn.name(), Pass.FORWARD, true, List.of(xRows), y, params(bn.layer()),
-                List.of(), low.saved(bn.layer()), null, null, List.of(), List.of(), false, null, true));
+        emit(new Instruction.Run(node, nd.name(), Pass.FORWARD, true, ins, y, params(nd.layer()), List.of(),
+                batchNorm ? low.saved(nd.layer()) : List.of(), null, null, List.of(), List.of(), false, null, true));
         emit(new Instruction.Mark(Action.RECOMPUTE, y));
-        Piece p = new Piece(y, want);
-        bp.batchNormRows.put(source, p);
-        return p;
+        return new Piece(y, want);
     }
 
     // ---- backward ---------------------------------------------------------------------------------------
@@ -379,14 +408,11 @@ final class RowCentricCompiler {
             Rows own = b.own()[l];
             String outside = low.grad(node.index());
             if (!own.isEmpty() && allocated.contains(outside)) {
-                Piece gl = accumulator(bp, l, d, g);
-                emit(new Instruction.CopyRows(outside, own.lo(), gl.tensor(), own.lo() - d[l].lo(), own.size(), true));
+                contribute(bp, l, d, g, new Piece(outside, Rows.of(0, node.out().h())), own);
             }
             Piece o = owed.remove(l);
             if (o != null) {
-                Piece gl = accumulator(bp, l, d, g);
-                emit(new Instruction.CopyRows(o.tensor(), 0, gl.tensor(), o.rows().lo() - d[l].lo(), o.rows().size(),
-                        true));
+                contribute(bp, l, d, g, o, o.rows());
             }
             Rows out = b.out()[l];
             if (!out.isEmpty() && low.runsBackward(node)) {
@@ -476,6 +502,24 @@ final class RowCentricCompiler {
                 layer.backwardReadsOutput() ? bp.outputs[l] : null, params(layer), paramGrads(layer), List.of(), ws,
                 gradOut, gradIns, accumulate, accumulateParams, null, true));
         scatters.forEach(Runnable::run);
+    }
+
+    /**
+     * Adds rows {@code rows} of a gradient held in {@code from} into step l's accumulator; when they are the
+     * first and cover it, copies instead (no zero fill).
+     */
+    private void contribute(BandPass bp, int l, Rows[] d, Piece[] g, Piece from, Rows rows) {
+        boolean first = g[l] == null && rows.equals(d[l]);
+        if (first) {
+            Node node = bp.node(l);
+            String name = bandTensor(node.name() + ".out.grad@" + bp.tag, node, node.index(), d[l].size(),
+                    Category.ACTIVATION_GRAD);
+            alloc(name);
+            g[l] = new Piece(name, d[l]);
+        }
+        Piece gl = accumulator(bp, l, d, g);
+        emit(new Instruction.CopyRows(from.tensor(), rows.lo() - from.rows().lo(), gl.tensor(), rows.lo() - gl.rows().lo(),
+                rows.size(), !first));
     }
 
     /** Step l's gradient accumulator for this band (rows {@code d[l]}), zero-filled when first needed. */

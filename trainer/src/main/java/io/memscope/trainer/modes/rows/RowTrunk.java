@@ -3,8 +3,10 @@ package io.memscope.trainer.modes.rows;
 import io.memscope.trainer.net.Network;
 import io.memscope.trainer.net.Node;
 import io.memscope.trainer.net.layers.BatchNorm2d;
+import io.memscope.trainer.net.layers.Conv2d;
 import io.memscope.trainer.net.layers.DropoutLayer;
 import io.memscope.trainer.net.layers.Layer;
+import io.memscope.trainer.net.layers.Pool2d;
 import io.memscope.trainer.net.layers.RowWindow;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,7 +33,7 @@ import java.util.Set;
  */
 final class RowTrunk {
     /** A map a stage reads in full. {@code node} is {@link Network#DATA} for the input. */
-    record Source(int node, int height, boolean batchNorm) {}
+    record Source(int node, int height) {}
 
     /** Stage {@code index}: its row-local layers, what they read, the whole-map layers run after it. */
     static final class Stage {
@@ -80,14 +82,40 @@ final class RowTrunk {
         return l instanceof BatchNorm2d || l instanceof DropoutLayer;
     }
 
-    /** A layer that reads a window of more than one row, or strides: the reason a trunk exists. */
-    static boolean windowed(Layer l) {
-        RowWindow w = l.rowWindow();
-        return w != null && !w.equals(RowWindow.IDENTITY);
+    /** A convolution or a (windowed) pooling: the layers a trunk is for. */
+    static boolean convolutional(Layer l) {
+        return l instanceof Conv2d || (l instanceof Pool2d && l.rowWindow() != null);
     }
 
     Stage stageOf(int node) {
         return stages.get(stageOf[node]);
+    }
+
+    /**
+     * Whether the rows of a trunk map can be recomputed cheaply, band by band, instead of kept whole for the
+     * backward pass: a batch-norm output (from its kept input and saved statistics), or an element-wise
+     * layer's output (activation, add, concat) whose inputs are the network input, whole maps kept anyway, or
+     * recomputable in turn.
+     */
+    boolean recomputable(int node) {
+        if (node == Network.DATA) {
+            return false;
+        }
+        Layer l = net.node(node).layer();
+        if (l instanceof BatchNorm2d) {
+            return true;
+        }
+        if (node >= end || !RowWindow.IDENTITY.equals(l.rowWindow())) {
+            return false;
+        }
+        for (int p : net.node(node).inputs()) {
+            boolean whole = p == Network.DATA || !rowLocal(net.node(p).layer()) || stageOf[p] != stageOf[node]
+                    || stageOf(p).sinks.contains(p);
+            if (!whole && !recomputable(p)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static RowTrunk analyse(Network net, RowCentricOptions options) {
@@ -98,11 +126,11 @@ final class RowTrunk {
         }
         int lastWindowed = -1;
         for (Node n : net.nodes()) {
-            if (windowed(n.layer())) {
+            if (convolutional(n.layer())) {
                 lastWindowed = n.index();
             }
         }
-        if (lastWindowed < 0 || !net.nodes().subList(0, end).stream().anyMatch(n -> windowed(n.layer()))) {
+        if (lastWindowed < 0 || !net.nodes().subList(0, end).stream().anyMatch(n -> convolutional(n.layer()))) {
             Node first = net.node(0);
             throw new IllegalArgumentException("row-centric: network '" + net.name() + "' has no convolutional trunk "
                     + "to split into row bands (it starts with " + first.name() + ", a " + first.layer().type()
@@ -212,7 +240,7 @@ final class RowTrunk {
                         s = st.sources.size();
                         sourceIndex.put(p, s);
                         int h = p == Network.DATA ? net.input().h() : net.node(p).out().h();
-                        st.sources.add(new Source(p, h, p != Network.DATA && net.node(p).layer() instanceof BatchNorm2d));
+                        st.sources.add(new Source(p, h));
                     }
                     inputs.add(RowBandPlanner.Input.source(s, w));
                 }
