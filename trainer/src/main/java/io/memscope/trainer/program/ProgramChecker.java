@@ -7,8 +7,8 @@ import java.util.Set;
 
 /**
  * Static checks of a program, without running a kernel: every tensor used is declared and live, nothing is
- * allocated twice or freed while not live, every step allocation is freed by the end of the step, and only
- * persistent tensors outlive it.
+ * allocated twice or freed while not live, every step allocation is freed by the end of the step, only
+ * persistent tensors outlive it, and row copies and fills stay inside tensors of matching shapes.
  */
 public final class ProgramChecker {
     private ProgramChecker() {}

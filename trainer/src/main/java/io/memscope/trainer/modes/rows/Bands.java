@@ -32,7 +32,8 @@ public record Bands(int count, int rows) {
         try {
             return t.startsWith("rows:") ? rows(Integer.parseInt(t.substring(5).trim())) : count(Integer.parseInt(t));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + s + "' is not a band count (e.g. 4) or a band height (e.g. rows:8)");
+            throw new IllegalArgumentException("'" + s + "' is not a band count (e.g. 4) or a band height "
+                    + "(e.g. rows:8)");
         }
     }
 

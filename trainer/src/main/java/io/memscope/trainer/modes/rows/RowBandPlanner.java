@@ -83,7 +83,8 @@ public final class RowBandPlanner {
             Step s = steps.get(m);
             for (int i = 0; i < s.inputs().size(); i++) {
                 Input in = s.inputs().get(i);
-                if (in.fromSource() ? in.index() < 0 || in.index() >= sources.size() : in.index() < 0 || in.index() >= m) {
+                int limit = in.fromSource() ? sources.size() : m;
+                if (in.index() < 0 || in.index() >= limit) {
                     throw new IllegalArgumentException(s.name() + " input " + i + " refers to "
                             + (in.fromSource() ? "source " : "step ") + in.index() + ", which does not precede it");
                 }
@@ -105,6 +106,11 @@ public final class RowBandPlanner {
 
     public List<Step> steps() {
         return steps;
+    }
+
+    /** The (consumer step, input index) pairs that read step {@code l}. */
+    public List<int[]> consumers(int l) {
+        return consumers.get(l);
     }
 
     /** Height of the map step {@code m} reads as input {@code i}. */

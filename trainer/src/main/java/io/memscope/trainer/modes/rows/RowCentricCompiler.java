@@ -16,6 +16,7 @@ import io.memscope.trainer.net.layers.Pass;
 import io.memscope.trainer.program.Instruction;
 import io.memscope.trainer.program.StepProgram;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -193,12 +194,19 @@ final class RowCentricCompiler {
      */
     private void runBand(BandPass bp) {
         String kind = bp.backward ? "recompute " : "forward ";
+        int count = bp.pl.steps().size();
+        boolean[] run = new boolean[count];
+        boolean[] read = new boolean[count];
         if (bp.backward) {
-            recomputeSources(bp);
+            neededInBackward(bp, run, read);
+            recomputeSources(bp, read);
+        } else {
+            Arrays.fill(run, true);
+            Arrays.fill(read, true);
         }
-        for (int l = 0; l < bp.pl.steps().size(); l++) {
+        for (int l = 0; l < count; l++) {
             Rows out = bp.band.out()[l];
-            if (out.isEmpty()) {
+            if (out.isEmpty() || !read[l]) {
                 continue;
             }
             Node node = bp.node(l);
@@ -210,6 +218,9 @@ final class RowCentricCompiler {
                 phase(kind + bp.label, node.name());
             }
             bp.inputs[l] = ins.toArray(new String[0]);
+            if (!run[l]) {
+                continue;
+            }
             String o = bandTensor(node.name() + ".out@" + bp.tag, node, node.index(), out.size(), Category.ACTIVATION);
             alloc(o);
             String ws = bandWorkspace(node, bp.band.read()[l][0].size(), Pass.FORWARD, bp.tag);
@@ -240,6 +251,34 @@ final class RowCentricCompiler {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * What a backward band must recompute: a step's forward only when its output is read again, by its own
+     * backward (ReLU, max pooling) or by a consumer that is recomputed or whose backward reads its input; and a
+     * step's inputs only when its forward runs or its backward reads them. A convolution feeding a batch norm,
+     * whose input is kept whole anyway, is not recomputed at all.
+     */
+    private void neededInBackward(BandPass bp, boolean[] run, boolean[] read) {
+        for (int l = run.length - 1; l >= 0; l--) {
+            if (bp.band.out()[l].isEmpty()) {
+                continue;
+            }
+            Node node = bp.node(l);
+            boolean back = low.runsBackward(node);
+            boolean need = back && node.layer().backwardReadsOutput();
+            for (int[] c : bp.pl.consumers(l)) {
+                Node m = bp.node(c[0]);
+                need |= !bp.band.out()[c[0]].isEmpty()
+                        && (run[c[0]] || (low.runsBackward(m) && m.layer().backwardReadsInput(c[1])));
+            }
+            run[l] = need;
+            boolean readsInputs = false;
+            for (int i = 0; i < node.inputs().size(); i++) {
+                readsInputs |= node.layer().backwardReadsInput(i);
+            }
+            read[l] = need || (back && readsInputs);
         }
     }
 
@@ -286,7 +325,7 @@ final class RowCentricCompiler {
         return name;
     }
 
-    /** Copies rows {@code want} of a map from the pieces holding them into {@code dst}, whose row 0 is map row {@code base}. */
+    /** Copies rows {@code want} of a map from the pieces holding them into {@code dst}, whose row 0 is row {@code base}. */
     private void copyRows(List<Piece> pieces, Rows want, String dst, int base) {
         int row = want.lo();
         while (row < want.hi()) {
@@ -306,14 +345,17 @@ final class RowCentricCompiler {
     }
 
     /**
-     * Recomputes, for a backward band, the rows it reads of maps that were not kept whole: batch-norm outputs
-     * from the kept batch-norm input and the statistics the whole-map forward saved, and element-wise layers
-     * over those (the activations and residual sums between batch norms). Each map is computed once per band,
-     * over all the rows the band reads of it.
+     * Recomputes, for a backward band, the rows its steps ({@code read}) read of maps that were not kept whole:
+     * batch-norm outputs from the kept batch-norm input and the statistics the whole-map forward saved, and
+     * element-wise layers over those (the activations and residual sums between batch norms). Each map is
+     * computed once per band, over all the rows the band reads of it.
      */
-    private void recomputeSources(BandPass bp) {
+    private void recomputeSources(BandPass bp, boolean[] read) {
         Map<Integer, Rows> want = new TreeMap<>();
         for (int l = 0; l < bp.pl.steps().size(); l++) {
+            if (!read[l]) {
+                continue;
+            }
             List<RowBandPlanner.Input> ins = bp.pl.steps().get(l).inputs();
             for (int i = 0; i < ins.size(); i++) {
                 if (!ins.get(i).fromSource()) {
@@ -518,8 +560,8 @@ final class RowCentricCompiler {
             g[l] = new Piece(name, d[l]);
         }
         Piece gl = accumulator(bp, l, d, g);
-        emit(new Instruction.CopyRows(from.tensor(), rows.lo() - from.rows().lo(), gl.tensor(), rows.lo() - gl.rows().lo(),
-                rows.size(), !first));
+        emit(new Instruction.CopyRows(from.tensor(), rows.lo() - from.rows().lo(), gl.tensor(),
+                rows.lo() - gl.rows().lo(), rows.size(), !first));
     }
 
     /** Step l's gradient accumulator for this band (rows {@code d[l]}), zero-filled when first needed. */

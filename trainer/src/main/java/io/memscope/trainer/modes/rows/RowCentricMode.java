@@ -143,8 +143,8 @@ public final class RowCentricMode implements MemoryMode {
             RowCentricOptions o = base.withBands(Bands.count(bwd), Bands.count(bwd));
             Planner.Plan plan = Planner.plan(net, with(o), compileOptions, budget);
             last = plan;
-            report.append(String.format("%d bands: peak %s%s%n", bwd, Bytes.format(plan.peakBytes()),
-                    plan.fits() ? "" : " (does not fit)"));
+            report.append(String.format("%d band%s: peak %s%s%n", bwd, bwd == 1 ? "" : "s",
+                    Bytes.format(plan.peakBytes()), plan.fits() ? "" : " (does not fit)"));
             if (!plan.fits()) {
                 continue;
             }

@@ -187,7 +187,8 @@ final class RowTrunk {
                     continue;
                 }
                 for (int p : net.node(i).inputs()) {
-                    if (p != Network.DATA && rowLocal(net.node(p).layer()) && net.node(p).layer().rowWindow().stride() > 1) {
+                    Layer in = p == Network.DATA ? null : net.node(p).layer();
+                    if (in != null && rowLocal(in) && in.rowWindow().stride() > 1) {
                         cuts.add(i);
                     }
                 }

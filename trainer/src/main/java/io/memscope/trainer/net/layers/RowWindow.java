@@ -35,9 +35,4 @@ public record RowWindow(int kernel, int stride, int padding) {
     public int outputHeight(int inHeight) {
         return (inHeight + 2 * padding - kernel) / stride + 1;
     }
-
-    /** Rows one output row adds to what the previous one read: the halo two bands share is kernel − stride. */
-    public int overlap() {
-        return Math.max(0, kernel - stride);
-    }
 }
