@@ -66,6 +66,7 @@ final class RowTrunk {
     final int end;
     final List<Stage> stages;
     private final int[] stageOf;
+    private final Map<Integer, Boolean> recomputable = new HashMap<>();
 
     private RowTrunk(Network net, int end, List<Stage> stages, int[] stageOf) {
         this.net = net;
@@ -101,6 +102,15 @@ final class RowTrunk {
         if (node == Network.DATA) {
             return false;
         }
+        Boolean known = recomputable.get(node);
+        if (known == null) {
+            known = canRecompute(node);
+            recomputable.put(node, known);
+        }
+        return known;
+    }
+
+    private boolean canRecompute(int node) {
         Layer l = net.node(node).layer();
         if (l instanceof BatchNorm2d) {
             return true;
