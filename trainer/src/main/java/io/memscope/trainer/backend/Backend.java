@@ -95,6 +95,13 @@ public interface Backend extends AutoCloseable {
     void batchNormForwardInference(Tensor x, Tensor gamma, Tensor beta, Tensor y, Tensor runningMean,
                                    Tensor runningVar, double eps);
 
+    /**
+     * Normalizes with the statistics an earlier {@link #batchNormForwardTraining} saved, on any part of the map
+     * (a row band): y = gamma·(x − saveMean)·saveInvStd + beta per channel, exactly the values that forward
+     * wrote for the same elements. Running statistics are left alone.
+     */
+    void batchNormApply(Tensor x, Tensor gamma, Tensor beta, Tensor saveMean, Tensor saveInvStd, Tensor y);
+
     void batchNormBackward(Tensor x, Tensor dy, Tensor gamma, Tensor saveMean, Tensor saveInvStd, Tensor dx,
                            Tensor dgamma, Tensor dbeta, boolean accumulateDx, boolean accumulateParams);
 
@@ -112,6 +119,21 @@ public interface Backend extends AutoCloseable {
      * {@code accumulate}. Concatenation and its backward.
      */
     void copyChannels(Tensor src, int srcChannel, Tensor dst, int dstChannel, int channels, boolean accumulate);
+
+    /**
+     * For every sample and channel, copies {@code rows} rows of {@code src} starting at row {@code srcRow} into
+     * {@code dst} starting at row {@code dstRow}, or adds them when {@code accumulate}. Both are NCHW with the
+     * same n, c and w; their heights may differ. The row-centric mode assembles a band's input from full maps
+     * and earlier bands with it, writes band results into full maps, and scatters band gradients back.
+     */
+    void copyRows(Tensor src, int srcRow, Tensor dst, int dstRow, int rows, boolean accumulate);
+
+    /**
+     * Sets {@code rows} rows of every (sample, channel) plane of {@code dst}, from row {@code row} on, to
+     * {@code value}: the explicit padding rows at the top or bottom of a row band (0 before a convolution or an
+     * average pooling, −∞ before a max pooling), and zeroed gradient accumulators.
+     */
+    void fillRows(Tensor dst, int row, int rows, float value);
 
     /**
      * Inverted dropout: mask[i] = keep ? 1/(1−p) : 0 with keep decided by a counter-based hash of (seed, i), so

@@ -11,6 +11,7 @@ import io.memscope.trainer.backend.cpu.LinearKernels;
 import io.memscope.trainer.backend.cpu.LossKernels;
 import io.memscope.trainer.backend.cpu.OptimizerKernels;
 import io.memscope.trainer.backend.cpu.PoolKernels;
+import io.memscope.trainer.backend.cpu.RowKernels;
 import io.memscope.trainer.backend.cpu.WorkerPool;
 import io.memscope.trainer.memory.Bytes;
 import io.memscope.trainer.memory.DeviceMemory;
@@ -40,6 +41,7 @@ public final class CpuBackend implements Backend {
     private final PoolKernels pooling;
     private final BatchNormKernels batchNorm;
     private final ElementwiseKernels elementwise;
+    private final RowKernels rowKernels;
     private final DropoutKernels dropout;
     private final LossKernels loss;
     private final OptimizerKernels optimizer;
@@ -76,6 +78,7 @@ public final class CpuBackend implements Backend {
         this.pooling = new PoolKernels(mem, pool);
         this.batchNorm = new BatchNormKernels(mem, pool);
         this.elementwise = new ElementwiseKernels(mem, pool);
+        this.rowKernels = new RowKernels(mem, pool);
         this.dropout = new DropoutKernels(mem, pool);
         this.loss = new LossKernels(mem, pool);
         this.optimizer = new OptimizerKernels(mem, pool);
@@ -342,6 +345,15 @@ public final class CpuBackend implements Backend {
                 dbeta.floatIndex(), accumulateDx, accumulateParams);
     }
 
+    @Override
+    public void batchNormApply(Tensor x, Tensor gamma, Tensor beta, Tensor saveMean, Tensor saveInvStd, Tensor y) {
+        Dims d = x.dims();
+        requireSameSize(x, y);
+        requireChannels(d, gamma, beta, saveMean, saveInvStd);
+        batchNorm.apply(d.n(), d.c(), d.h() * d.w(), x.floatIndex(), gamma.floatIndex(), beta.floatIndex(),
+                y.floatIndex(), saveMean.floatIndex(), saveInvStd.floatIndex());
+    }
+
     private static void requireChannels(Dims x, Tensor... perChannel) {
         for (Tensor t : perChannel) {
             if (t.elements() != x.c()) {
@@ -383,6 +395,32 @@ public final class CpuBackend implements Backend {
         }
         elementwise.copyChannels(s.n(), s.h() * s.w(), src.floatIndex(), s.c(), srcChannel, dst.floatIndex(), d.c(),
                 dstChannel, channels, accumulate);
+    }
+
+    @Override
+    public void copyRows(Tensor src, int srcRow, Tensor dst, int dstRow, int rows, boolean accumulate) {
+        Dims s = src.dims();
+        Dims d = dst.dims();
+        if (s.n() != d.n() || s.c() != d.c() || s.w() != d.w()) {
+            throw new IllegalArgumentException("cannot copy rows between " + src + " and " + dst
+                    + ": n, c and w differ");
+        }
+        if (rows < 0 || srcRow < 0 || dstRow < 0 || srcRow + rows > s.h() || dstRow + rows > d.h()) {
+            throw new IllegalArgumentException("rows [" + srcRow + ", " + (srcRow + rows) + ") of " + src + " to ["
+                    + dstRow + ", " + (dstRow + rows) + ") of " + dst + " are out of range");
+        }
+        rowKernels.copyRows(s.n() * s.c(), s.w(), src.floatIndex(), s.h(), srcRow, dst.floatIndex(), d.h(), dstRow,
+                rows, accumulate);
+    }
+
+    @Override
+    public void fillRows(Tensor dst, int row, int rows, float value) {
+        Dims d = dst.dims();
+        if (rows < 0 || row < 0 || row + rows > d.h()) {
+            throw new IllegalArgumentException("rows [" + row + ", " + (row + rows) + ") of " + dst
+                    + " are out of range");
+        }
+        rowKernels.fillRows(d.n() * d.c(), d.w(), dst.floatIndex(), d.h(), row, rows, value);
     }
 
     @Override

@@ -91,6 +91,9 @@ public final class MetaBackend implements Backend {
                                           Tensor runningVar, double eps) {}
 
     @Override
+    public void batchNormApply(Tensor x, Tensor gamma, Tensor beta, Tensor saveMean, Tensor saveInvStd, Tensor y) {}
+
+    @Override
     public void batchNormBackward(Tensor x, Tensor dy, Tensor gamma, Tensor saveMean, Tensor saveInvStd, Tensor dx,
                                   Tensor dgamma, Tensor dbeta, boolean accumulateDx, boolean accumulateParams) {}
 
@@ -103,6 +106,12 @@ public final class MetaBackend implements Backend {
     @Override
     public void copyChannels(Tensor src, int srcChannel, Tensor dst, int dstChannel, int channels,
                              boolean accumulate) {}
+
+    @Override
+    public void copyRows(Tensor src, int srcRow, Tensor dst, int dstRow, int rows, boolean accumulate) {}
+
+    @Override
+    public void fillRows(Tensor dst, int row, int rows, float value) {}
 
     @Override
     public void dropoutForward(Tensor x, Tensor mask, Tensor y, float p, long seed) {}

@@ -12,4 +12,12 @@ public interface MemoryMode {
     String description();
 
     StepProgram compile(Network network, CompileOptions options);
+
+    /**
+     * This mode with settings from command-line style pairs (e.g. {@code bands=4}); keys it does not know are
+     * left to others. Modes without settings return themselves.
+     */
+    default MemoryMode configure(java.util.Map<String, String> settings) {
+        return this;
+    }
 }

@@ -1,5 +1,6 @@
 package io.memscope.trainer.modes;
 
+import io.memscope.trainer.modes.rows.RowCentricMode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ public final class Modes {
 
     static {
         register(new BaselineMode());
+        register(new RowCentricMode());
     }
 
     private Modes() {}
@@ -28,5 +30,10 @@ public final class Modes {
             throw new IllegalArgumentException("unknown mode '" + id + "'; available: " + String.join(", ", MODES.keySet()));
         }
         return m;
+    }
+
+    /** The mode with its settings, e.g. {@code get("row-centric", Map.of("bands", "8"))}. */
+    public static MemoryMode get(String id, Map<String, String> settings) {
+        return get(id).configure(settings);
     }
 }

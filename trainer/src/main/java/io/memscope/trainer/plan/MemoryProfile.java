@@ -37,7 +37,8 @@ public final class MemoryProfile {
             switch (e.action()) {
                 case PHASE -> {
                     layer = e.layer();
-                    backward = e.phase().equals("backward");
+                    // Row-centric phases name the band: "backward band 2/4", "recompute band 2/4".
+                    backward = e.phase().startsWith("backward") || e.phase().startsWith("recompute");
                 }
                 case SEGMENT -> {
                     p.steps++;

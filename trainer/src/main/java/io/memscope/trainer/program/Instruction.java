@@ -49,12 +49,23 @@ public sealed interface Instruction {
 
     /**
      * Run one pass of one layer over the named tensors; null names are absent roles. See
-     * {@link io.memscope.trainer.net.layers.LayerCall} for the roles.
+     * {@link io.memscope.trainer.net.layers.LayerCall} for the roles; {@code rowBand} says the tensors hold a
+     * row band of the maps rather than whole maps.
      */
     record Run(int node, String layer, Pass pass, boolean training, List<String> inputs, String output,
                List<String> params, List<String> paramGrads, List<String> saved, String workspace, String gradOut,
-               List<String> gradIns, List<Boolean> accumulateIns, boolean accumulateParams, String labels)
+               List<String> gradIns, List<Boolean> accumulateIns, boolean accumulateParams, String labels,
+               boolean rowBand)
             implements Instruction {
+
+        /** A run over whole maps. */
+        public Run(int node, String layer, Pass pass, boolean training, List<String> inputs, String output,
+                   List<String> params, List<String> paramGrads, List<String> saved, String workspace,
+                   String gradOut, List<String> gradIns, List<Boolean> accumulateIns, boolean accumulateParams,
+                   String labels) {
+            this(node, layer, pass, training, inputs, output, params, paramGrads, saved, workspace, gradOut, gradIns,
+                    accumulateIns, accumulateParams, labels, false);
+        }
 
         /** Every tensor this instruction touches. */
         public List<String> tensors() {
@@ -93,6 +104,27 @@ public sealed interface Instruction {
                 sb.append(" [ws ").append(workspace).append(']');
             }
             return sb.toString();
+        }
+    }
+
+    /**
+     * Copy (or add, with {@code accumulate}) {@code rows} rows of every (sample, channel) plane of {@code src},
+     * from row {@code srcRow}, into {@code dst} from row {@code dstRow}; see {@code Backend.copyRows}.
+     */
+    record CopyRows(String src, int srcRow, String dst, int dstRow, int rows, boolean accumulate)
+            implements Instruction {
+        @Override
+        public String toString() {
+            return "COPY_ROWS " + src + "[" + srcRow + ".." + (srcRow + rows) + ") " + (accumulate ? "+=> " : "-> ")
+                    + dst + "[" + dstRow + ".." + (dstRow + rows) + ")";
+        }
+    }
+
+    /** Set {@code rows} rows of every (sample, channel) plane of a tensor, from row {@code row}, to a value. */
+    record FillRows(String tensor, int row, int rows, float value) implements Instruction {
+        @Override
+        public String toString() {
+            return "FILL_ROWS " + tensor + "[" + row + ".." + (row + rows) + ") = " + value;
         }
     }
 

@@ -7,8 +7,8 @@ import java.util.Set;
 
 /**
  * Static checks of a program, without running a kernel: every tensor used is declared and live, nothing is
- * allocated twice or freed while not live, every step allocation is freed by the end of the step, and only
- * persistent tensors outlive it.
+ * allocated twice or freed while not live, every step allocation is freed by the end of the step, only
+ * persistent tensors outlive it, and row copies and fills stay inside tensors of matching shapes.
  */
 public final class ProgramChecker {
     private ProgramChecker() {}
@@ -73,7 +73,35 @@ public final class ProgramChecker {
                 requireLive(List.of(l.input(), l.labels()), live, problems, at);
             } else if (i instanceof Instruction.Mark m) {
                 requireLive(List.of(m.tensor()), live, problems, at);
+            } else if (i instanceof Instruction.CopyRows c) {
+                requireLive(List.of(c.src(), c.dst()), live, problems, at);
+                checkRows(p, c, problems, at);
+            } else if (i instanceof Instruction.FillRows f) {
+                requireLive(List.of(f.tensor()), live, problems, at);
+                if (p.tensors().containsKey(f.tensor())) {
+                    int h = p.decl(f.tensor()).dims().h();
+                    if (f.rows() < 0 || f.row() < 0 || f.row() + f.rows() > h) {
+                        problems.add(at + ": rows outside " + f.tensor() + " (" + h + " rows)");
+                    }
+                }
             }
+        }
+    }
+
+    /** Row copies join maps of the same n, c and w, within both tensors' heights. */
+    private static void checkRows(StepProgram p, Instruction.CopyRows c, List<String> problems, String at) {
+        if (!p.tensors().containsKey(c.src()) || !p.tensors().containsKey(c.dst())) {
+            return;
+        }
+        var s = p.decl(c.src()).dims();
+        var d = p.decl(c.dst()).dims();
+        if (s.n() != d.n() || s.c() != d.c() || s.w() != d.w()) {
+            problems.add(at + ": " + s + " and " + d + " differ in n, c or w");
+        }
+        if (c.rows() < 0 || c.srcRow() < 0 || c.dstRow() < 0 || c.srcRow() + c.rows() > s.h()
+                || c.dstRow() + c.rows() > d.h()) {
+            problems.add(at + ": rows outside " + c.src() + " (" + s.h() + " rows) or " + c.dst() + " (" + d.h()
+                    + " rows)");
         }
     }
 

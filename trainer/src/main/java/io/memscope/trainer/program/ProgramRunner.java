@@ -54,7 +54,8 @@ public final class ProgramRunner {
 
     /**
      * Allocates the persistent tensors and initializes them: parameters from the seed (He normal for weights),
-     * gradients and optimizer state to zero. Runs once, before the first step.
+     * gradients and optimizer state to zero (on a backend that computes, not on meta). Runs once, before the
+     * first step.
      */
     public void setup(StepProgram program) {
         if (!live.isEmpty()) {
@@ -63,7 +64,7 @@ public final class ProgramRunner {
         memory().phase("setup", "");
         execute(program, program.setup(), -1, null);
         if (!backend.computes()) {
-            return; // planning: values do not matter, and drawing 138M random numbers for VGG-16 would take seconds
+            return; // nothing is stored; drawing VGG-16's 138M initial weights alone would take seconds
         }
         for (Map.Entry<String, Tensor> e : live.entrySet()) {
             Tensor t = e.getValue();
@@ -155,6 +156,10 @@ public final class ProgramRunner {
                 load(l, batch, program.batch());
             } else if (i instanceof Instruction.Mark m) {
                 memory().mark(m.action(), tensor(m.tensor()));
+            } else if (i instanceof Instruction.CopyRows c) {
+                backend.copyRows(tensor(c.src()), c.srcRow(), tensor(c.dst()), c.dstRow(), c.rows(), c.accumulate());
+            } else if (i instanceof Instruction.FillRows f) {
+                backend.fillRows(tensor(f.tensor()), f.row(), f.rows(), f.value());
             } else if (i instanceof Instruction.Update u) {
                 optimizer.apply(backend, tensor(u.param()), tensor(u.grad()),
                         u.state().stream().map(this::tensor).toList(), trainingSteps);
@@ -203,7 +208,7 @@ public final class ProgramRunner {
         }
         return new LayerCall(n, r.training(), callSeed, inputs, opt(r.output()), r.params().stream().map(this::tensor).toList(), paramGrads,
                 r.saved().stream().map(this::tensor).toList(), opt(r.workspace()), opt(r.gradOut()), gradIns,
-                r.accumulateIns(), r.accumulateParams(), opt(r.labels()));
+                r.accumulateIns(), r.accumulateParams(), opt(r.labels()), r.rowBand());
     }
 
     private Tensor opt(String name) {

@@ -70,9 +70,12 @@ class MetaBackendTest {
         meta.batchNormForwardTraining(x, c1, c2, y, c3, c4, c1, c2, 0.1, 1e-5);
         meta.batchNormForwardInference(x, c1, c2, y, c3, c4, 1e-5);
         meta.batchNormBackward(x, dy, c1, c2, c3, dx, c4, c1, false, false);
+        meta.batchNormApply(x, c1, c2, c3, c4, y);
         meta.add(x, y, dx);
         meta.axpy(2f, x, y);
         meta.copyChannels(x, 0, y, 0, 64, true);
+        meta.copyRows(x, 3, y, 0, 10, true);
+        meta.fillRows(x, 0, 2, Float.NEGATIVE_INFINITY);
         meta.dropoutForward(x, dx, y, 0.5f, 1);
         meta.dropoutBackward(dy, dx, x, false);
         meta.softmaxCrossEntropyForward(x, labels, y, loss);

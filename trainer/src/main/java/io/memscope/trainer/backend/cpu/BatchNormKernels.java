@@ -42,9 +42,11 @@ public final class BatchNormKernels {
                 double variance = squares / count;
                 double unbiased = count > 1 ? squares / (count - 1) : variance;
                 double invStd = 1.0 / Math.sqrt(variance + eps);
-                normalize(n, c, plane, ch, x, y, mean, invStd, mem[gamma + ch], mem[beta + ch]);
                 mem[saveMean + ch] = (float) mean;
                 mem[saveInvStd + ch] = (float) invStd;
+                // Normalize with the saved (float) statistics, so that apply() on a band reproduces y exactly.
+                normalize(n, c, plane, ch, x, y, mem[saveMean + ch], mem[saveInvStd + ch], mem[gamma + ch],
+                        mem[beta + ch]);
                 mem[runningMean + ch] = (float) ((1 - momentum) * mem[runningMean + ch] + momentum * mean);
                 mem[runningVar + ch] = (float) ((1 - momentum) * mem[runningVar + ch] + momentum * unbiased);
             }
@@ -58,6 +60,16 @@ public final class BatchNormKernels {
             for (int ch = from; ch < to; ch++) {
                 double invStd = 1.0 / Math.sqrt(mem[runningVar + ch] + eps);
                 normalize(n, c, plane, ch, x, y, mem[runningMean + ch], invStd, mem[gamma + ch], mem[beta + ch]);
+            }
+        });
+    }
+
+    /** Normalizes with saved statistics, as {@link #forwardTraining} did for the same values. */
+    public void apply(int n, int c, int plane, int x, int gamma, int beta, int y, int saveMean, int saveInvStd) {
+        pool.forEach(c, (long) n * plane, (worker, from, to) -> {
+            for (int ch = from; ch < to; ch++) {
+                normalize(n, c, plane, ch, x, y, mem[saveMean + ch], mem[saveInvStd + ch], mem[gamma + ch],
+                        mem[beta + ch]);
             }
         });
     }

@@ -28,6 +28,11 @@ public final class Activation extends Layer {
     }
 
     @Override
+    public RowWindow rowWindow() {
+        return RowWindow.IDENTITY;
+    }
+
+    @Override
     public long flopsPerSample() {
         return outShape.elements();
     }

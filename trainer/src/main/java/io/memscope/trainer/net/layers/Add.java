@@ -33,6 +33,11 @@ public final class Add extends Layer {
     }
 
     @Override
+    public RowWindow rowWindow() {
+        return RowWindow.IDENTITY;
+    }
+
+    @Override
     public long flopsPerSample() {
         return outShape.elements();
     }

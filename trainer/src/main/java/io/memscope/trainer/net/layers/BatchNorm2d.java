@@ -64,8 +64,17 @@ public final class BatchNorm2d extends Layer {
         return List.of(new SavedDef("save_mean", v), new SavedDef("save_inv_std", v));
     }
 
+    /**
+     * Whole maps, except for one band call: a forward {@link LayerCall#rowBand()} call normalizes a band of the
+     * input with the statistics a whole-map training forward already saved (the row-centric mode recomputes
+     * the normalized rows that way instead of keeping them). Its backward always spans whole maps.
+     */
     @Override
     public void forward(Backend b, LayerCall c) {
+        if (c.rowBand()) {
+            b.batchNormApply(c.in(0), c.param(0), c.param(1), c.saved(0), c.saved(1), c.output());
+            return;
+        }
         if (c.training()) {
             b.batchNormForwardTraining(c.in(0), c.param(0), c.param(1), c.output(), c.param(2), c.param(3),
                     c.saved(0), c.saved(1), momentum, eps);
@@ -76,6 +85,9 @@ public final class BatchNorm2d extends Layer {
 
     @Override
     public void backward(Backend b, LayerCall c) {
+        if (c.rowBand()) {
+            throw new IllegalStateException(name() + ": batch norm's backward needs whole maps, not a row band");
+        }
         b.batchNormBackward(c.in(0), c.gradOut(), c.param(0), c.saved(0), c.saved(1), c.gradIn(0), c.paramGrad(0),
                 c.paramGrad(1), c.gradIn(0) != null && c.accumulateIn(0), c.accumulateParams());
     }

@@ -39,6 +39,11 @@ public final class Concat extends Layer {
     }
 
     @Override
+    public RowWindow rowWindow() {
+        return RowWindow.IDENTITY;
+    }
+
+    @Override
     public void forward(Backend b, LayerCall c) {
         int at = 0;
         for (int i = 0; i < c.inputs().size(); i++) {

@@ -46,6 +46,21 @@ public final class Conv2d extends Layer {
         return new ConvGeometry(n, x.c(), x.h(), x.w(), outChannels, kernel, kernel, stride, stride, padding, padding);
     }
 
+    /** The geometry over a row band of {@code inRows} input rows whose vertical padding is already rows of it. */
+    public ConvGeometry bandGeometry(int n, int inRows) {
+        Shape x = in(0);
+        return new ConvGeometry(n, x.c(), inRows, x.w(), outChannels, kernel, kernel, stride, stride, 0, padding);
+    }
+
+    private ConvGeometry geometry(LayerCall c) {
+        return c.rowBand() ? bandGeometry(c.batch(), c.in(0).dims().h()) : geometry(c.batch());
+    }
+
+    @Override
+    public RowWindow rowWindow() {
+        return new RowWindow(kernel, stride, padding);
+    }
+
     public int kernel() {
         return kernel;
     }
@@ -85,7 +100,15 @@ public final class Conv2d extends Layer {
 
     @Override
     public long workspaceBytes(WorkspaceModel model, int n, Pass pass, boolean needsDataGrad) {
-        ConvGeometry g = geometry(n);
+        return workspaceBytes(model, geometry(n), pass, needsDataGrad);
+    }
+
+    @Override
+    public long bandWorkspaceBytes(WorkspaceModel model, int n, int inRows, Pass pass, boolean needsDataGrad) {
+        return workspaceBytes(model, bandGeometry(n, inRows), pass, needsDataGrad);
+    }
+
+    private static long workspaceBytes(WorkspaceModel model, ConvGeometry g, Pass pass, boolean needsDataGrad) {
         if (pass == Pass.FORWARD) {
             return model.convWorkspaceBytes(g, ConvPass.FORWARD);
         }
@@ -95,12 +118,12 @@ public final class Conv2d extends Layer {
 
     @Override
     public void forward(Backend b, LayerCall c) {
-        b.convForward(geometry(c.batch()), c.in(0), c.param(0), bias ? c.param(1) : null, c.output(), c.workspace());
+        b.convForward(geometry(c), c.in(0), c.param(0), bias ? c.param(1) : null, c.output(), c.workspace());
     }
 
     @Override
     public void backward(Backend b, LayerCall c) {
-        ConvGeometry g = geometry(c.batch());
+        ConvGeometry g = geometry(c);
         b.convBackwardFilter(g, c.in(0), c.gradOut(), c.paramGrad(0), bias ? c.paramGrad(1) : null, c.workspace(),
                 c.accumulateParams());
         if (c.gradIn(0) != null) {

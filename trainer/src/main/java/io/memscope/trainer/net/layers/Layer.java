@@ -88,6 +88,28 @@ public abstract class Layer {
         return 0;
     }
 
+    /**
+     * How each output row depends on the input rows, when it depends on a window of them only: the layer can
+     * then run on a horizontal band of its maps (a {@link LayerCall#rowBand()} call). Null, the default, for
+     * layers whose outputs depend on whole maps (batch norm's statistics, global pooling, linear layers).
+     */
+    public RowWindow rowWindow() {
+        return null;
+    }
+
+    /**
+     * The value of the explicit padding rows a row band of this layer's input carries: 0, except −∞ for max
+     * pooling, which must never pick a padding cell.
+     */
+    public float rowPaddingValue() {
+        return 0f;
+    }
+
+    /** Workspace bytes of a pass over a row band of {@code inRows} input rows, padding rows included. */
+    public long bandWorkspaceBytes(WorkspaceModel model, int n, int inRows, Pass pass, boolean needsDataGrad) {
+        return 0;
+    }
+
     /** True for a layer whose output is its input seen with another shape (flatten): no memory, no kernel. */
     public boolean isView() {
         return false;

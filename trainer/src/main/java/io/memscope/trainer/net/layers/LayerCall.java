@@ -21,11 +21,24 @@ import java.util.List;
  * @param accumulateIns  whether to add into each {@code gradIns} entry rather than overwrite it
  * @param accumulateParams whether to add into the parameter gradients rather than overwrite them
  * @param labels         class labels (the loss layer only)
+ * @param rowBand        the tensors hold a horizontal band of the maps rather than whole maps: the input band
+ *                       already carries its vertical padding as explicit rows, so the layer computes with the
+ *                       tensors' heights and no padding in H (see {@link Layer#rowWindow()})
  */
 public record LayerCall(int batch, boolean training, long seed, List<Tensor> inputs, Tensor output,
                         List<Tensor> params, List<Tensor> paramGrads, List<Tensor> saved, Tensor workspace,
                         Tensor gradOut, List<Tensor> gradIns, List<Boolean> accumulateIns,
-                        boolean accumulateParams, Tensor labels) {
+                        boolean accumulateParams, Tensor labels, boolean rowBand) {
+
+    /** A call over whole maps. */
+    public LayerCall(int batch, boolean training, long seed, List<Tensor> inputs, Tensor output,
+                     List<Tensor> params, List<Tensor> paramGrads, List<Tensor> saved, Tensor workspace,
+                     Tensor gradOut, List<Tensor> gradIns, List<Boolean> accumulateIns,
+                     boolean accumulateParams, Tensor labels) {
+        this(batch, training, seed, inputs, output, params, paramGrads, saved, workspace, gradOut, gradIns,
+                accumulateIns, accumulateParams, labels, false);
+    }
+
     public Tensor in(int i) {
         return inputs.get(i);
     }

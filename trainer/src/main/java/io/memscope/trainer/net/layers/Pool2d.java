@@ -60,6 +60,30 @@ public final class Pool2d extends Layer {
         return new PoolGeometry(n, x.c(), x.h(), x.w(), kernel, kernel, stride, stride, padding, padding, max);
     }
 
+    /** The geometry over a row band of {@code inRows} input rows whose vertical padding is already rows of it. */
+    public PoolGeometry bandGeometry(int n, int inRows) {
+        Shape x = in(0);
+        return new PoolGeometry(n, x.c(), inRows, x.w(), kernel, kernel, stride, stride, 0, padding, max);
+    }
+
+    private PoolGeometry geometry(LayerCall c) {
+        if (!c.rowBand()) {
+            return geometry(c.batch());
+        }
+        // Average pooling's backward reads neither x nor y: the band's height comes from the gradient.
+        return bandGeometry(c.batch(), (c.in(0) != null ? c.in(0) : c.gradIn(0)).dims().h());
+    }
+
+    @Override
+    public RowWindow rowWindow() {
+        return global ? null : new RowWindow(kernel, stride, padding);
+    }
+
+    @Override
+    public float rowPaddingValue() {
+        return max ? Float.NEGATIVE_INFINITY : 0f;
+    }
+
     public boolean isMax() {
         return max;
     }
@@ -82,12 +106,12 @@ public final class Pool2d extends Layer {
 
     @Override
     public void forward(Backend b, LayerCall c) {
-        b.poolForward(geometry(c.batch()), c.in(0), c.output());
+        b.poolForward(geometry(c), c.in(0), c.output());
     }
 
     @Override
     public void backward(Backend b, LayerCall c) {
-        b.poolBackward(geometry(c.batch()), max ? c.in(0) : null, max ? c.output() : null, c.gradOut(), c.gradIn(0),
+        b.poolBackward(geometry(c), max ? c.in(0) : null, max ? c.output() : null, c.gradOut(), c.gradIn(0),
                 c.accumulateIn(0));
     }
 }

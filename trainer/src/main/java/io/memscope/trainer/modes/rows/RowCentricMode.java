@@ -1,0 +1,173 @@
+package io.memscope.trainer.modes.rows;
+
+import io.memscope.trainer.memory.Bytes;
+import io.memscope.trainer.modes.CompileOptions;
+import io.memscope.trainer.modes.MemoryMode;
+import io.memscope.trainer.net.Network;
+import io.memscope.trainer.plan.Planner;
+import io.memscope.trainer.program.StepProgram;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Row-centric training (LR-CNN, arXiv 2401.11471): the convolutional trunk runs band by band, each
+ * horizontal band of rows carried through all of a segment's layers before the next band starts, so only
+ * band-sized intermediates are alive at once.
+ *
+ * <ul>
+ *   <li>Forward: per segment, band by band; each band writes the rows it completes of the segment's outputs
+ *       into full maps. Nothing inside a segment is kept for backward (two-phase sharing keeps only the few
+ *       boundary rows bands share).</li>
+ *   <li>Backward: per segment in reverse, band by band from the bottom: recompute the band's forward, then
+ *       propagate its gradient layer by layer; weight gradients are summed over bands, and input-gradient
+ *       rows are added into the segment's input gradients (halo rows get contributions from two bands).</li>
+ *   <li>Batch norm and dropout need whole maps: they bound segments and run on whole maps. Batch norm keeps
+ *       only its input; the bands after it recompute its output rows from the saved batch statistics.</li>
+ *   <li>The head (flatten, linear, global pooling, loss) runs layer by layer, as in the baseline.</li>
+ * </ul>
+ *
+ * <p>Everything that cannot be honoured is refused at compile time with a message naming the layer and the
+ * numbers: a network without a convolutional trunk, a layer inside the trunk whose rows depend on whole maps,
+ * more bands than a map has rows. Nothing falls back to another mode.
+ */
+public final class RowCentricMode implements MemoryMode {
+    public static final String ID = "row-centric";
+
+    private final RowCentricOptions options;
+
+    /** The default options: {@link RowCentricOptions#DEFAULT}. */
+    public RowCentricMode() {
+        this(RowCentricOptions.DEFAULT);
+    }
+
+    private RowCentricMode(RowCentricOptions options) {
+        this.options = options;
+    }
+
+    public static RowCentricMode with(RowCentricOptions options) {
+        return new RowCentricMode(options);
+    }
+
+    public RowCentricOptions options() {
+        return options;
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String description() {
+        return "row bands through the convolutional trunk (LR-CNN); " + options.describe();
+    }
+
+    @Override
+    public MemoryMode configure(Map<String, String> settings) {
+        return with(RowCentricOptions.parse(settings));
+    }
+
+    @Override
+    public StepProgram compile(Network network, CompileOptions compileOptions) {
+        return new RowCentricCompiler(network, compileOptions, options).compile(ID);
+    }
+
+    /**
+     * The segments and bands a network gets with these options, one line per segment, e.g.
+     * {@code segment 1: conv1_1..pool1 reads input (224 rows), writes pool1; forward 16 bands, backward 16}.
+     * Throws as {@link #compile} does for networks the mode cannot split.
+     */
+    public String layout(Network net) {
+        RowTrunk trunk = RowTrunk.analyse(net, options);
+        StringBuilder sb = new StringBuilder();
+        sb.append(net.name()).append(", row-centric (").append(options.describe()).append("):\n");
+        int segment = 0;
+        for (RowTrunk.Stage st : trunk.stages) {
+            if (!st.steps.isEmpty()) {
+                segment++;
+                List<String> reads = new ArrayList<>();
+                for (RowTrunk.Source s : st.sources) {
+                    reads.add((s.node() == Network.DATA ? Network.INPUT_NAME : net.node(s.node()).name()) + " ("
+                            + s.height() + " rows)");
+                }
+                List<String> writes = st.steps.stream().filter(st.sinks::contains).map(i -> net.node(i).name())
+                        .toList();
+                int fwd = st.planner.plan(options.halo(), st.forwardBands).bands().size();
+                int bwd = st.planner.plan(options.halo(), st.backwardBands).bands().size();
+                sb.append("  segment ").append(segment).append(": ").append(st.label(net)).append(" reads ")
+                        .append(String.join(", ", reads)).append("; writes ").append(String.join(", ", writes))
+                        .append("; forward ").append(fwd).append(" bands, backward ").append(bwd).append('\n');
+            }
+            for (int w : st.wholeAfter) {
+                sb.append("  whole maps: ").append(net.node(w).name()).append(" (").append(net.node(w).layer().type())
+                        .append(")\n");
+            }
+        }
+        sb.append("  head (layer by layer): ").append(net.node(trunk.end).name()).append("..")
+                .append(net.loss().name()).append('\n');
+        return sb.toString();
+    }
+
+    /**
+     * An automatic choice for a budget.
+     *
+     * @param options the chosen options, or null when none fits
+     * @param plan    the plan of the choice (or of the finest granularity tried, when none fits)
+     * @param report  what was tried and why this was chosen, for the user
+     */
+    public record Choice(RowCentricOptions options, Planner.Plan plan, String report) {
+        public boolean fits() {
+            return options != null;
+        }
+    }
+
+    /**
+     * The coarsest granularity that fits {@code budget}, keeping the halo strategy and cuts of {@code base}:
+     * fewer bands mean less recomputation and fewer, larger kernel calls. It tries backward band counts from 1
+     * up (the backward pass holds the most), and for the first that fits, the fewest forward bands that still
+     * fit. Every probe is one meta-backend plan, fragmentation included.
+     */
+    public static Choice chooseFor(Network net, CompileOptions compileOptions, long budget, RowCentricOptions base) {
+        int height = net.input().h();
+        List<Integer> counts = new ArrayList<>();
+        for (int b = 1; b <= height; b = b < 4 ? b + 1 : b * 2) {
+            counts.add(b);
+        }
+        if (counts.get(counts.size() - 1) != height) {
+            counts.add(height);
+        }
+        StringBuilder report = new StringBuilder();
+        Planner.Plan last = null;
+        for (int bwd : counts) {
+            RowCentricOptions o = base.withBands(Bands.count(bwd), Bands.count(bwd));
+            Planner.Plan plan = Planner.plan(net, with(o), compileOptions, budget);
+            last = plan;
+            report.append(String.format("%d band%s: peak %s%s%n", bwd, bwd == 1 ? "" : "s",
+                    Bytes.format(plan.peakBytes()), plan.fits() ? "" : " (does not fit)"));
+            if (!plan.fits()) {
+                continue;
+            }
+            for (int fwd : counts) {
+                if (fwd >= bwd) {
+                    break;
+                }
+                RowCentricOptions coarser = base.withBands(Bands.count(fwd), Bands.count(bwd));
+                Planner.Plan p = Planner.plan(net, with(coarser), compileOptions, budget);
+                if (p.fits()) {
+                    report.append(String.format("forward %d, backward %d bands: peak %s%n", fwd, bwd,
+                            Bytes.format(p.peakBytes())));
+                    o = coarser;
+                    plan = p;
+                    break;
+                }
+            }
+            report.append("chosen: ").append(o.describe()).append(", peak ").append(Bytes.format(plan.peakBytes()))
+                    .append(" within ").append(Bytes.format(budget));
+            return new Choice(o, plan, report.toString());
+        }
+        report.append("no band count fits ").append(Bytes.format(budget)).append("; the finest needs ")
+                .append(Bytes.format(last.peakBytes()));
+        return new Choice(null, last, report.toString());
+    }
+}

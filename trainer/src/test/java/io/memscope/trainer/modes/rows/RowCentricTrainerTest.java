@@ -1,0 +1,35 @@
+package io.memscope.trainer.modes.rows;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.memscope.trainer.TestPaths;
+import io.memscope.trainer.net.Network;
+import io.memscope.trainer.optim.Optimizer;
+import io.memscope.trainer.train.StepResult;
+import io.memscope.trainer.train.TrainConfig;
+import io.memscope.trainer.train.TrainListener;
+import io.memscope.trainer.train.TrainSummary;
+import io.memscope.trainer.train.Trainer;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The trainer runs the mode by its id, as the command line does: planning, training, held-out evaluation. */
+class RowCentricTrainerTest {
+    @Test
+    void trainsLenetByModeId() {
+        TrainConfig cfg = new TrainConfig(Network.load(TestPaths.sample("lenet5")), RowCentricMode.ID, "builtin", 16, 20,
+                0, 64L << 20, 1, Optimizer.of("sgd", 0.05, 0.9, 5e-4), 2, 64);
+        List<StepResult> steps = new ArrayList<>();
+        TrainSummary s = new Trainer(cfg).run(new TrainListener() {
+            @Override
+            public void onStep(StepResult r) {
+                steps.add(r);
+            }
+        });
+        assertEquals(20, s.steps());
+        assertTrue(s.finalLoss() < steps.get(0).loss(), "the loss falls: " + steps.get(0).loss() + " -> " + s.finalLoss());
+        assertEquals(s.plannedPeakBytes(), steps.get(steps.size() - 1).peakBytes(), "planned peak = measured step peak");
+    }
+}
