@@ -38,10 +38,10 @@ public final class SnapshotTimelineExporter implements TimelineImageExporter {
         view.applyCss();
         view.layout();
         view.zoomToFit();
-        view.applyCss();
+        // Twice: the first pass sizes the axes from their labels, the second draws into the settled plot area.
+        view.chart().drawNow();
         view.layout();
-        // The chart draws its canvas during layout; a second pass settles axis labels sized in the first.
-        view.chart().layout();
+        view.chart().drawNow();
         WritableImage image = new WritableImage(width, height);
         scene.snapshot(image);
         BufferedImage png = SwingFXUtils.fromFXImage(image, null);

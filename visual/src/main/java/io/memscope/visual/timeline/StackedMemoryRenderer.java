@@ -23,7 +23,7 @@ import javafx.scene.text.TextAlignment;
  */
 final class StackedMemoryRenderer extends AbstractRendererXY<StackedMemoryRenderer> {
     static final double BAND_HEIGHT = 14;
-    private static final Category[] CATEGORIES = Category.values();
+    private static final Category[] CATEGORIES = TimelineColumns.STACK_ORDER;
     private static final Font BAND_FONT = Font.font("System", 10);
     private static final Font LABEL_FONT = Font.font("System", FontWeight.BOLD, 11);
 

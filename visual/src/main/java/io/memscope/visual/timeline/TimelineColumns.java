@@ -10,6 +10,13 @@ import java.util.Arrays;
  */
 public final class TimelineColumns {
     private static final int CATS = Category.values().length;
+    /**
+     * Bottom to top: what lives across steps first (parameters, gradients, optimizer state), so the per-step
+     * churn of inputs, activations and workspaces sits on a steady base.
+     */
+    public static final Category[] STACK_ORDER = {Category.PARAMETER, Category.GRADIENT, Category.OPTIMIZER_STATE,
+            Category.INPUT, Category.ACTIVATION, Category.ACTIVATION_GRAD, Category.WORKSPACE, Category.COMPRESSED,
+            Category.TEMPORARY};
 
     private int columns;
     private long fromNs;
@@ -76,12 +83,12 @@ public final class TimelineColumns {
         return byCategory[column * CATS + c.ordinal()];
     }
 
-    /** Bytes of the categories before {@code c} in stacking order plus {@code c} itself, at the column's peak. */
-    public long stackedTop(int column, int categoryOrdinal) {
+    /** Bytes of the first {@code level + 1} categories of {@link #STACK_ORDER}, at the column's peak. */
+    public long stackedTop(int column, int level) {
         long sum = 0;
         int base = column * CATS;
-        for (int k = 0; k <= categoryOrdinal; k++) {
-            sum += byCategory[base + k];
+        for (int k = 0; k <= level; k++) {
+            sum += byCategory[base + STACK_ORDER[k].ordinal()];
         }
         return sum;
     }

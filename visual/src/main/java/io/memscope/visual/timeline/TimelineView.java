@@ -1,6 +1,5 @@
 package io.memscope.visual.timeline;
 
-import io.fair_acc.chartfx.XYChart;
 import io.fair_acc.chartfx.axes.AxisMode;
 import io.fair_acc.chartfx.axes.spi.DefaultNumericAxis;
 import io.fair_acc.chartfx.plugins.Zoomer;
@@ -40,7 +39,7 @@ public final class TimelineView extends BorderPane {
     private final TimelineModel model;
     private final DefaultNumericAxis xAxis = new DefaultNumericAxis("Time", "s");
     private final DefaultNumericAxis yAxis = new DefaultNumericAxis("Device memory", "MiB");
-    private final XYChart chart;
+    private final MemoryChart chart;
     private final StackedMemoryRenderer renderer;
     private final DoubleDataSet extent = new DoubleDataSet("extent", 2);
     private final BooleanProperty followLive = new SimpleBooleanProperty(this, "followLive", true);
@@ -64,7 +63,7 @@ public final class TimelineView extends BorderPane {
         yAxis.setAnimated(false);
         xAxis.set(0, 1);
         yAxis.set(0, 1);
-        chart = new XYChart(xAxis, yAxis);
+        chart = new MemoryChart(xAxis, yAxis);
         chart.getStyleClass().add("timeline-chart");
         chart.setLegendVisible(false);
         chart.setAnimated(false);
@@ -108,7 +107,7 @@ public final class TimelineView extends BorderPane {
         FlowPane legend = new FlowPane(14, 4);
         legend.getStyleClass().add("timeline-legend");
         legend.setPadding(new Insets(2, 12, 8, 56));
-        for (Category c : Category.values()) {
+        for (Category c : TimelineColumns.STACK_ORDER) {
             Rectangle swatch = new Rectangle(12, 12, Palette.of(c));
             swatch.setArcWidth(3);
             swatch.setArcHeight(3);
@@ -126,7 +125,7 @@ public final class TimelineView extends BorderPane {
         return model;
     }
 
-    public XYChart chart() {
+    public MemoryChart chart() {
         return chart;
     }
 
