@@ -174,7 +174,7 @@ public final class MainWindow {
         VBox left = new VBox(networks.view(), new RunSettingsPane(run, c -> c.showDialog(stage)));
         VBox.setVgrow(networks.view(), Priority.ALWAYS);
         left.getStyleClass().add("side-panel");
-        left.setPrefWidth(330);
+        left.setPrefWidth(350);
         left.setMinWidth(240);
 
         timeline.setTitle("Device memory");
@@ -214,7 +214,7 @@ public final class MainWindow {
         center.setOrientation(Orientation.VERTICAL);
         center.setDividerPositions(0.58);
         SplitPane main = new SplitPane(left, center);
-        main.setDividerPositions(0.22);
+        main.setDividerPositions(0.245);
         SplitPane.setResizableWithParent(left, false);
         root.setCenter(main);
 
@@ -342,7 +342,7 @@ public final class MainWindow {
                 : String.format(Locale.ROOT, "%s  \u00b7  %,d events  \u00b7  %,d tensors  \u00b7  now %s  \u00b7  peak %s",
                 recording.title(), m.events(), recording.lifetimes().blocks(), Bytes.format(m.currentBytes()),
                 Bytes.format(m.peakBytes())));
-        frameStatus.setText(String.format(Locale.ROOT, "frame %.1f ms (timeline %.1f ms)", frameNanos / 1e6,
+        frameStatus.setText(String.format(Locale.ROOT, "frame %.2f ms  \u00b7  timeline draw %.2f ms", frameNanos / 1e6,
                 timeline.lastFrameNanos() / 1e6));
     }
 

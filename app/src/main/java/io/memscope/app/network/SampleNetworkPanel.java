@@ -57,11 +57,12 @@ public final class SampleNetworkPanel implements NetworkSource {
         title.getStyleClass().add("section-title");
         TableView<LayerRow> table = new TableView<>(rows);
         table.setId("network-layers");
+        table.getStyleClass().add("compact-table");
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        table.getColumns().add(column("Layer", LayerRow::name, 80));
-        table.getColumns().add(column("Type", LayerRow::type, 80));
-        table.getColumns().add(column("Output", LayerRow::output, 70));
-        table.getColumns().add(column("Params", LayerRow::params, 60));
+        table.getColumns().add(column("Layer", LayerRow::name, 62));
+        table.getColumns().add(column("Type", LayerRow::type, 84));
+        table.getColumns().add(column("Output", LayerRow::output, 76));
+        table.getColumns().add(column("Params", LayerRow::params, 62));
         table.setPlaceholder(new Label("No network"));
         Label problemLabel = new Label();
         problemLabel.getStyleClass().add("run-problem");

@@ -19,7 +19,7 @@ public final class ReplayBar extends HBox {
         title.getStyleClass().add("section-title");
         Button play = new Button();
         play.setId("replay-play");
-        play.textProperty().bind(Bindings.when(replay.playingProperty()).then("\u23f8 Pause").otherwise("\u25b6 Play"));
+        play.textProperty().bind(Bindings.when(replay.playingProperty()).then("\u275a\u275a Pause").otherwise("\u25b6 Play"));
         play.setOnAction(e -> {
             if (replay.isComplete() && !replay.playingProperty().get()) {
                 replay.rewind();
@@ -29,7 +29,7 @@ public final class ReplayBar extends HBox {
         Button all = new Button("Show all");
         all.setId("replay-all");
         all.setOnAction(e -> replay.showAll());
-        Button rewind = new Button("\u23ee");
+        Button rewind = new Button("\u275a\u25c0 Start");
         rewind.setOnAction(e -> replay.rewind());
         // The slider is logarithmic: -1..2 means 0.1x..100x.
         Slider speed = new Slider(-1, 2, 0);

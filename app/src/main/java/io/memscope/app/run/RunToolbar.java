@@ -34,12 +34,12 @@ public final class RunToolbar extends VBox {
         run.setOnAction(e -> vm.run());
         run.disableProperty().bind(vm.canRunProperty().not()
                 .and(vm.stateProperty().isNotEqualTo(RunState.PAUSED)));
-        Button pause = button("\u23f8  Pause", "pause", "Pause or resume the run (F6)");
+        Button pause = button("\u275a\u275a  Pause", "pause", "Pause or resume the run (F6)");
         pause.textProperty().bind(Bindings.when(vm.stateProperty().isEqualTo(RunState.PAUSED))
-                .then("\u25b6  Resume").otherwise("\u23f8  Pause"));
+                .then("\u25b6  Resume").otherwise("\u275a\u275a  Pause"));
         pause.setOnAction(e -> vm.pause());
         pause.disableProperty().bind(vm.canPauseProperty().not());
-        Button step = button("\u23ed  Step", "step", "Run one step, then pause (F10)");
+        Button step = button("\u25b6\u275a  Step", "step", "Run one step, then pause (F10)");
         step.setOnAction(e -> vm.step());
         step.disableProperty().bind(vm.canStepProperty().not());
         Button stop = button("\u25a0  Stop", "stop", "Stop after the step in progress (Shift+F5)");
@@ -70,12 +70,15 @@ public final class RunToolbar extends VBox {
             }
         });
         Tooltip.install(mode, new Tooltip("Memory mode: how the training step is scheduled"));
+        mode.setPrefWidth(130);
+        mode.setMinWidth(Region.USE_PREF_SIZE);
 
         Spinner<Integer> batch = new Spinner<>();
         batch.setId("batch");
         batch.setValueFactory(new SpinnerValueFactory.IntegerSpinnerValueFactory(1, 1 << 16, vm.batchProperty().get()));
         batch.setEditable(true);
-        batch.setPrefWidth(90);
+        batch.setPrefWidth(96);
+        batch.setMinWidth(Region.USE_PREF_SIZE);
         batch.getValueFactory().valueProperty().addListener((o, a, v) -> {
             if (v != null) {
                 vm.batchProperty().set(v);
@@ -86,7 +89,8 @@ public final class RunToolbar extends VBox {
         ComboBox<String> budget = new ComboBox<>(vm.budgetPresets());
         budget.setId("budget");
         budget.setEditable(true);
-        budget.setPrefWidth(150);
+        budget.setPrefWidth(160);
+        budget.setMinWidth(Region.USE_PREF_SIZE);
         budget.setValue(vm.budgetTextProperty().get());
         budget.valueProperty().addListener((o, a, v) -> vm.budgetTextProperty().set(v));
         budget.getEditor().textProperty().addListener((o, a, v) -> {
@@ -104,6 +108,8 @@ public final class RunToolbar extends VBox {
         ComboBox<String> device = new ComboBox<>(vm.devices());
         device.setId("device");
         device.valueProperty().bindBidirectional(vm.deviceProperty());
+        device.setPrefWidth(200);
+        device.setMinWidth(Region.USE_PREF_SIZE);
 
         Label state = new Label();
         state.setId("run-state");
@@ -123,6 +129,8 @@ public final class RunToolbar extends VBox {
         progress.setId("progress");
         progress.progressProperty().bind(vm.progressProperty());
         progress.setPrefWidth(160);
+        progress.setMinWidth(80);
+        state.setMinWidth(Region.USE_PREF_SIZE);
         Label counter = new Label();
         counter.setId("step-counter");
         counter.getStyleClass().add("step-counter");
@@ -159,12 +167,14 @@ public final class RunToolbar extends VBox {
         b.setId(id);
         b.getStyleClass().add("tool-button");
         b.setTooltip(new Tooltip(tip));
+        b.setMinWidth(Region.USE_PREF_SIZE);
         return b;
     }
 
     private static Label field(String text) {
         Label l = new Label(text);
         l.getStyleClass().add("field-label");
+        l.setMinWidth(Region.USE_PREF_SIZE);
         return l;
     }
 
