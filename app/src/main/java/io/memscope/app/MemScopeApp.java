@@ -1,17 +1,14 @@
 package io.memscope.app;
 
+import io.memscope.app.task.FxBackground;
 import javafx.application.Application;
-import javafx.scene.Scene;
-import javafx.scene.control.Label;
 import javafx.stage.Stage;
 
 /** The desktop application's entry point. */
 public class MemScopeApp extends Application {
     @Override
     public void start(Stage stage) {
-        stage.setTitle("MemScope");
-        stage.setScene(new Scene(new Label("MemScope"), 800, 600));
-        stage.show();
+        new MainWindow(stage, new FxBackground()).show();
     }
 
     public static void main(String[] args) {

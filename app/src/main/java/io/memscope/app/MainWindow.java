@@ -1,0 +1,705 @@
+package io.memscope.app;
+
+import io.memscope.app.charts.TrainingCharts;
+import io.memscope.app.event.EventBus;
+import io.memscope.app.event.Notice;
+import io.memscope.app.export.ResolutionDialog;
+import io.memscope.app.export.TimelineExporters;
+import io.memscope.app.export.TimelineImageExporter;
+import io.memscope.app.layers.LayerComparison;
+import io.memscope.app.layers.LayerTableView;
+import io.memscope.app.log.LogView;
+import io.memscope.app.network.MainWindowNetworks;
+import io.memscope.app.network.NetworkSource;
+import io.memscope.app.network.Samples;
+import io.memscope.app.plan.PlanResult;
+import io.memscope.app.plan.PlanView;
+import io.memscope.app.plan.PlanViewModel;
+import io.memscope.app.replay.ReplayBar;
+import io.memscope.app.replay.ReplayController;
+import io.memscope.app.run.RunSettingsPane;
+import io.memscope.app.run.RunToolbar;
+import io.memscope.app.run.RunViewModel;
+import io.memscope.app.run.TrainingDriver;
+import io.memscope.app.run.TrainingSession;
+import io.memscope.app.task.Background;
+import io.memscope.app.task.Errors;
+import io.memscope.app.theme.ThemeManager;
+import io.memscope.trainer.export.PerfettoExporter;
+import io.memscope.trainer.export.TraceFile;
+import io.memscope.trainer.memory.Bytes;
+import io.memscope.trainer.memory.MemoryEvent;
+import io.memscope.trainer.plan.MemoryProfile;
+import io.memscope.trainer.program.TensorDecl;
+import io.memscope.trainer.train.StepResult;
+import io.memscope.trainer.train.TrainConfig;
+import io.memscope.visual.lifetime.LifetimeView;
+import io.memscope.visual.timeline.TimelineView;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javafx.animation.AnimationTimer;
+import javafx.application.Platform;
+import javafx.geometry.Insets;
+import javafx.geometry.Orientation;
+import javafx.geometry.Pos;
+import javafx.scene.Scene;
+import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckMenuItem;
+import javafx.scene.control.Label;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.stage.FileChooser;
+import javafx.stage.Stage;
+
+/**
+ * The main window: menus and run controls on top, the network on the left, the live memory timeline in the
+ * middle, and tabs below it for tensor lifetimes, the per-layer table, the plan, loss and accuracy, and the log.
+ *
+ * <p>One {@link AnimationTimer} drives the screen: once per frame it drains the new events of the run or the
+ * replay into the models and redraws what changed.
+ */
+public final class MainWindow {
+    /** Events handed to the views in one frame at most; more wait for the next frame. */
+    static final int MAX_EVENTS_PER_FRAME = 250_000;
+
+    private final Stage stage;
+    private final EventBus bus = new EventBus();
+    private final Background background;
+    private final NetworkSource networks = MainWindowNetworks.create();
+    private final TimelineImageExporter timelineExporter = TimelineExporters.create();
+    private final Recording recording = new Recording();
+    private final RunViewModel run;
+    private final PlanViewModel plan;
+    private final ReplayController replay = new ReplayController(recording);
+    private final TimelineView timeline = new TimelineView(recording.timeline());
+    private final LifetimeView lifetimes = new LifetimeView(recording.lifetimes());
+    private final LayerTableView layerTable = new LayerTableView();
+    private final LogView log = new LogView();
+    private final TrainingCharts charts;
+    private final Label message = new Label();
+    private final HBox messageBar;
+    private final Label status = new Label();
+    private final Label frameStatus = new Label();
+    private final TabPane tabs = new TabPane();
+    private final List<MemoryEvent> frameEvents = new ArrayList<>();
+    private final List<StepResult> frameSteps = new ArrayList<>();
+    private TrainingSession session;
+    private MemoryProfile measured;
+    private long frames;
+    private final AnimationTimer frameLoop = new AnimationTimer() {
+        @Override
+        public void handle(long now) {
+            frame(now);
+        }
+    };
+
+    public MainWindow(Stage stage, Background background) {
+        this.stage = stage;
+        this.background = background;
+        this.run = new RunViewModel(new LiveDriver());
+        this.plan = new PlanViewModel(run, background);
+        this.charts = new TrainingCharts(run.history());
+        message.setWrapText(true);
+        message.setId("message");
+        Button dismiss = new Button("Dismiss");
+        dismiss.setOnAction(e -> hideMessage());
+        Region grow = new Region();
+        HBox.setHgrow(grow, Priority.ALWAYS);
+        messageBar = new HBox(message, grow, dismiss);
+        messageBar.getStyleClass().add("message-bar");
+        messageBar.setAlignment(Pos.CENTER_LEFT);
+        hideMessage();
+        bus.subscribe(Notice.class, n -> {
+            log.add(n);
+            if (n.level() == Notice.Level.ERROR) {
+                showMessage(n.text());
+            }
+        });
+        run.networkProperty().bind(networks.networkProperty());
+        run.networkProblemProperty().bind(networks.problemProperty());
+        plan.resultProperty().addListener((o, a, r) -> updateLayerTable());
+        lifetimes.setOnRangeRequest(timeline::showRange);
+        lifetimes.setShapeResolver(this::shapeOf);
+        run.stateProperty().addListener((o, a, s) -> {
+            if (s == io.memscope.app.run.RunState.PAUSED) {
+                measureLayers();
+            }
+        });
+    }
+
+    public void show() {
+        Scene scene = new Scene(buildRoot(), 1440, 900);
+        ThemeManager.apply(scene);
+        installShortcuts(scene);
+        stage.setScene(scene);
+        stage.setTitle("MemScope");
+        stage.setMinWidth(960);
+        stage.setMinHeight(640);
+        stage.setOnCloseRequest(e -> {
+            e.consume();
+            exit();
+        });
+        networks.openSample(Samples.DEFAULT_NETWORK);
+        notice(Notice.info("Opened sample " + Samples.DEFAULT_NETWORK + ". Press Run (F5) to train it on the built-in data."));
+        frameLoop.start();
+        stage.show();
+        plan.plan();
+    }
+
+    // ---- layout -----------------------------------------------------------------------------------------
+
+    private BorderPane buildRoot() {
+        BorderPane root = new BorderPane();
+        root.setId("main-window");
+        root.setTop(new VBox(buildMenus(), new RunToolbar(run, plan::plan), messageBar));
+
+        VBox left = new VBox(networks.view(), new RunSettingsPane(run, c -> c.showDialog(stage)));
+        VBox.setVgrow(networks.view(), Priority.ALWAYS);
+        left.getStyleClass().add("side-panel");
+        left.setPrefWidth(350);
+        left.setMinWidth(240);
+
+        timeline.setTitle("Device memory");
+        ToggleButton follow = new ToggleButton("Follow live");
+        follow.setId("follow-live");
+        follow.selectedProperty().bindBidirectional(timeline.followLiveProperty());
+        Button fit = new Button("Zoom to fit");
+        fit.setId("zoom-fit");
+        fit.setOnAction(e -> timeline.zoomToFit());
+        Label readout = new Label();
+        readout.getStyleClass().add("readout");
+        readout.textProperty().bind(timeline.readoutProperty());
+        HBox timelineBar = new HBox(8, follow, fit, readout);
+        timelineBar.getStyleClass().add("timeline-bar");
+        timelineBar.setAlignment(Pos.CENTER_LEFT);
+        VBox timelinePane = new VBox(timeline, timelineBar, new ReplayBar(replay));
+        VBox.setVgrow(timeline, Priority.ALWAYS);
+
+        Label details = new Label("Hover a block for its tensor; click to keep it.");
+        details.textProperty().bind(javafx.beans.binding.Bindings.when(lifetimes.detailsProperty().isEmpty())
+                .then("Hover a block for its tensor; click to keep it. The mouse wheel zooms time.")
+                .otherwise(lifetimes.detailsProperty()));
+        HBox detailsBar = new HBox(details);
+        detailsBar.getStyleClass().add("details-bar");
+        BorderPane lifetimePane = new BorderPane(lifetimes, null, null, detailsBar, null);
+
+        tabs.setId("tabs");
+        tabs.getTabs().addAll(tab("Tensor lifetimes", lifetimePane), tab("Layers", layerTable),
+                tab("Plan", new PlanView(plan)), tab("Loss & accuracy", charts), tab("Log", log));
+        tabs.getSelectionModel().selectedIndexProperty().addListener((o, a, i) -> {
+            if (i.intValue() == 1) {
+                measureLayers();
+            }
+        });
+
+        SplitPane center = new SplitPane(timelinePane, tabs);
+        center.setOrientation(Orientation.VERTICAL);
+        center.setDividerPositions(0.58);
+        SplitPane main = new SplitPane(left, center);
+        main.setDividerPositions(0.245);
+        SplitPane.setResizableWithParent(left, false);
+        root.setCenter(main);
+
+        Region grow = new Region();
+        HBox.setHgrow(grow, Priority.ALWAYS);
+        HBox statusBar = new HBox(status, grow, frameStatus);
+        statusBar.getStyleClass().add("status-bar");
+        root.setBottom(statusBar);
+        return root;
+    }
+
+    private static Tab tab(String title, javafx.scene.Node content) {
+        Tab t = new Tab(title, content);
+        t.setClosable(false);
+        return t;
+    }
+
+    private MenuBar buildMenus() {
+        Menu file = new Menu("_File");
+        Menu samples = new Menu("Open _sample");
+        for (String s : Samples.networks()) {
+            MenuItem item = new MenuItem(s.replace(".json", ""));
+            item.setOnAction(e -> {
+                if (networks.confirmDiscard(stage)) {
+                    networks.openSample(s);
+                    notice(Notice.info("Opened sample " + s));
+                }
+            });
+            samples.getItems().add(item);
+        }
+        Menu export = new Menu("_Export");
+        export.getItems().addAll(
+                item("Timeline PNG\u2026", new KeyCodeCombination(KeyCode.E, KeyCombination.SHORTCUT_DOWN), this::exportPng),
+                item("Perfetto JSON\u2026", null, this::exportPerfetto),
+                item("MemScope trace JSON\u2026", null, this::saveTrace));
+        file.getItems().addAll(
+                item("_New network", new KeyCodeCombination(KeyCode.N, KeyCombination.SHORTCUT_DOWN), this::newNetwork),
+                item("_Open network\u2026", new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN), this::openNetwork),
+                samples,
+                item("_Save", new KeyCodeCombination(KeyCode.S, KeyCombination.SHORTCUT_DOWN), this::saveNetwork),
+                item("Save _As\u2026", new KeyCodeCombination(KeyCode.S, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN),
+                        this::saveNetworkAs),
+                new SeparatorMenuItem(),
+                item("Open _trace\u2026 (replay)", new KeyCodeCombination(KeyCode.T, KeyCombination.SHORTCUT_DOWN), this::openTrace),
+                item("Save t_race\u2026", null, this::saveTrace),
+                export,
+                new SeparatorMenuItem(),
+                item("E_xit", new KeyCodeCombination(KeyCode.Q, KeyCombination.SHORTCUT_DOWN), this::exit));
+
+        Menu runMenu = new Menu("_Run");
+        MenuItem runItem = item("_Run", new KeyCodeCombination(KeyCode.F5), run::run);
+        runItem.disableProperty().bind(run.canRunProperty().not().and(run.canPauseProperty().not()));
+        MenuItem pause = item("_Pause / resume", new KeyCodeCombination(KeyCode.F6), run::pause);
+        pause.disableProperty().bind(run.canPauseProperty().not());
+        MenuItem step = item("_Step", new KeyCodeCombination(KeyCode.F10), run::step);
+        step.disableProperty().bind(run.canStepProperty().not());
+        MenuItem stop = item("S_top", new KeyCodeCombination(KeyCode.F5, KeyCombination.SHIFT_DOWN), run::stop);
+        stop.disableProperty().bind(run.canStopProperty().not());
+        runMenu.getItems().addAll(runItem, pause, step, stop, new SeparatorMenuItem(),
+                item("P_lan", new KeyCodeCombination(KeyCode.F7), plan::plan));
+
+        Menu view = new Menu("_View");
+        CheckMenuItem follow = new CheckMenuItem("_Follow live");
+        follow.selectedProperty().bindBidirectional(timeline.followLiveProperty());
+        follow.setAccelerator(new KeyCodeCombination(KeyCode.L, KeyCombination.SHORTCUT_DOWN));
+        view.getItems().addAll(follow,
+                item("_Zoom to fit", new KeyCodeCombination(KeyCode.DIGIT0, KeyCombination.SHORTCUT_DOWN), timeline::zoomToFit));
+
+        Menu help = new Menu("_Help");
+        help.getItems().addAll(item("_Keyboard shortcuts", new KeyCodeCombination(KeyCode.F1), this::showShortcuts),
+                item("_About MemScope", null, this::showAbout));
+        MenuBar bar = new MenuBar(file, runMenu, view, help);
+        bar.setId("menu-bar");
+        return bar;
+    }
+
+    private static MenuItem item(String text, KeyCombination key, Runnable action) {
+        MenuItem m = new MenuItem(text);
+        if (key != null) {
+            m.setAccelerator(key);
+        }
+        m.setOnAction(e -> action.run());
+        return m;
+    }
+
+    private void installShortcuts(Scene scene) {
+        // Function keys also work while a text field has the focus.
+        scene.addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
+            if (e.getCode() == KeyCode.F10) {
+                run.step();
+                e.consume();
+            }
+        });
+    }
+
+    // ---- the frame loop ---------------------------------------------------------------------------------
+
+    /** Once per frame: take what the run or the replay produced, hand it to the models, redraw what changed. */
+    void frame(long now) {
+        long t0 = System.nanoTime();
+        if (session != null) {
+            frameEvents.clear();
+            frameSteps.clear();
+            TrainingSession.Outcome outcome = session.drain(frameEvents, frameSteps, MAX_EVENTS_PER_FRAME);
+            if (session.hasStarted()) {
+                run.onStarted();
+            }
+            recording.append(frameEvents);
+            run.onSteps(frameSteps);
+            if (outcome != null) {
+                finish(outcome);
+            }
+        }
+        replay.pump(now);
+        timeline.refresh();
+        lifetimes.setTimeRange(timeline.visibleFrom(), timeline.visibleTo());
+        if (++frames % 15 == 0) {
+            updateStatus(System.nanoTime() - t0);
+        }
+    }
+
+    private void updateStatus(long frameNanos) {
+        var m = recording.timeline();
+        status.setText(recording.info() == null ? "No trace yet"
+                : String.format(Locale.ROOT, "%s  \u00b7  %,d events  \u00b7  %,d tensors  \u00b7  now %s  \u00b7  peak %s",
+                recording.title(), m.events(), recording.lifetimes().blocks(), Bytes.format(m.currentBytes()),
+                Bytes.format(m.peakBytes())));
+        frameStatus.setText(String.format(Locale.ROOT, "frame %.2f ms  \u00b7  timeline draw %.2f ms", frameNanos / 1e6,
+                timeline.lastFrameNanos() / 1e6));
+    }
+
+    private void finish(TrainingSession.Outcome outcome) {
+        TrainingSession done = session;
+        session = null;
+        if (outcome instanceof TrainingSession.Finished f) {
+            run.onFinished(f.summary());
+            notice(Notice.info(run.outcomeProperty().get()));
+        } else if (outcome instanceof TrainingSession.Failed f) {
+            run.onFailed(f.message());
+            notice(Notice.error(f.message()));
+        }
+        measureLayers(done.events());
+    }
+
+    // ---- per-layer table --------------------------------------------------------------------------------
+
+    private void measureLayers() {
+        if (session != null) {
+            measureLayers(session.events());
+        } else if (!recording.isEmpty()) {
+            measureLayers(recording.events());
+        }
+    }
+
+    private void measureLayers(List<MemoryEvent> events) {
+        background.run(() -> {
+            List<MemoryEvent> step = LayerComparison.lastCompleteStep(events);
+            return step.isEmpty() ? null : MemoryProfile.of(step);
+        }, p -> {
+            measured = p;
+            updateLayerTable();
+        }, t -> notice(Notice.error(Errors.message(t))));
+    }
+
+    private void updateLayerTable() {
+        PlanResult r = plan.resultProperty().get();
+        MemoryProfile predicted = r == null ? null : r.plan().profile();
+        String note = (predicted == null ? "No plan yet (F7). " : "Planned: set-up and one step on the meta backend at batch "
+                + r.batch() + ". ")
+                + (measured == null ? "Measured: run at least one step." : "Measured: the last complete step of the "
+                + (replay.activeProperty().get() ? "replayed trace." : "run."));
+        layerTable.show(LayerComparison.join(predicted, measured), note);
+    }
+
+    private String shapeOf(String tensor) {
+        PlanResult r = plan.resultProperty().get();
+        if (r == null || recording.info() == null || r.batch() != recording.info().batch()) {
+            return "";
+        }
+        TensorDecl d = r.plan().program().tensors().get(tensor);
+        return d == null ? "" : d.dims().toString();
+    }
+
+    // ---- running ----------------------------------------------------------------------------------------
+
+    /** Runs training for the run controls: one session at a time, its events drained by the frame loop. */
+    private final class LiveDriver implements TrainingDriver {
+        @Override
+        public void start(TrainConfig config) {
+            replay.close();
+            hideMessage();
+            measured = null;
+            session = new TrainingSession(config);
+            TrainingSession s = session;
+            recording.begin(s.trace().info(), s::events);
+            timeline.followLiveProperty().set(true);
+            lifetimes.clearSelection();
+            notice(Notice.info(String.format(Locale.ROOT, "Training %s: %s mode, batch %d, budget %s, %s, data %s, %d steps",
+                    config.network().name(), config.mode(), config.batch(), Bytes.format(config.budgetBytes()),
+                    config.optimizer().describe(), config.data(), config.steps())));
+            s.start();
+        }
+
+        @Override
+        public void pause() {
+            if (session != null) {
+                session.pause();
+            }
+        }
+
+        @Override
+        public void resume() {
+            if (session != null) {
+                session.resume();
+            }
+        }
+
+        @Override
+        public void stepOnce() {
+            if (session != null) {
+                session.stepOnce();
+            }
+        }
+
+        @Override
+        public void stop() {
+            if (session != null) {
+                session.stop();
+            }
+        }
+    }
+
+    // ---- files ------------------------------------------------------------------------------------------
+
+    private void newNetwork() {
+        if (networks.confirmDiscard(stage)) {
+            networks.newNetwork();
+        }
+    }
+
+    private void openNetwork() {
+        if (!networks.confirmDiscard(stage)) {
+            return;
+        }
+        File f = chooser("Open network", "Network files", "*.json").showOpenDialog(stage);
+        if (f != null) {
+            guard(() -> networks.open(f.toPath()));
+        }
+    }
+
+    private void saveNetwork() {
+        guard(() -> {
+            if (!networks.save()) {
+                saveNetworkAs();
+            }
+        });
+    }
+
+    private void saveNetworkAs() {
+        File f = chooser("Save network as", "Network files", "*.json").showSaveDialog(stage);
+        if (f != null) {
+            guard(() -> networks.saveAs(f.toPath()));
+        }
+    }
+
+    private void openTrace() {
+        File f = chooser("Open a MemScope trace to replay", "MemScope traces", "*.json", "*.json.gz").showOpenDialog(stage);
+        if (f != null) {
+            openTrace(f.toPath());
+        }
+    }
+
+    /** Loads a trace off the UI thread and replays it. */
+    public void openTrace(Path file) {
+        if (session != null) {
+            showMessage("Stop the run before replaying a trace.");
+            return;
+        }
+        background.run(() -> TraceFile.read(file), t -> {
+            replay.load(t);
+            measured = null;
+            timeline.followLiveProperty().set(true);
+            lifetimes.clearSelection();
+            notice(Notice.info(String.format(Locale.ROOT, "Opened trace %s: %,d events of %s. Press Play, or Show all.",
+                    file.getFileName(), t.events().size(), t.info().network())));
+            measureLayers(t.events());
+        }, e -> notice(Notice.error("Could not open " + file.getFileName() + ": " + Errors.message(e))));
+    }
+
+    private void saveTrace() {
+        if (!checkTrace()) {
+            return;
+        }
+        File f = chooser("Save trace", "MemScope traces", "*.json", "*.json.gz").showSaveDialog(stage);
+        if (f != null) {
+            saveTrace(f.toPath());
+        }
+    }
+
+    public void saveTrace(Path file) {
+        var info = recording.info();
+        List<MemoryEvent> events = recording.events();
+        background.run(() -> {
+            TraceFile.write(file, info, events);
+            return file;
+        }, p -> notice(Notice.info("Trace saved to " + p)), e -> notice(Notice.error("Could not save the trace: "
+                + Errors.message(e))));
+    }
+
+    private void exportPerfetto() {
+        if (!checkTrace()) {
+            return;
+        }
+        File f = chooser("Export Perfetto / Chrome trace", "Trace JSON", "*.json").showSaveDialog(stage);
+        if (f != null) {
+            var info = recording.info();
+            List<MemoryEvent> events = recording.events();
+            background.run(() -> {
+                PerfettoExporter.export(f.toPath(), info, events);
+                return f;
+            }, p -> notice(Notice.info("Perfetto trace written to " + p + " (open it at ui.perfetto.dev)")),
+                    e -> notice(Notice.error("Could not export: " + Errors.message(e))));
+        }
+    }
+
+    private void exportPng() {
+        if (!checkTrace()) {
+            return;
+        }
+        ResolutionDialog.ask(stage).ifPresent(size -> {
+            File f = chooser("Export timeline as PNG", "PNG images", "*.png").showSaveDialog(stage);
+            if (f != null) {
+                exportPng(f.toPath(), size.width(), size.height());
+            }
+        });
+    }
+
+    /** Writes the timeline of the trace on screen as a PNG. */
+    public void exportPng(Path file, int width, int height) {
+        guard(() -> {
+            timelineExporter.export(file, recording.info(), recording.events(), width, height);
+            notice(Notice.info("Timeline written to " + file + " (" + width + "\u00d7" + height + ")"));
+        });
+    }
+
+    private boolean checkTrace() {
+        if (recording.isEmpty()) {
+            showMessage("There is no trace yet: run training (F5) or open a trace first.");
+            return false;
+        }
+        return true;
+    }
+
+    private FileChooser chooser(String title, String what, String... patterns) {
+        FileChooser c = new FileChooser();
+        c.setTitle(title);
+        c.getExtensionFilters().add(new FileChooser.ExtensionFilter(what, patterns));
+        Path dir = networks.fileProperty().get() != null ? networks.fileProperty().get().getParent() : Samples.folder();
+        if (dir != null && dir.toFile().isDirectory()) {
+            c.setInitialDirectory(dir.toFile());
+        }
+        return c;
+    }
+
+    /** Runs a file command; a failure becomes a message, never a stack trace. */
+    private void guard(IoAction action) {
+        try {
+            action.run();
+        } catch (Exception | OutOfMemoryError e) {
+            notice(Notice.error(Errors.message(e)));
+        }
+    }
+
+    @FunctionalInterface
+    private interface IoAction {
+        void run() throws Exception;
+    }
+
+    // ---- messages and dialogs ---------------------------------------------------------------------------
+
+    private void notice(Notice n) {
+        bus.publish(n);
+    }
+
+    private void showMessage(String text) {
+        message.setText(text);
+        messageBar.setVisible(true);
+        messageBar.setManaged(true);
+    }
+
+    private void hideMessage() {
+        messageBar.setVisible(false);
+        messageBar.setManaged(false);
+    }
+
+    private void showShortcuts() {
+        Alert a = new Alert(Alert.AlertType.INFORMATION);
+        a.initOwner(stage);
+        a.setTitle("Keyboard shortcuts");
+        a.setHeaderText("Keyboard shortcuts");
+        a.setContentText("""
+                F5            Run (or resume)
+                F6            Pause / resume
+                F10           Step: one training step, then pause
+                Shift+F5      Stop
+                F7            Plan without running
+                Ctrl+E        Export the timeline as PNG
+                Ctrl+O        Open a network       Ctrl+T  Open a trace to replay
+                Ctrl+S        Save the network     Ctrl+L  Follow live    Ctrl+0  Zoom to fit
+                Timeline      drag to zoom, mouse wheel to zoom, right-drag to pan""");
+        a.getDialogPane().setStyle("-fx-font-family: 'Monospaced';");
+        a.show();
+    }
+
+    private void showAbout() {
+        Alert a = new Alert(Alert.AlertType.INFORMATION);
+        a.initOwner(stage);
+        a.setTitle("About MemScope");
+        a.setHeaderText("MemScope");
+        a.setContentText("Trains convolutional networks and shows where every byte of device memory goes: "
+                + "a live timeline by category, tensor lifetimes, and the planner's prediction beside the measurement.\n\n"
+                + "Java " + System.getProperty("java.version") + ", JavaFX " + System.getProperty("javafx.version"));
+        a.show();
+    }
+
+    /** Leaves the application, after the unsaved-changes question; a run in progress is stopped. */
+    public void exit() {
+        if (!networks.confirmDiscard(stage)) {
+            return;
+        }
+        frameLoop.stop();
+        if (session != null) {
+            session.stop();
+        }
+        Platform.exit();
+    }
+
+    // ---- for tests and the screenshot tool ----------------------------------------------------------------
+
+    public RunViewModel run() {
+        return run;
+    }
+
+    public PlanViewModel plan() {
+        return plan;
+    }
+
+    public NetworkSource networks() {
+        return networks;
+    }
+
+    public TimelineView timeline() {
+        return timeline;
+    }
+
+    public LifetimeView lifetimes() {
+        return lifetimes;
+    }
+
+    public LayerTableView layerTable() {
+        return layerTable;
+    }
+
+    public TrainingCharts charts() {
+        return charts;
+    }
+
+    public Recording recording() {
+        return recording;
+    }
+
+    public ReplayController replay() {
+        return replay;
+    }
+
+    public TabPane tabs() {
+        return tabs;
+    }
+
+    /** The session of the run in progress, or null. */
+    public TrainingSession session() {
+        return session;
+    }
+
+    public Stage stage() {
+        return stage;
+    }
+}

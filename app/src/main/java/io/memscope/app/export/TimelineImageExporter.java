@@ -1,0 +1,16 @@
+package io.memscope.app.export;
+
+import io.memscope.trainer.memory.MemoryEvent;
+import io.memscope.trainer.memory.TraceInfo;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Writes a picture of a trace's memory timeline as a PNG of the given size. The main window calls this one
+ * interface for File ▸ Export ▸ Timeline PNG; {@link TimelineExporters#create()} picks the implementation.
+ * Called on the UI thread.
+ */
+public interface TimelineImageExporter {
+    void export(Path file, TraceInfo info, List<MemoryEvent> events, int width, int height) throws IOException;
+}

@@ -1,0 +1,93 @@
+package io.memscope.app.layers;
+
+import io.memscope.trainer.memory.Bytes;
+import java.util.List;
+import java.util.function.Function;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.geometry.Insets;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableCell;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.layout.BorderPane;
+
+/** Per-layer peak memory, predicted by the planner and measured in the run, with the difference highlighted. */
+public final class LayerTableView extends BorderPane {
+    private final ObservableList<LayerComparison.Row> rows = FXCollections.observableArrayList();
+    private final Label caption = new Label();
+    private final TableView<LayerComparison.Row> table = new TableView<>(rows);
+
+    public LayerTableView() {
+        table.setId("layer-table");
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        TableColumn<LayerComparison.Row, String> layer = new TableColumn<>("Layer");
+        layer.setCellValueFactory(d -> new SimpleObjectProperty<>(d.getValue().layer()));
+        layer.setPrefWidth(140);
+        table.getColumns().add(layer);
+        table.getColumns().add(bytes("Forward · planned", LayerComparison.Row::predictedForward));
+        table.getColumns().add(bytes("Forward · measured", LayerComparison.Row::measuredForward));
+        table.getColumns().add(bytes("Backward · planned", LayerComparison.Row::predictedBackward));
+        table.getColumns().add(bytes("Backward · measured", LayerComparison.Row::measuredBackward));
+        table.getColumns().add(difference());
+        table.setPlaceholder(new Label("Plan (F7) or run to fill this table"));
+        caption.getStyleClass().add("plan-detail");
+        caption.setPadding(new Insets(6, 10, 6, 10));
+        caption.setWrapText(true);
+        setTop(caption);
+        setCenter(table);
+    }
+
+    public void show(List<LayerComparison.Row> data, String note) {
+        rows.setAll(data);
+        caption.setText(note);
+    }
+
+    public List<LayerComparison.Row> rows() {
+        return rows;
+    }
+
+    private static TableColumn<LayerComparison.Row, Long> bytes(String title, Function<LayerComparison.Row, Long> get) {
+        TableColumn<LayerComparison.Row, Long> c = new TableColumn<>(title);
+        c.setCellValueFactory(d -> new SimpleObjectProperty<>(get.apply(d.getValue())));
+        c.setCellFactory(col -> new TableCell<>() {
+            {
+                getStyleClass().add("number");
+            }
+
+            @Override
+            protected void updateItem(Long v, boolean empty) {
+                super.updateItem(v, empty);
+                setText(empty || v == null ? null : v < 0 ? "\u2014" : Bytes.format(v));
+            }
+        });
+        c.setPrefWidth(120);
+        return c;
+    }
+
+    private static TableColumn<LayerComparison.Row, LayerComparison.Row> difference() {
+        TableColumn<LayerComparison.Row, LayerComparison.Row> c = new TableColumn<>("Measured \u2212 planned");
+        c.setCellValueFactory(d -> new SimpleObjectProperty<>(d.getValue()));
+        c.setCellFactory(col -> new TableCell<>() {
+            {
+                getStyleClass().add("number");
+            }
+
+            @Override
+            protected void updateItem(LayerComparison.Row r, boolean empty) {
+                super.updateItem(r, empty);
+                getStyleClass().removeAll("diff-over", "diff-under", "diff-same");
+                if (empty || r == null || r.measuredPeak() < 0) {
+                    setText(empty || r == null ? null : "\u2014");
+                    return;
+                }
+                long d = r.difference();
+                setText(d == 0 ? "same" : (d > 0 ? "+" : "\u2212") + Bytes.format(Math.abs(d)));
+                getStyleClass().add(d > 0 ? "diff-over" : d < 0 ? "diff-under" : "diff-same");
+            }
+        });
+        c.setPrefWidth(130);
+        return c;
+    }
+}

@@ -1,0 +1,93 @@
+package io.memscope.app.plan;
+
+import io.memscope.trainer.memory.Bytes;
+import io.memscope.trainer.memory.Category;
+import io.memscope.trainer.plan.MemoryProfile;
+import io.memscope.trainer.plan.Planner;
+import io.memscope.visual.Palette;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressIndicator;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.VBox;
+import javafx.scene.shape.Rectangle;
+
+/** The plan: fits or not (with the OOM message), peak, bytes by category at the peak, largest batch that fits. */
+public final class PlanView extends ScrollPane {
+    private final Label headline = new Label();
+    private final Label detail = new Label();
+    private final Label maxBatch = new Label();
+    private final Label oom = new Label();
+    private final GridPane categories = new GridPane();
+
+    public PlanView(PlanViewModel vm) {
+        setId("plan-view");
+        headline.setId("plan-headline");
+        headline.getStyleClass().add("plan-headline");
+        detail.getStyleClass().add("plan-detail");
+        maxBatch.setId("plan-max-batch");
+        oom.getStyleClass().add("run-problem");
+        oom.setWrapText(true);
+        detail.setWrapText(true);
+        categories.setHgap(10);
+        categories.setVgap(5);
+        ProgressIndicator spinner = new ProgressIndicator();
+        spinner.setPrefSize(18, 18);
+        spinner.visibleProperty().bind(vm.busyProperty());
+        HBox top = new HBox(10, headline, spinner);
+        top.setAlignment(Pos.CENTER_LEFT);
+        Label byCat = new Label("BYTES BY CATEGORY AT THE PEAK");
+        byCat.getStyleClass().add("section-title");
+        VBox box = new VBox(8, top, detail, oom, maxBatch, byCat, categories);
+        box.setPadding(new Insets(12, 16, 12, 16));
+        setContent(box);
+        setFitToWidth(true);
+        vm.resultProperty().addListener((o, a, r) -> show(r));
+        vm.errorProperty().addListener((o, a, e) -> {
+            if (!e.isEmpty()) {
+                headline.setText("No plan");
+                headline.getStyleClass().removeAll("fits", "oom");
+                detail.setText(e);
+                oom.setText("");
+                maxBatch.setText("");
+                categories.getChildren().clear();
+            }
+        });
+        headline.setText("No plan yet");
+        detail.setText("Plan (F7) simulates one training step on the meta backend: no arithmetic, the same allocations.");
+    }
+
+    private void show(PlanResult r) {
+        categories.getChildren().clear();
+        if (r == null) {
+            return;
+        }
+        Planner.Plan p = r.plan();
+        headline.getStyleClass().removeAll("fits", "oom");
+        headline.getStyleClass().add(p.fits() ? "fits" : "oom");
+        headline.setText((p.fits() ? "\u2714 Fits" : "\u2716 Does not fit") + " \u2014 peak " + Bytes.format(p.peakBytes())
+                + " of " + Bytes.format(p.budget()));
+        MemoryProfile prof = p.profile();
+        detail.setText(String.format("batch %d, %s mode: %d tensors declared, %d events for set-up and one step",
+                r.batch(), p.program().mode(), p.program().tensors().size(), p.events().size()));
+        oom.setText(p.fits() ? "" : p.oom().getMessage());
+        maxBatch.setText(PlanViewModel.maxBatchText(r));
+        long peak = Math.max(1, prof.peakBytes());
+        int row = 0;
+        for (Category c : Category.values()) {
+            long b = prof.atPeak(c);
+            if (b <= 0) {
+                continue;
+            }
+            Rectangle bar = new Rectangle(Math.max(2, 260.0 * b / peak), 12, Palette.of(c));
+            Label name = new Label(Palette.label(c));
+            name.getStyleClass().add("category-bar-label");
+            Label value = new Label(String.format("%s  (%.0f%%)", Bytes.format(b), 100.0 * b / peak));
+            value.getStyleClass().add("category-bar-label");
+            categories.addRow(row++, name, bar, value);
+        }
+    }
+}

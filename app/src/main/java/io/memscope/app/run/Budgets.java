@@ -1,0 +1,25 @@
+package io.memscope.app.run;
+
+import io.memscope.trainer.memory.Bytes;
+import java.util.List;
+
+/** The budget presets and how a budget typed by the user is read. */
+public final class Budgets {
+    public static final List<String> PRESETS = List.of("256 MiB", "1 GiB (GTX 750)", "2 GiB", "4 GiB", "8 GiB");
+    public static final String DEFAULT = "256 MiB";
+
+    private Budgets() {}
+
+    /** Bytes of a preset or typed size; a note in parentheses is ignored. Throws with a readable message. */
+    public static long parse(String text) {
+        String t = text == null ? "" : text.trim();
+        int paren = t.indexOf('(');
+        if (paren >= 0) {
+            t = t.substring(0, paren).trim();
+        }
+        if (t.isEmpty()) {
+            throw new IllegalArgumentException("enter a budget, e.g. 512 MiB or 2 GiB");
+        }
+        return Bytes.parse(t);
+    }
+}

@@ -1,0 +1,85 @@
+package io.memscope.app.run;
+
+import java.io.File;
+import java.util.function.Function;
+import javafx.geometry.Insets;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.SpinnerValueFactory;
+import javafx.scene.control.TextField;
+import javafx.scene.layout.ColumnConstraints;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import javafx.stage.DirectoryChooser;
+
+/** The less-often changed run settings, under the network: optimizer, learning rate, data and steps. */
+public final class RunSettingsPane extends VBox {
+    public RunSettingsPane(RunViewModel vm, Function<DirectoryChooser, File> chooseFolder) {
+        Label title = new Label("TRAINING");
+        title.getStyleClass().add("section-title");
+
+        ComboBox<String> optimizer = new ComboBox<>();
+        optimizer.setId("optimizer");
+        optimizer.getItems().setAll(RunViewModel.OPTIMIZERS);
+        optimizer.valueProperty().bindBidirectional(vm.optimizerProperty());
+        optimizer.setMaxWidth(Double.MAX_VALUE);
+
+        TextField lr = new TextField();
+        lr.setId("learning-rate");
+        lr.textProperty().bindBidirectional(vm.learningRateProperty());
+
+        ComboBox<DataChoice> data = new ComboBox<>(vm.dataChoices());
+        data.setId("data");
+        data.setMaxWidth(Double.MAX_VALUE);
+        data.setValue(vm.dataProperty().get());
+        data.valueProperty().addListener((o, was, now) -> {
+            if (now == null || now == vm.dataProperty().get()) {
+                return;
+            }
+            if (now.asksForFolder()) {
+                DirectoryChooser chooser = new DirectoryChooser();
+                chooser.setTitle("cifar10".equals(now.folderKind()) ? "Folder with the CIFAR-10 binary batches"
+                        : "Folder with the MNIST IDX files");
+                File dir = chooseFolder.apply(chooser);
+                if (dir != null) {
+                    vm.chooseDataFolder(now.folderKind(), dir.toPath());
+                }
+                data.setValue(vm.dataProperty().get());
+            } else {
+                vm.dataProperty().set(now);
+            }
+        });
+        vm.dataProperty().addListener((o, was, now) -> data.setValue(now));
+
+        Spinner<Integer> steps = new Spinner<>();
+        steps.setId("steps");
+        steps.setValueFactory(new SpinnerValueFactory.IntegerSpinnerValueFactory(1, 10_000_000, vm.stepsProperty().get(), 10));
+        steps.setEditable(true);
+        steps.setMaxWidth(Double.MAX_VALUE);
+        steps.getValueFactory().valueProperty().addListener((o, a, v) -> {
+            if (v != null) {
+                vm.stepsProperty().set(v);
+            }
+        });
+        vm.stepsProperty().addListener((o, a, v) -> steps.getValueFactory().setValue(v.intValue()));
+
+        GridPane grid = new GridPane();
+        grid.setHgap(8);
+        grid.setVgap(6);
+        ColumnConstraints labels = new ColumnConstraints();
+        labels.setMinWidth(92);
+        ColumnConstraints fields = new ColumnConstraints();
+        fields.setHgrow(Priority.ALWAYS);
+        fields.setFillWidth(true);
+        grid.getColumnConstraints().addAll(labels, fields);
+        grid.addRow(0, new Label("Optimizer"), optimizer);
+        grid.addRow(1, new Label("Learning rate"), lr);
+        grid.addRow(2, new Label("Data"), data);
+        grid.addRow(3, new Label("Steps"), steps);
+        setSpacing(4);
+        setPadding(new Insets(0, 10, 12, 10));
+        getChildren().addAll(title, grid);
+    }
+}

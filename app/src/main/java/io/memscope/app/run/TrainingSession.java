@@ -1,0 +1,125 @@
+package io.memscope.app.run;
+
+import io.memscope.app.task.Errors;
+import io.memscope.trainer.memory.MemoryEvent;
+import io.memscope.trainer.memory.Trace;
+import io.memscope.trainer.train.StepResult;
+import io.memscope.trainer.train.TrainConfig;
+import io.memscope.trainer.train.TrainListener;
+import io.memscope.trainer.train.TrainSummary;
+import io.memscope.trainer.train.Trainer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One training run on a daemon thread. The trainer never touches the UI: its step results go into a bounded
+ * queue and its memory events stay in the trainer's trace; the UI calls {@link #drain} once per frame to take
+ * what is new (up to a limit, so a frame stays short) — never one hand-over per event.
+ */
+public final class TrainingSession {
+    /** Step results waiting for the UI; a full queue drops the oldest loss point, never blocks the trainer. */
+    static final int STEP_QUEUE = 4096;
+    private static final AtomicInteger RUNS = new AtomicInteger();
+
+    /** How the run ended. */
+    public sealed interface Outcome permits Finished, Failed {}
+
+    public record Finished(TrainSummary summary) implements Outcome {}
+
+    public record Failed(String message) implements Outcome {}
+
+    private final Trainer trainer;
+    private final BlockingQueue<StepResult> steps = new ArrayBlockingQueue<>(STEP_QUEUE);
+    private final Thread thread;
+    private volatile boolean started;
+    private volatile Outcome outcome;
+    private long cursor;
+
+    public TrainingSession(TrainConfig config) {
+        this.trainer = new Trainer(config);
+        this.thread = new Thread(this::runTrainer, "memscope-training-" + RUNS.incrementAndGet());
+        thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    private void runTrainer() {
+        try {
+            TrainSummary summary = trainer.run(new TrainListener() {
+                @Override
+                public void onStart(Trainer t) {
+                    started = true;
+                }
+
+                @Override
+                public void onStep(StepResult result) {
+                    while (!steps.offer(result)) {
+                        steps.poll();
+                    }
+                }
+            });
+            outcome = new Finished(summary);
+        } catch (Throwable t) {
+            outcome = new Failed(Errors.message(t));
+        }
+    }
+
+    public Trainer trainer() {
+        return trainer;
+    }
+
+    public Trace trace() {
+        return trainer.trace();
+    }
+
+    public boolean hasStarted() {
+        return started;
+    }
+
+    /**
+     * Moves up to {@code maxEvents} new memory events into {@code events} and every waiting step result into
+     * {@code results}. Returns the run's outcome once it has ended and everything it recorded was drained;
+     * null while it goes on.
+     */
+    public Outcome drain(List<MemoryEvent> events, List<StepResult> results, int maxEvents) {
+        Outcome done = outcome;
+        cursor = trainer.trace().drainSince(cursor, events, maxEvents);
+        steps.drainTo(results);
+        if (done != null && cursor >= trainer.trace().recorded() && steps.isEmpty()) {
+            return done;
+        }
+        return null;
+    }
+
+    public void pause() {
+        trainer.pause();
+    }
+
+    public void resume() {
+        trainer.resume();
+    }
+
+    public void stepOnce() {
+        trainer.stepOnce();
+    }
+
+    public void stop() {
+        trainer.requestStop();
+    }
+
+    /** Waits for the training thread to end, for tests and shutdown. */
+    public boolean join(long millis) throws InterruptedException {
+        thread.join(millis);
+        return !thread.isAlive();
+    }
+
+    /** All events the trace still holds, for saving and export. */
+    public List<MemoryEvent> events() {
+        return new ArrayList<>(trainer.trace().events());
+    }
+}

@@ -1,0 +1,97 @@
+package io.memscope.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.memscope.app.run.RunState;
+import io.memscope.app.task.FxBackground;
+import io.memscope.trainer.memory.Category;
+import io.memscope.visual.Palette;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.control.Button;
+import javafx.stage.Stage;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The real window, headless: the sample is loaded, plans, trains a few steps, draws and exports. */
+@ExtendWith(ApplicationExtension.class)
+class MainWindowTest {
+    private MainWindow window;
+
+    @Start
+    void start(Stage stage) {
+        window = new MainWindow(stage, new FxBackground());
+        window.show();
+    }
+
+    @Test
+    void opensWithTheSampleReadyPlansRunsAndExports(FxRobot robot, @TempDir Path dir) throws Exception {
+        assertNotNull(window.run().networkProperty().get(), "LeNet-5 is loaded");
+        assertEquals("", window.run().problemProperty().get());
+        Button run = robot.lookup("#run").queryAs(Button.class);
+        assertFalse(run.isDisabled(), "one click on Run is all it takes");
+
+        // The plan arrives by itself, off the UI thread.
+        waitFor(() -> window.plan().resultProperty().get() != null, 20);
+        assertTrue(window.plan().resultProperty().get().plan().fits());
+        assertTrue(window.plan().resultProperty().get().maxBatch() > 32);
+
+        WaitForAsyncUtils.asyncFx(() -> {
+            window.run().batchProperty().set(16);
+            window.run().stepsProperty().set(5);
+        }).get();
+        robot.clickOn("#run");
+        waitFor(() -> window.run().stateProperty().get() == RunState.FINISHED
+                || window.run().stateProperty().get() == RunState.FAILED, 60);
+        assertEquals(RunState.FINISHED, window.run().stateProperty().get(), window.run().outcomeProperty().get());
+        assertEquals(5, window.run().history().size());
+        assertTrue(window.recording().timeline().events() > 100, "the timeline holds the run's events");
+        assertTrue(window.recording().timeline().peakBytes() > 0);
+        assertTrue(window.recording().lifetimes().blocks() > 20);
+        assertEquals(5, window.charts().points());
+        waitFor(() -> window.layerTable().rows().stream().anyMatch(r -> r.measuredPeak() > 0), 20);
+        assertTrue(window.layerTable().rows().stream().allMatch(r -> r.measuredPeak() < 0 || r.difference() == 0),
+                "planned and measured per-layer peaks agree");
+
+        Path png = dir.resolve("timeline.png");
+        WaitForAsyncUtils.asyncFx(() -> window.exportPng(png, 1280, 720)).get();
+        assertTrue(Files.exists(png));
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertEquals(1280, image.getWidth());
+        assertEquals(720, image.getHeight());
+        assertTrue(count(image, Palette.of(Category.ACTIVATION)) > 200, "activations drawn in their colour");
+        assertTrue(count(image, Palette.of(Category.PARAMETER)) > 200, "parameters drawn in their colour");
+    }
+
+    static int count(BufferedImage image, javafx.scene.paint.Color c) {
+        int r = (int) Math.round(c.getRed() * 255);
+        int g = (int) Math.round(c.getGreen() * 255);
+        int b = (int) Math.round(c.getBlue() * 255);
+        int n = 0;
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                int p = image.getRGB(x, y);
+                if (Math.abs(((p >> 16) & 255) - r) < 8 && Math.abs(((p >> 8) & 255) - g) < 8 && Math.abs((p & 255) - b) < 8) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    static void waitFor(Callable<Boolean> condition, int seconds) throws Exception {
+        WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, () -> WaitForAsyncUtils.asyncFx(condition).get());
+    }
+}

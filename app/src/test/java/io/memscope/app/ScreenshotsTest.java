@@ -1,0 +1,70 @@
+package io.memscope.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.memscope.app.network.Samples;
+import io.memscope.app.run.RunState;
+import io.memscope.app.task.FxBackground;
+import io.memscope.trainer.io.AtomicFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javafx.embed.swing.SwingFXUtils;
+import javafx.scene.image.WritableImage;
+import javafx.stage.Stage;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * Makes the README's screenshots with the real window, headless: {@code docs/screenshots/main-window.png}
+ * mid-run and {@code docs/screenshots/timeline.png} through File ▸ Export ▸ Timeline PNG. Runs only when asked:
+ * {@code mvn -pl app test -Dtest=ScreenshotsTest -Dmemscope.screenshots=true}.
+ */
+@EnabledIfSystemProperty(named = "memscope.screenshots", matches = "true")
+@ExtendWith(ApplicationExtension.class)
+class ScreenshotsTest {
+    private MainWindow window;
+
+    @Start
+    void start(Stage stage) {
+        window = new MainWindow(stage, new FxBackground());
+        window.show();
+        stage.setWidth(1440);
+        stage.setHeight(900);
+    }
+
+    @Test
+    void mainWindowMidRunAndExportedTimeline() throws Exception {
+        Path dir = Samples.root().resolve("docs").resolve("screenshots");
+        Files.createDirectories(dir);
+        MainWindowTest.waitFor(() -> window.plan().resultProperty().get() != null, 20);
+        WaitForAsyncUtils.asyncFx(() -> {
+            window.run().batchProperty().set(32);
+            window.run().stepsProperty().set(400);
+            window.run().run();
+        }).get();
+        MainWindowTest.waitFor(() -> window.run().history().size() >= 14, 120);
+        WaitForAsyncUtils.asyncFx(() -> window.run().pause()).get();
+        MainWindowTest.waitFor(() -> window.session() != null && window.session().trainer().isPaused(), 10);
+        Thread.sleep(600);
+        WaitForAsyncUtils.waitForFxEvents();
+        WaitForAsyncUtils.asyncFx(() -> window.tabs().getSelectionModel().select(0)).get();
+        Thread.sleep(300);
+        WaitForAsyncUtils.waitForFxEvents();
+        Path main = dir.resolve("main-window.png");
+        WritableImage shot = WaitForAsyncUtils.asyncFx(() -> window.stage().getScene().snapshot(null)).get();
+        AtomicFiles.writeStream(main, out -> ImageIO.write(SwingFXUtils.fromFXImage(shot, null), "png", out));
+
+        WaitForAsyncUtils.asyncFx(() -> window.run().stop()).get();
+        MainWindowTest.waitFor(() -> window.run().stateProperty().get() == RunState.FINISHED, 60);
+        Path timeline = dir.resolve("timeline.png");
+        WaitForAsyncUtils.asyncFx(() -> window.exportPng(timeline, 1920, 1080)).get();
+        assertTrue(Files.size(main) > 10_000);
+        assertEquals(1920, ImageIO.read(timeline.toFile()).getWidth());
+    }
+}

@@ -1,0 +1,268 @@
+package io.memscope.visual.timeline;
+
+import io.fair_acc.chartfx.axes.AxisMode;
+import io.fair_acc.chartfx.axes.spi.DefaultNumericAxis;
+import io.fair_acc.chartfx.plugins.Zoomer;
+import io.fair_acc.dataset.spi.DoubleDataSet;
+import io.memscope.trainer.memory.Bytes;
+import io.memscope.trainer.memory.Category;
+import io.memscope.visual.Palette;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.Label;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.shape.Rectangle;
+
+/**
+ * The live memory timeline: resident device bytes over time stacked by category, the budget, OOM markers,
+ * phase bands and step boundaries, with a legend and a readout under the cursor.
+ *
+ * <p>Zoom with a drag or the mouse wheel, pan with the right button; either turns "follow live" off, which
+ * otherwise keeps the last few steps in view as data arrives. Call {@link #refresh()} once per frame after
+ * adding events to the model; it redraws only when something changed.
+ */
+public final class TimelineView extends BorderPane {
+    /** Steps kept in view while following a live run. */
+    static final int FOLLOW_STEPS = 4;
+
+    private final TimelineModel model;
+    private final DefaultNumericAxis xAxis = new DefaultNumericAxis("Time", "s");
+    private final DefaultNumericAxis yAxis = new DefaultNumericAxis("Device memory", "MiB");
+    private final MemoryChart chart;
+    private final StackedMemoryRenderer renderer;
+    private final DoubleDataSet extent = new DoubleDataSet("extent", 2);
+    private final BooleanProperty followLive = new SimpleBooleanProperty(this, "followLive", true);
+    private final ReadOnlyObjectWrapper<String> readout = new ReadOnlyObjectWrapper<>(this, "readout", "");
+    private final Map<Category, HBox> legendItems = new EnumMap<>(Category.class);
+    private final Label title = new Label();
+    private final Label peakLabel = new Label();
+    private boolean adjusting;
+    private long drawnVersion = -1;
+    private MemoryUnit unit = MemoryUnit.MIB;
+    private final TimelineColumns probe = new TimelineColumns(1);
+
+    public TimelineView(TimelineModel model) {
+        this.model = model;
+        getStyleClass().add("timeline-view");
+        xAxis.setAutoRanging(false);
+        xAxis.setAutoUnitScaling(false);
+        xAxis.setAnimated(false);
+        yAxis.setAutoRanging(false);
+        yAxis.setAutoUnitScaling(false);
+        yAxis.setAnimated(false);
+        xAxis.set(0, 1);
+        yAxis.set(0, 1);
+        chart = new MemoryChart(xAxis, yAxis);
+        chart.getStyleClass().add("timeline-chart");
+        chart.setLegendVisible(false);
+        chart.setAnimated(false);
+        chart.getRenderers().clear();
+        renderer = new StackedMemoryRenderer(model);
+        extent.add(0, 0).add(1, 1);
+        renderer.getDatasets().add(extent);
+        chart.getRenderers().add(renderer);
+        Zoomer zoomer = new Zoomer(AxisMode.X);
+        zoomer.setSliderVisible(false);
+        zoomer.setAnimated(false);
+        zoomer.setPannerEnabled(true);
+        chart.getPlugins().add(zoomer);
+        chart.setToolBarPinned(false);
+
+        xAxis.minProperty().addListener((o, a, b) -> userMoved());
+        xAxis.maxProperty().addListener((o, a, b) -> userMoved());
+        followLive.addListener((o, was, now) -> {
+            if (now) {
+                drawnVersion = -1;
+                refresh();
+            }
+        });
+        chart.getCanvas().setOnMouseMoved(e -> updateReadout(e.getX()));
+        chart.getCanvas().setOnMouseExited(e -> readout.set(""));
+
+        title.getStyleClass().add("timeline-title");
+        peakLabel.getStyleClass().add("timeline-peak");
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox header = new HBox(12, title, spacer, peakLabel);
+        header.setAlignment(Pos.CENTER_LEFT);
+        header.setPadding(new Insets(6, 12, 0, 12));
+        header.getStyleClass().add("timeline-header");
+        setTop(header);
+        setCenter(chart);
+        setBottom(buildLegend());
+    }
+
+    private FlowPane buildLegend() {
+        FlowPane legend = new FlowPane(14, 4);
+        legend.getStyleClass().add("timeline-legend");
+        legend.setPadding(new Insets(2, 12, 8, 56));
+        for (Category c : TimelineColumns.STACK_ORDER) {
+            Rectangle swatch = new Rectangle(12, 12, Palette.of(c));
+            swatch.setArcWidth(3);
+            swatch.setArcHeight(3);
+            Label name = new Label(Palette.label(c));
+            HBox item = new HBox(5, swatch, name);
+            item.setAlignment(Pos.CENTER_LEFT);
+            item.getStyleClass().add("legend-item");
+            legendItems.put(c, item);
+            legend.getChildren().add(item);
+        }
+        return legend;
+    }
+
+    public TimelineModel model() {
+        return model;
+    }
+
+    public MemoryChart chart() {
+        return chart;
+    }
+
+    /** Following a live run: the view scrolls to keep the newest steps in sight. */
+    public BooleanProperty followLiveProperty() {
+        return followLive;
+    }
+
+    /** What lies under the cursor: time, total and each category, or empty. */
+    public ReadOnlyObjectProperty<String> readoutProperty() {
+        return readout.getReadOnlyProperty();
+    }
+
+    public void setTitle(String text) {
+        title.setText(text);
+    }
+
+    /** Time the last frame took to sample and draw the visible range. */
+    public long lastFrameNanos() {
+        return renderer.lastFrameNanos();
+    }
+
+    /** The visible time range, in seconds. */
+    public double visibleFrom() {
+        return xAxis.getMin();
+    }
+
+    public double visibleTo() {
+        return xAxis.getMax();
+    }
+
+    /** Shows the whole recording and stops following. */
+    public void zoomToFit() {
+        followLive.set(false);
+        double from = model.firstNs() / 1e9;
+        double to = Math.max(from + 1e-6, model.lastNs() / 1e9);
+        setRange(from, to);
+        drawnVersion = -1;
+        refresh();
+    }
+
+    /** Shows the given time range (seconds) and stops following. */
+    public void showRange(double fromSeconds, double toSeconds) {
+        followLive.set(false);
+        setRange(fromSeconds, toSeconds);
+        chart.invalidate();
+    }
+
+    /** Redraws when the model changed since the last frame; cheap when nothing did. */
+    public void refresh() {
+        if (model.version() == drawnVersion) {
+            return;
+        }
+        drawnVersion = model.version();
+        updateScale();
+        if (followLive.get()) {
+            double to = Math.max(model.lastNs() / 1e9, 1e-6);
+            double from = model.firstNs() / 1e9;
+            int steps = model.steps();
+            if (steps > FOLLOW_STEPS) {
+                from = model.stepStartNs(steps - FOLLOW_STEPS) / 1e9;
+            }
+            setRange(from, to + (to - from) * 0.02);
+        }
+        updateLegend();
+        chart.invalidate();
+    }
+
+    private void updateScale() {
+        long peak = Math.max(model.peakBytes(), 1);
+        long budget = model.budgetBytes();
+        // The budget shares the scale when it is near the data; otherwise a label marks it above.
+        long top = budget > 0 && budget <= peak * 1.6 ? Math.max(peak, budget) : peak;
+        MemoryUnit u = MemoryUnit.forMaximum(top);
+        if (u != unit) {
+            unit = u;
+            yAxis.setUnit(u.symbol());
+        }
+        renderer.setUnit(unit);
+        double max = u.of(top) * 1.12 + u.of(top) * StackedMemoryRenderer.BAND_HEIGHT / Math.max(100, chart.getCanvas().getHeight());
+        adjusting = true;
+        try {
+            yAxis.set(0, max);
+        } finally {
+            adjusting = false;
+        }
+        peakLabel.setText(model.isEmpty() ? "" : "peak " + Bytes.format(model.peakBytes())
+                + (budget > 0 ? "  \u00b7  budget " + Bytes.format(budget) : "")
+                + (model.ooms().isEmpty() ? "" : "  \u00b7  " + model.ooms().size() + " OOM"));
+    }
+
+    private void updateLegend() {
+        for (Map.Entry<Category, HBox> e : legendItems.entrySet()) {
+            boolean seen = model.isEmpty() || model.maxBytes(e.getKey()) > 0;
+            e.getValue().setVisible(seen);
+            e.getValue().setManaged(seen);
+        }
+    }
+
+    private void setRange(double from, double to) {
+        adjusting = true;
+        try {
+            xAxis.set(from, to);
+            xAxis.forceRedraw();
+        } finally {
+            adjusting = false;
+        }
+    }
+
+    private void userMoved() {
+        if (!adjusting) {
+            followLive.set(false);
+            chart.invalidate();
+        }
+    }
+
+    private void updateReadout(double px) {
+        if (model.isEmpty()) {
+            readout.set("");
+            return;
+        }
+        double seconds = xAxis.getValueForDisplay(px);
+        long ns = (long) (seconds * 1e9);
+        double nsPerPixel = (xAxis.getMax() - xAxis.getMin()) * 1e9 / Math.max(1, xAxis.getLength());
+        model.sample(ns, ns + Math.max(1, (long) nsPerPixel), probe);
+        if (!probe.present(0)) {
+            readout.set("");
+            return;
+        }
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "t = %.4f s   total %s", seconds,
+                Bytes.format(probe.max(0))));
+        for (Category c : Category.values()) {
+            long b = probe.bytes(0, c);
+            if (b > 0) {
+                sb.append("   ").append(Palette.label(c)).append(' ').append(Bytes.format(b));
+            }
+        }
+        readout.set(sb.toString());
+    }
+}

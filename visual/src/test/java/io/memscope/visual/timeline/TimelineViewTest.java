@@ -1,0 +1,78 @@
+package io.memscope.visual.timeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.memscope.trainer.memory.Category;
+import io.memscope.visual.Palette;
+import io.memscope.visual.SyntheticTrace;
+import javafx.scene.Scene;
+import javafx.scene.image.PixelReader;
+import javafx.scene.image.WritableImage;
+import javafx.scene.paint.Color;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxToolkit;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+@ExtendWith(ApplicationExtension.class)
+class TimelineViewTest {
+    private TimelineModel model;
+    private TimelineView view;
+
+    @Start
+    void start(Stage stage) {
+        model = new TimelineModel();
+        view = new TimelineView(model);
+        stage.setScene(new Scene(view, 900, 500));
+        stage.show();
+    }
+
+    @Test
+    void drawsTheStackInCategoryColours() throws Exception {
+        WaitForAsyncUtils.asyncFx(() -> {
+            model.setBudgetBytes(24 * 4096 + 8 * 65536);
+            model.addAll(SyntheticTrace.steps(6, 8, 65536));
+            view.zoomToFit();
+        }).get();
+        WaitForAsyncUtils.waitForFxEvents();
+        WritableImage image = WaitForAsyncUtils.asyncFx(() -> view.snapshot(null, null)).get();
+        assertTrue(countNear(image, Palette.of(Category.ACTIVATION)) > 500, "activation area drawn");
+        assertTrue(countNear(image, Palette.of(Category.PARAMETER)) > 100, "parameter area drawn");
+        assertFalse(view.followLiveProperty().get());
+    }
+
+    @Test
+    void followsUntilTheUserZooms() throws Exception {
+        WaitForAsyncUtils.asyncFx(() -> {
+            model.addAll(SyntheticTrace.steps(10, 4, 1024));
+            view.refresh();
+        }).get();
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(view.followLiveProperty().get());
+        double to = view.visibleTo();
+        assertTrue(to >= model.lastNs() / 1e9, "the newest event is in view");
+        WaitForAsyncUtils.asyncFx(() -> view.chart().getXAxis().set(0, 1e-5)).get();
+        assertFalse(view.followLiveProperty().get(), "a user's zoom stops following");
+        assertEquals(1e-5, view.visibleTo(), 1e-12);
+    }
+
+    static int countNear(WritableImage image, Color c) {
+        PixelReader r = image.getPixelReader();
+        int n = 0;
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                Color p = r.getColor(x, y);
+                if (Math.abs(p.getRed() - c.getRed()) < 0.03 && Math.abs(p.getGreen() - c.getGreen()) < 0.03
+                        && Math.abs(p.getBlue() - c.getBlue()) < 0.03) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+}
