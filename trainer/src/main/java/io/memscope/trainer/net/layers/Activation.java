@@ -5,7 +5,6 @@ import io.memscope.trainer.net.LayerSpec;
 import io.memscope.trainer.net.Shape;
 import io.memscope.trainer.net.SpecException;
 import java.util.List;
-import java.util.Set;
 
 /** ReLU ({@code relu}) and leaky ReLU ({@code leaky_relu}, {@code negative_slope} 0.01). Backward reads the output only. */
 public final class Activation extends Layer {
@@ -14,7 +13,6 @@ public final class Activation extends Layer {
     public Activation(LayerSpec spec) {
         super(spec);
         boolean leaky = spec.type().equals("leaky_relu");
-        spec.allowOnly(leaky ? Set.of("negative_slope") : Set.of());
         double s = leaky ? spec.doubleAttr("negative_slope", 0.01) : 0.0;
         if (s < 0 || s >= 1) {
             throw new SpecException(spec.name(), "negative_slope must be in [0, 1), got " + s);

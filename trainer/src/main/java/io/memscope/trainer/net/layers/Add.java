@@ -4,13 +4,11 @@ import io.memscope.trainer.backend.Backend;
 import io.memscope.trainer.net.LayerSpec;
 import io.memscope.trainer.net.Shape;
 import java.util.List;
-import java.util.Set;
 
 /** Element-wise sum of two inputs of the same shape (residual connections). Backward reads nothing. */
 public final class Add extends Layer {
     public Add(LayerSpec spec) {
         super(spec);
-        spec.allowOnly(Set.of());
     }
 
     @Override

@@ -5,7 +5,6 @@ import io.memscope.trainer.memory.Dims;
 import io.memscope.trainer.net.LayerSpec;
 import io.memscope.trainer.net.Shape;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Spatial batch normalization per channel: {@code eps} (1e-5), {@code momentum} (0.1). Owns gamma and beta
@@ -18,7 +17,6 @@ public final class BatchNorm2d extends Layer {
 
     public BatchNorm2d(LayerSpec spec) {
         super(spec);
-        spec.allowOnly(Set.of("eps", "momentum"));
         eps = spec.doubleAttr("eps", 1e-5);
         momentum = spec.doubleAttr("momentum", 0.1);
         if (eps <= 0) {

@@ -4,13 +4,11 @@ import io.memscope.trainer.backend.Backend;
 import io.memscope.trainer.net.LayerSpec;
 import io.memscope.trainer.net.Shape;
 import java.util.List;
-import java.util.Set;
 
 /** Concatenation of two or more inputs along channels; heights and widths must match. */
 public final class Concat extends Layer {
     public Concat(LayerSpec spec) {
         super(spec);
-        spec.allowOnly(Set.of());
     }
 
     @Override

@@ -9,7 +9,6 @@ import io.memscope.trainer.net.LayerSpec;
 import io.memscope.trainer.net.Shape;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /** 2-D convolution: {@code out_channels}, square {@code kernel}, {@code stride} (1), {@code padding} (0), {@code bias} (true). */
 public final class Conv2d extends Layer {
@@ -21,7 +20,6 @@ public final class Conv2d extends Layer {
 
     public Conv2d(LayerSpec spec) {
         super(spec);
-        spec.allowOnly(Set.of("out_channels", "kernel", "stride", "padding", "bias"));
         outChannels = spec.positiveInt("out_channels", 0);
         kernel = spec.positiveInt("kernel", 0);
         stride = spec.positiveInt("stride", 1);

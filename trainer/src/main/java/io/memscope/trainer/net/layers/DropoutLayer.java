@@ -4,7 +4,6 @@ import io.memscope.trainer.backend.Backend;
 import io.memscope.trainer.net.LayerSpec;
 import io.memscope.trainer.net.Shape;
 import java.util.List;
-import java.util.Set;
 
 /** Inverted dropout with probability {@code p} (0.5). Keeps its mask for backward; in inference it copies. */
 public final class DropoutLayer extends Layer {
@@ -12,7 +11,6 @@ public final class DropoutLayer extends Layer {
 
     public DropoutLayer(LayerSpec spec) {
         super(spec);
-        spec.allowOnly(Set.of("p"));
         double v = spec.doubleAttr("p", 0.5);
         if (v < 0 || v >= 1) {
             throw error("p must be in [0, 1), got " + v);

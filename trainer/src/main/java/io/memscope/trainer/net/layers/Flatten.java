@@ -4,13 +4,11 @@ import io.memscope.trainer.backend.Backend;
 import io.memscope.trainer.net.LayerSpec;
 import io.memscope.trainer.net.Shape;
 import java.util.List;
-import java.util.Set;
 
 /** C×H×W → (C·H·W)×1×1. A view of its input's memory: no copy, no kernel, no allocation. */
 public final class Flatten extends Layer {
     public Flatten(LayerSpec spec) {
         super(spec);
-        spec.allowOnly(Set.of());
     }
 
     @Override

@@ -17,8 +17,10 @@ public abstract class Layer {
     protected List<Shape> inShapes;
     protected Shape outShape;
 
+    /** Rejects fields the type does not read ({@link LayerFields}): they usually are typos. */
     protected Layer(LayerSpec spec) {
         this.spec = spec;
+        spec.allowOnly(LayerFields.keys(spec.type()));
     }
 
     public final String name() {

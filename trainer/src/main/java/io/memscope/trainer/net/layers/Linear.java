@@ -6,7 +6,6 @@ import io.memscope.trainer.net.LayerSpec;
 import io.memscope.trainer.net.Shape;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /** Fully connected layer over all of a sample's values: {@code out_features}, {@code bias} (true). */
 public final class Linear extends Layer {
@@ -15,7 +14,6 @@ public final class Linear extends Layer {
 
     public Linear(LayerSpec spec) {
         super(spec);
-        spec.allowOnly(Set.of("out_features", "bias"));
         outFeatures = spec.positiveInt("out_features", 0);
         bias = spec.boolAttr("bias", true);
     }

@@ -5,7 +5,6 @@ import io.memscope.trainer.backend.PoolGeometry;
 import io.memscope.trainer.net.LayerSpec;
 import io.memscope.trainer.net.Shape;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Pooling: {@code maxpool2d} and {@code avgpool2d} ({@code kernel}, {@code stride} = kernel, {@code padding} 0),
@@ -23,12 +22,10 @@ public final class Pool2d extends Layer {
         global = spec.type().equals("global_avgpool");
         max = spec.type().equals("maxpool2d");
         if (global) {
-            spec.allowOnly(Set.of());
             kernel = 0;
             stride = 1;
             padding = 0;
         } else {
-            spec.allowOnly(Set.of("kernel", "stride", "padding"));
             kernel = spec.positiveInt("kernel", 0);
             stride = spec.positiveInt("stride", kernel);
             padding = spec.nonNegativeInt("padding", 0);

@@ -4,7 +4,6 @@ import io.memscope.trainer.backend.Backend;
 import io.memscope.trainer.net.LayerSpec;
 import io.memscope.trainer.net.Shape;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Softmax over a sample's values followed by the cross-entropy with its label, averaged over the batch. The
@@ -13,7 +12,6 @@ import java.util.Set;
 public final class SoftmaxCrossEntropy extends Layer {
     public SoftmaxCrossEntropy(LayerSpec spec) {
         super(spec);
-        spec.allowOnly(Set.of());
     }
 
     @Override
