@@ -69,8 +69,14 @@ public final class LayerSpec {
         }
         if (!unknown.isEmpty()) {
             throw new SpecException(name, "unknown field" + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown)
-                    + " for a " + type + " layer" + (allowed.isEmpty() ? " (it takes none)" : " (it takes " + String.join(", ", allowed.stream().sorted().toList()) + ")"));
+                    + " for " + aLayer(type) + (allowed.isEmpty() ? " (it takes none)" : " (it takes " + String.join(", ", allowed.stream().sorted().toList()) + ")"));
         }
+    }
+
+    /** "a conv2d layer", "an add layer": the type with its article, for messages. */
+    public static String aLayer(String type) {
+        boolean vowel = !type.isEmpty() && "aeiou".indexOf(Character.toLowerCase(type.charAt(0))) >= 0;
+        return (vowel ? "an " : "a ") + type + " layer";
     }
 
     public int intAttr(String key, int fallback) {
@@ -86,7 +92,7 @@ public final class LayerSpec {
 
     public int requiredInt(String key) {
         if (!attrs.containsKey(key)) {
-            throw new SpecException(name, "a " + type + " layer needs '" + key + "'");
+            throw new SpecException(name, aLayer(type) + " needs '" + key + "'");
         }
         return intAttr(key, 0);
     }

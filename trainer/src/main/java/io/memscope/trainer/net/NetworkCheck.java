@@ -185,7 +185,7 @@ public final class NetworkCheck {
             if (inputNames.size() < layer.minInputs() || inputNames.size() > layer.maxInputs()) {
                 String want = layer.minInputs() == layer.maxInputs() ? String.valueOf(layer.minInputs())
                         : "at least " + layer.minInputs();
-                return failed(i, ls, inputNames, layer, new SpecException(ls.name(), "a " + ls.type() + " layer takes "
+                return failed(i, ls, inputNames, layer, new SpecException(ls.name(), LayerSpec.aLayer(ls.type()) + " takes "
                         + want + " input" + (layer.minInputs() == 1 && layer.maxInputs() == 1 ? "" : "s") + ", got "
                         + inputNames.size() + " " + inputNames));
             }
