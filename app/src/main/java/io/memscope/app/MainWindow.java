@@ -9,8 +9,8 @@ import io.memscope.app.export.TimelineImageExporter;
 import io.memscope.app.layers.LayerComparison;
 import io.memscope.app.layers.LayerTableView;
 import io.memscope.app.log.LogView;
-import io.memscope.app.network.MainWindowNetworks;
-import io.memscope.app.network.NetworkSource;
+import io.memscope.app.editor.EditorView;
+import io.memscope.app.editor.EditorViewModel;
 import io.memscope.app.network.Samples;
 import io.memscope.app.plan.PlanResult;
 import io.memscope.app.plan.PlanView;
@@ -83,7 +83,8 @@ public final class MainWindow {
     private final Stage stage;
     private final EventBus bus = new EventBus();
     private final Background background;
-    private final NetworkSource networks = MainWindowNetworks.create();
+    private final EditorViewModel editor = new EditorViewModel();
+    private final EditorView editorView = new EditorView(editor);
     private final TimelineImageExporter timelineExporter = TimelineExporters.create();
     private final Recording recording = new Recording();
     private final RunViewModel run;
@@ -133,8 +134,9 @@ public final class MainWindow {
                 showMessage(n.text());
             }
         });
-        run.networkProperty().bind(networks.networkProperty());
-        run.networkProblemProperty().bind(networks.problemProperty());
+        run.networkProperty().bind(editor.networkProperty());
+        run.networkProblemProperty().bind(editor.problemProperty());
+        editor.batchProperty().bind(run.batchProperty());
         plan.resultProperty().addListener((o, a, r) -> updateLayerTable());
         lifetimes.setOnRangeRequest(timeline::showRange);
         lifetimes.setShapeResolver(this::shapeOf);
@@ -150,14 +152,17 @@ public final class MainWindow {
         ThemeManager.apply(scene);
         installShortcuts(scene);
         stage.setScene(scene);
-        stage.setTitle("MemScope");
+        stage.titleProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> "MemScope \u2014 "
+                + editor.specProperty().get().name() + " (" + editor.sourceProperty().get() + ")"
+                + (editor.dirtyProperty().get() ? " \u2022 edited" : ""), editor.specProperty(), editor.sourceProperty(),
+                editor.dirtyProperty()));
         stage.setMinWidth(960);
         stage.setMinHeight(640);
         stage.setOnCloseRequest(e -> {
             e.consume();
             exit();
         });
-        networks.openSample(Samples.DEFAULT_NETWORK);
+        editor.openSample(Samples.DEFAULT_NETWORK);
         notice(Notice.info("Opened sample " + Samples.DEFAULT_NETWORK + ". Press Run (F5) to train it on the built-in data."));
         frameLoop.start();
         stage.show();
@@ -171,11 +176,11 @@ public final class MainWindow {
         root.setId("main-window");
         root.setTop(new VBox(buildMenus(), new RunToolbar(run, plan::plan), messageBar));
 
-        VBox left = new VBox(networks.view(), new RunSettingsPane(run, c -> c.showDialog(stage)));
-        VBox.setVgrow(networks.view(), Priority.ALWAYS);
+        VBox left = new VBox(editorView, new RunSettingsPane(run, c -> c.showDialog(stage)));
+        VBox.setVgrow(editorView, Priority.ALWAYS);
         left.getStyleClass().add("side-panel");
-        left.setPrefWidth(350);
-        left.setMinWidth(240);
+        left.setPrefWidth(420);
+        left.setMinWidth(300);
 
         timeline.setTitle("Device memory");
         ToggleButton follow = new ToggleButton("Follow live");
@@ -214,7 +219,7 @@ public final class MainWindow {
         center.setOrientation(Orientation.VERTICAL);
         center.setDividerPositions(0.58);
         SplitPane main = new SplitPane(left, center);
-        main.setDividerPositions(0.245);
+        main.setDividerPositions(0.295);
         SplitPane.setResizableWithParent(left, false);
         root.setCenter(main);
 
@@ -238,8 +243,8 @@ public final class MainWindow {
         for (String s : Samples.networks()) {
             MenuItem item = new MenuItem(s.replace(".json", ""));
             item.setOnAction(e -> {
-                if (networks.confirmDiscard(stage)) {
-                    networks.openSample(s);
+                if (confirmDiscard()) {
+                    editor.openSample(s);
                     notice(Notice.info("Opened sample " + s));
                 }
             });
@@ -264,6 +269,8 @@ public final class MainWindow {
                 new SeparatorMenuItem(),
                 item("E_xit", new KeyCodeCombination(KeyCode.Q, KeyCombination.SHORTCUT_DOWN), this::exit));
 
+        Menu edit = buildEditMenu();
+
         Menu runMenu = new Menu("_Run");
         MenuItem runItem = item("_Run", new KeyCodeCombination(KeyCode.F5), run::run);
         runItem.disableProperty().bind(run.canRunProperty().not().and(run.canPauseProperty().not()));
@@ -286,9 +293,40 @@ public final class MainWindow {
         Menu help = new Menu("_Help");
         help.getItems().addAll(item("_Keyboard shortcuts", new KeyCodeCombination(KeyCode.F1), this::showShortcuts),
                 item("_About MemScope", null, this::showAbout));
-        MenuBar bar = new MenuBar(file, runMenu, view, help);
+        MenuBar bar = new MenuBar(file, edit, runMenu, view, help);
         bar.setId("menu-bar");
         return bar;
+    }
+
+    /** Undo and redo of network edits, and the layer commands of the editor. */
+    private Menu buildEditMenu() {
+        MenuItem undo = item("_Undo", new KeyCodeCombination(KeyCode.Z, KeyCombination.SHORTCUT_DOWN), editor::undo);
+        undo.textProperty().bind(javafx.beans.binding.Bindings.when(editor.canUndoProperty())
+                .then(javafx.beans.binding.Bindings.concat("Undo ", editor.undoTextProperty())).otherwise("Undo"));
+        undo.disableProperty().bind(editor.canUndoProperty().not());
+        MenuItem redo = item("_Redo", new KeyCodeCombination(KeyCode.Z, KeyCombination.SHORTCUT_DOWN,
+                KeyCombination.SHIFT_DOWN), editor::redo);
+        redo.textProperty().bind(javafx.beans.binding.Bindings.when(editor.canRedoProperty())
+                .then(javafx.beans.binding.Bindings.concat("Redo ", editor.redoTextProperty())).otherwise("Redo"));
+        redo.disableProperty().bind(editor.canRedoProperty().not());
+        Menu add = new Menu("_Add layer");
+        for (var t : io.memscope.trainer.net.layers.LayerFields.all()) {
+            add.getItems().add(item(t.name() + "  \u2014  " + t.description(), null, () -> {
+                editor.addLayer(t.name());
+                editorView.focusTable();
+            }));
+        }
+        MenuItem remove = item("Remove layer (Delete)", null, editor::removeSelected);
+        MenuItem up = item("Move layer up", new KeyCodeCombination(KeyCode.UP, KeyCombination.ALT_DOWN),
+                () -> editor.moveSelected(-1));
+        MenuItem down = item("Move layer down", new KeyCodeCombination(KeyCode.DOWN, KeyCombination.ALT_DOWN),
+                () -> editor.moveSelected(+1));
+        for (MenuItem m : new MenuItem[] {remove, up, down}) {
+            m.disableProperty().bind(editor.hasSelectionProperty().not());
+        }
+        Menu edit = new Menu("_Edit");
+        edit.getItems().addAll(undo, redo, new SeparatorMenuItem(), add, remove, up, down);
+        return edit;
     }
 
     private static MenuItem item(String text, KeyCombination key, Runnable action) {
@@ -450,34 +488,61 @@ public final class MainWindow {
     // ---- files ------------------------------------------------------------------------------------------
 
     private void newNetwork() {
-        if (networks.confirmDiscard(stage)) {
-            networks.newNetwork();
+        if (confirmDiscard()) {
+            editor.newNetwork();
+            notice(Notice.info("New network: edit it on the left, then Save (Ctrl+S)."));
         }
     }
 
     private void openNetwork() {
-        if (!networks.confirmDiscard(stage)) {
+        if (!confirmDiscard()) {
             return;
         }
         File f = chooser("Open network", "Network files", "*.json").showOpenDialog(stage);
         if (f != null) {
-            guard(() -> networks.open(f.toPath()));
+            openNetwork(f.toPath());
         }
+    }
+
+    /** Opens a network file; one that is not a network leaves the editor as it was and says why. */
+    public void openNetwork(Path file) {
+        guard(() -> {
+            editor.open(file);
+            notice(Notice.info("Opened " + file + (editor.networkProperty().get() == null
+                    ? ": it does not build yet; the layers at fault are marked." : "")));
+        });
     }
 
     private void saveNetwork() {
         guard(() -> {
-            if (!networks.save()) {
+            if (editor.save()) {
+                notice(Notice.info("Saved " + editor.fileProperty().get()));
+            } else {
                 saveNetworkAs();
             }
         });
     }
 
     private void saveNetworkAs() {
-        File f = chooser("Save network as", "Network files", "*.json").showSaveDialog(stage);
+        FileChooser c = chooser("Save network as", "Network files", "*.json");
+        c.setInitialFileName(editor.specProperty().get().name().replaceAll("[^A-Za-z0-9._-]+", "_") + ".json");
+        File f = c.showSaveDialog(stage);
         if (f != null) {
-            guard(() -> networks.saveAs(f.toPath()));
+            guard(() -> {
+                editor.saveAs(f.toPath());
+                notice(Notice.info("Saved " + f));
+            });
         }
+    }
+
+    /** Asks about unsaved network edits; true when the caller may replace the network. */
+    private boolean confirmDiscard() {
+        return editor.confirmDiscard(EditorView.dialogs(stage, networkFolder()));
+    }
+
+    private Path networkFolder() {
+        Path f = editor.fileProperty().get();
+        return f != null && f.getParent() != null ? f.getParent() : Samples.folder();
     }
 
     private void openTrace() {
@@ -572,7 +637,7 @@ public final class MainWindow {
         FileChooser c = new FileChooser();
         c.setTitle(title);
         c.getExtensionFilters().add(new FileChooser.ExtensionFilter(what, patterns));
-        Path dir = networks.fileProperty().get() != null ? networks.fileProperty().get().getParent() : Samples.folder();
+        Path dir = networkFolder();
         if (dir != null && dir.toFile().isDirectory()) {
             c.setInitialDirectory(dir.toFile());
         }
@@ -624,6 +689,10 @@ public final class MainWindow {
                 Ctrl+E        Export the timeline as PNG
                 Ctrl+O        Open a network       Ctrl+T  Open a trace to replay
                 Ctrl+S        Save the network     Ctrl+L  Follow live    Ctrl+0  Zoom to fit
+                Ctrl+Z        Undo a network edit  Ctrl+Shift+Z  Redo
+                Delete        Remove the selected layer (in the layer table)
+                Alt+Up/Down   Move the selected layer
+                Enter         Apply a typed value  Esc  Put the box back
                 Timeline      drag to zoom, mouse wheel to zoom, right-drag to pan""");
         a.getDialogPane().setStyle("-fx-font-family: 'Monospaced';");
         a.show();
@@ -642,7 +711,7 @@ public final class MainWindow {
 
     /** Leaves the application, after the unsaved-changes question; a run in progress is stopped. */
     public void exit() {
-        if (!networks.confirmDiscard(stage)) {
+        if (!confirmDiscard()) {
             return;
         }
         frameLoop.stop();
@@ -662,8 +731,12 @@ public final class MainWindow {
         return plan;
     }
 
-    public NetworkSource networks() {
-        return networks;
+    public EditorViewModel editor() {
+        return editor;
+    }
+
+    public EditorView editorView() {
+        return editorView;
     }
 
     public TimelineView timeline() {

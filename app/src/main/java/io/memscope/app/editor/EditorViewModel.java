@@ -55,6 +55,7 @@ public final class EditorViewModel {
     public EditorViewModel() {
         hasSelection = Bindings.createBooleanBinding(() -> selectedLayer() != null, selected, spec);
         batch.addListener(o -> refreshRows());
+        spec.set(NetworkEdits.starter());
         load(NetworkEdits.starter(), null, "new network");
     }
 
@@ -83,11 +84,20 @@ public final class EditorViewModel {
 
     /** Moves the selected layer up ({@code -1}) or down ({@code +1}); the selection follows it. */
     public void moveSelected(int delta) {
-        LayerSpec l = selectedLayer();
-        int to = selected.get() + delta;
-        if (l != null && to >= 0 && to < spec.get().layers().size()) {
-            apply("move " + l.name() + (delta < 0 ? " up" : " down"), NetworkEdits.move(spec.get(), selected.get(), delta), to);
+        if (selectedLayer() != null) {
+            moveLayer(selected.get(), selected.get() + delta);
         }
+    }
+
+    /** Moves a layer to another position (a drag in the table); the selection follows it. */
+    public void moveLayer(int from, int to) {
+        int n = spec.get().layers().size();
+        if (from < 0 || from >= n || to < 0 || to >= n || from == to) {
+            return;
+        }
+        String name = spec.get().layers().get(from).name();
+        String where = to == from - 1 ? " up" : to == from + 1 ? " down" : " to position " + (to + 1);
+        apply("move " + name + where, NetworkEdits.move(spec.get(), from, to), to);
     }
 
     /** Renames a layer and the references to it; returns why not, or null when done. */
@@ -182,13 +192,12 @@ public final class EditorViewModel {
         show(next, selectAfter);
     }
 
+    /** Shows a network: everything derived from it first, so listeners of {@link #specProperty()} see it whole. */
     private void show(NetworkSpec next, int selectAfter) {
-        spec.set(next);
         NetworkCheck c = NetworkCheck.of(next);
         check.set(c);
         network.set(c.network());
         problem.set(c.problem());
-        selected.set(Math.max(-1, Math.min(selectAfter, next.layers().size() - 1)));
         dirty.set(!next.toJson().equals(savedJson));
         EditHistory.Edit u = history.nextUndo();
         EditHistory.Edit r = history.nextRedo();
@@ -196,6 +205,8 @@ public final class EditorViewModel {
         redoText.set(r == null ? "" : capitalize(r.description()));
         summary.set(describe(next, c));
         refreshRows();
+        spec.set(next);
+        selected.set(Math.max(-1, Math.min(selectAfter, next.layers().size() - 1)));
     }
 
     private void refreshRows() {
@@ -210,8 +221,10 @@ public final class EditorViewModel {
     private static String describe(NetworkSpec s, NetworkCheck c) {
         long params = c.layers().stream().mapToLong(NetworkCheck.LayerResult::parameters).sum();
         long flops = c.layers().stream().mapToLong(NetworkCheck.LayerResult::flopsPerSample).sum();
-        return String.format(Locale.ROOT, "input %s  \u00b7  %d layers  \u00b7  %,d parameters (%s)  \u00b7  %.1f MFLOP/sample",
-                s.input(), s.layers().size(), params, Bytes.format(params * 4), flops / 1e6);
+        // While some layers do not build, their parameters and FLOPs are unknown: the sums are lower bounds.
+        String atLeast = c.isValid() ? "" : "\u2265 ";
+        return String.format(Locale.ROOT, "%d layers  \u00b7  %s%,d parameters (%s)  \u00b7  %s%.1f MFLOP/sample",
+                s.layers().size(), atLeast, params, Bytes.format(params * 4), atLeast, flops / 1e6);
     }
 
     private static String capitalize(String s) {

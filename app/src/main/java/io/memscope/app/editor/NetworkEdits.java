@@ -111,15 +111,14 @@ public final class NetworkEdits {
         return with(spec, layers);
     }
 
-    /** Swaps the layer at {@code index} with its neighbour {@code delta} (±1) away. */
-    public static NetworkSpec move(NetworkSpec spec, int index, int delta) {
-        int to = index + delta;
-        if (to < 0 || to >= spec.layers().size()) {
+    /** Moves the layer at {@code from} to position {@code to}; the layers between shift by one. */
+    public static NetworkSpec move(NetworkSpec spec, int from, int to) {
+        int n = spec.layers().size();
+        if (from < 0 || from >= n || to < 0 || to >= n || from == to) {
             return spec;
         }
         List<LayerSpec> layers = new ArrayList<>(spec.layers());
-        layers.set(index, spec.layers().get(to));
-        layers.set(to, spec.layers().get(index));
+        layers.add(to, layers.remove(from));
         return with(spec, layers);
     }
 

@@ -86,6 +86,9 @@ class EditorViewModelTest {
         assertFalse(run.canRunProperty().get(), "Run is disabled while the network is invalid");
         assertTrue(run.problemProperty().get().contains("conv2: kernel 15"), run.problemProperty().get());
 
+        assertTrue(vm.summaryProperty().get().contains("\u2265 "), "sums over the layers that build are lower bounds: "
+                + vm.summaryProperty().get());
+
         vm.setField(index("conv2"), "kernel", "3x");
         assertEquals("conv2: kernel must be a whole number, got 3x", row("conv2").problem());
 

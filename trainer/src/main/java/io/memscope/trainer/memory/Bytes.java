@@ -17,6 +17,19 @@ public final class Bytes {
         return u == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 
+    /** Three significant figures for narrow table columns: {@code 588 KiB}, {@code 1.18 MiB}, {@code 24.5 MiB}. */
+    public static String formatShort(long bytes) {
+        double v = bytes;
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
+        int u = 0;
+        while (Math.abs(v) >= 999.5 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        String digits = u == 0 || v >= 99.95 ? "%.0f %s" : v >= 9.995 ? "%.1f %s" : "%.2f %s";
+        return String.format(Locale.ROOT, digits, v, units[u]);
+    }
+
     /**
      * Parses a size such as {@code 512MiB}, {@code 1.5GiB}, {@code 8G} or {@code 1048576}. Decimal suffixes
      * (GB, MB) are read as binary ones, as GPU vendors advertise them.
