@@ -181,7 +181,9 @@ public final class TimelineView extends BorderPane {
         }
         drawnVersion = model.version();
         updateScale();
-        if (followLive.get()) {
+        if (model.isEmpty()) {
+            setRange(0, 1); // an empty chart reads "nothing yet", not a microsecond scale
+        } else if (followLive.get()) {
             double to = Math.max(model.lastNs() / 1e9, 1e-6);
             double from = model.firstNs() / 1e9;
             int steps = model.steps();
@@ -195,8 +197,9 @@ public final class TimelineView extends BorderPane {
     }
 
     private void updateScale() {
-        long peak = Math.max(model.peakBytes(), 1);
         long budget = model.budgetBytes();
+        // Before any event the scale is the budget's (or 1 MiB), not a byte.
+        long peak = model.isEmpty() ? (budget > 0 ? budget : 1 << 20) : Math.max(model.peakBytes(), 1);
         // The budget shares the scale when it is near the data; otherwise a label marks it above.
         long top = budget > 0 && budget <= peak * 1.6 ? Math.max(peak, budget) : peak;
         MemoryUnit u = MemoryUnit.forMaximum(top);
