@@ -77,8 +77,11 @@ import javafx.stage.Stage;
  * replay into the models and redraws what changed.
  */
 public final class MainWindow {
-    /** Events handed to the views in one frame at most; more wait for the next frame. */
-    static final int MAX_EVENTS_PER_FRAME = 250_000;
+    /**
+     * Time a frame may spend handing new events to the views; what is left waits for the next frame, so the
+     * window answers within a frame or two even while a million events stream in.
+     */
+    static final long INGEST_NANOS_PER_FRAME = 12_000_000;
 
     private final Stage stage;
     private final EventBus bus = new EventBus();
@@ -353,20 +356,26 @@ public final class MainWindow {
     /** Once per frame: take what the run or the replay produced, hand it to the models, redraw what changed. */
     void frame(long now) {
         long t0 = System.nanoTime();
+        long deadline = t0 + INGEST_NANOS_PER_FRAME;
         if (session != null) {
-            frameEvents.clear();
-            frameSteps.clear();
-            TrainingSession.Outcome outcome = session.drain(frameEvents, frameSteps, MAX_EVENTS_PER_FRAME);
-            if (session.hasStarted()) {
-                run.onStarted();
-            }
-            recording.append(frameEvents);
-            run.onSteps(frameSteps);
+            TrainingSession.Outcome outcome;
+            boolean more;
+            do {
+                frameEvents.clear();
+                frameSteps.clear();
+                outcome = session.drain(frameEvents, frameSteps, ReplayController.CHUNK);
+                if (session.hasStarted()) {
+                    run.onStarted();
+                }
+                recording.append(frameEvents);
+                run.onSteps(frameSteps);
+                more = outcome == null && frameEvents.size() == ReplayController.CHUNK && System.nanoTime() < deadline;
+            } while (more);
             if (outcome != null) {
                 finish(outcome);
             }
         }
-        replay.pump(now);
+        replay.pump(now, deadline);
         timeline.refresh();
         lifetimes.setTimeRange(timeline.visibleFrom(), timeline.visibleTo());
         if (++frames % 15 == 0) {

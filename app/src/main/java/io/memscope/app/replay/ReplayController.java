@@ -15,11 +15,12 @@ import javafx.beans.property.SimpleDoubleProperty;
 
 /**
  * Replays a saved trace into the views without training: at the recorded pace times a speed factor, or all at
- * once. {@link #pump(long)} runs once per frame and hands the views the events whose time has come, in batches
- * of at most {@link #MAX_PER_FRAME}.
+ * once. {@link #pump(long, long)} runs once per frame and hands the views the events whose time has come, for
+ * as long as the frame's time allows.
  */
 public final class ReplayController {
-    public static final int MAX_PER_FRAME = 250_000;
+    /** Events handed to the views at a time; a frame hands over chunks until its time is up. */
+    public static final int CHUNK = 8192;
 
     private final Recording recording;
     private List<MemoryEvent> events = List.of();
@@ -76,8 +77,12 @@ public final class ReplayController {
         events = List.of();
     }
 
-    /** Advances the replay to the frame at {@code nowNanos}; returns the number of events handed over. */
-    public int pump(long nowNanos) {
+    /**
+     * Advances the replay to the frame at {@code nowNanos}, handing the views the events whose time has come in
+     * chunks of {@link #CHUNK} until {@code deadlineNanos} ({@link System#nanoTime()}) passes, so a frame stays short
+     * however many events are due; the rest follow in the next frames. Returns the number of events handed over.
+     */
+    public int pump(long nowNanos, long deadlineNanos) {
         long dt = lastFrameNanos < 0 ? 0 : nowNanos - lastFrameNanos;
         lastFrameNanos = nowNanos;
         if (!active.get() || next >= events.size()) {
@@ -86,29 +91,35 @@ public final class ReplayController {
             }
             return 0;
         }
-        int end;
-        if (showAll) {
-            end = Math.min(events.size(), next + MAX_PER_FRAME);
-        } else if (playing.get()) {
-            playheadNs += dt * speed.get();
-            end = next;
-            while (end < events.size() && end - next < MAX_PER_FRAME && events.get(end).timeNs() <= playheadNs) {
-                end++;
-            }
-        } else {
+        if (!showAll && !playing.get()) {
             return 0;
         }
-        int n = end - next;
-        if (n > 0) {
+        if (!showAll) {
+            playheadNs += dt * speed.get();
+        }
+        int start = next;
+        do {
+            int end = next;
+            int limit = Math.min(events.size(), next + CHUNK);
+            if (showAll) {
+                end = limit;
+            } else {
+                while (end < limit && events.get(end).timeNs() <= playheadNs) {
+                    end++;
+                }
+            }
+            if (end == next) {
+                break;
+            }
             recording.append(events.subList(next, end));
             next = end;
-            position.set((double) next / events.size());
-        }
+        } while (next < events.size() && System.nanoTime() < deadlineNanos);
+        position.set((double) next / events.size());
         if (next >= events.size()) {
             showAll = false;
             playing.set(false);
         }
-        return n;
+        return next - start;
     }
 
     public ReadOnlyBooleanProperty activeProperty() {
