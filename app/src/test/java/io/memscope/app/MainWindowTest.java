@@ -73,6 +73,18 @@ class MainWindowTest {
         assertEquals(720, image.getHeight());
         assertTrue(count(image, Palette.of(Category.ACTIVATION)) > 200, "activations drawn in their colour");
         assertTrue(count(image, Palette.of(Category.PARAMETER)) > 200, "parameters drawn in their colour");
+
+        // Save the run's trace, then replay it without training: the same events come back on screen.
+        long recorded = window.recording().timeline().events();
+        Path trace = dir.resolve("run.json.gz");
+        WaitForAsyncUtils.asyncFx(() -> window.saveTrace(trace)).get();
+        waitFor(() -> Files.exists(trace), 20);
+        WaitForAsyncUtils.asyncFx(() -> window.openTrace(trace)).get();
+        waitFor(() -> window.replay().activeProperty().get(), 20);
+        assertEquals(0, window.recording().timeline().events(), "a replay starts empty, ready to play");
+        WaitForAsyncUtils.asyncFx(() -> window.replay().showAll()).get();
+        waitFor(() -> window.replay().isComplete(), 20);
+        assertEquals(recorded, window.recording().timeline().events());
     }
 
     static int count(BufferedImage image, javafx.scene.paint.Color c) {
