@@ -224,6 +224,14 @@ public final class TimelineModel {
         return lifetimes.addressEnd();
     }
 
+    /**
+     * One past the highest address occupied (resident or left behind by a swapped or compressed tensor) at
+     * any moment in {@code [x0, x1]}: the arena's high-water mark there, 0 when nothing was allocated.
+     */
+    public long addressEndIn(long x0, long x1) {
+        return lifetimes.addressEndIn(x0, x1);
+    }
+
     public List<PhaseInterval> phases() {
         return phases;
     }

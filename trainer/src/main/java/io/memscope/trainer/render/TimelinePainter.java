@@ -69,12 +69,12 @@ public final class TimelinePainter {
             return Optional.empty();
         }
         XScale xs = new XScale(r.x(), r.w(), viewport.x0(), viewport.x1());
-        long top = lifetimes.addressTop();
+        ByteScale s = lifetimes.scale(r, xs);
         double pixel = Math.floor(px);
         long x0 = (long) Math.floor(xs.xAt(pixel));
         long x1 = (long) Math.ceil(xs.xAt(pixel + 1));
-        long a1 = (long) Math.ceil((r.bottom() - Math.floor(py)) / r.h() * top);
-        long a0 = (long) Math.floor((r.bottom() - Math.floor(py) - 1) / r.h() * top);
+        long a1 = (long) Math.ceil(s.bytesAt(Math.floor(py)));
+        long a0 = (long) Math.floor(s.bytesAt(Math.floor(py) + 1));
         return model.lifetimeIn(x0, x1, Math.max(0, a0), Math.max(0, a1 - 1));
     }
 

@@ -11,7 +11,15 @@ class AxisTicksTest {
     @Test
     void byteTicksAreRoundBinarySizes() {
         AxisTicks.Ticks t = AxisTicks.bytes(600L << 20, 6);
-        assertArrayEquals(new String[] {"0 B", "128.0 MiB", "256.0 MiB", "384.0 MiB", "512.0 MiB"}, t.labels());
+        assertArrayEquals(new String[] {"0", "128 MiB", "256 MiB", "384 MiB", "512 MiB"}, t.labels());
+    }
+
+    @Test
+    void byteTickLabelsShareTheUnitOfTheLargest() {
+        // A LeNet-5 peak of 2.5 MiB with headroom: half-MiB steps, all in MiB, not "512.0 KiB" then "1.0 MiB".
+        AxisTicks.Ticks t = AxisTicks.bytes((long) (2.5 * (1 << 20) * ByteScale.HEADROOM), 7);
+        assertArrayEquals(new String[] {"0", "0.5 MiB", "1.0 MiB", "1.5 MiB", "2.0 MiB", "2.5 MiB"}, t.labels());
+        assertArrayEquals(new String[] {"0", "256 B", "512 B", "768 B"}, AxisTicks.bytes(1000, 4).labels());
     }
 
     @Test
