@@ -58,9 +58,18 @@ final class AxisTicks {
         return unit;
     }
 
-    /** Ticks for the x axis between {@code x0} and {@code x1}, about {@code target} of them. */
-    static Ticks x(XAxis axis, long x0, long x1, int target) {
-        return axis == XAxis.TIME_NS ? time(x0, x1, target) : index(x0, x1, target);
+    /**
+     * Ticks for the x axis between {@code x0} and {@code x1}, about {@code target} of them, labelled with
+     * their distance from {@code origin} (values stay positions on the axis).
+     */
+    static Ticks x(XAxis axis, long origin, long x0, long x1, int target) {
+        Ticks t = axis == XAxis.TIME_NS ? time(x0 - origin, x1 - origin, target)
+                : index(x0 - origin, x1 - origin, target);
+        double[] values = t.values().clone();
+        for (int i = 0; i < values.length; i++) {
+            values[i] += origin;
+        }
+        return new Ticks(values, t.labels(), t.title());
     }
 
     private static Ticks time(long x0, long x1, int target) {

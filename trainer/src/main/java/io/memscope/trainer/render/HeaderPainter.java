@@ -62,7 +62,7 @@ final class HeaderPainter {
 
     private String where(long x) {
         return model.axis() == XAxis.TIME_NS
-                ? String.format(Locale.ROOT, "%,.1f ms", x / 1e6)
+                ? String.format(Locale.ROOT, "%,.1f ms", (x - model.xOrigin()) / 1e6)
                 : String.format(Locale.ROOT, "event %,d", x);
     }
 

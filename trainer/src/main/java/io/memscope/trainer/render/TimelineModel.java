@@ -189,6 +189,15 @@ public final class TimelineModel {
         return xs.length == 0 ? 0 : xs[xs.length - 1];
     }
 
+    /**
+     * Where x labels count from: the first event on {@link XAxis#TIME_NS}, so a picture's time starts at 0
+     * whatever the recorder did before its first allocation; 0 on {@link XAxis#EVENT_INDEX}, whose numbers
+     * name events.
+     */
+    public long xOrigin() {
+        return axis == XAxis.TIME_NS ? xMin() : 0;
+    }
+
     /** Largest total resident bytes at any moment. */
     public long peakBytes() {
         return peakBytes;

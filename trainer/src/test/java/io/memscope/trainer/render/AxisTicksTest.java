@@ -23,6 +23,14 @@ class AxisTicksTest {
     }
 
     @Test
+    void timeTicksCountFromTheOrigin() {
+        long origin = 1_180_000_000L;
+        AxisTicks.Ticks t = AxisTicks.x(XAxis.TIME_NS, origin, origin, origin + 4_000_000, 5);
+        assertArrayEquals(new String[] {"0", "1", "2", "3", "4"}, t.labels());
+        assertEquals(origin + 1_000_000, t.values()[1], "values stay positions on the axis");
+    }
+
+    @Test
     void byteTickLabelsNeverRoundAwayTheTruth() {
         for (long max = 1000; max < (64L << 30); max = max * 5 / 4) {
             for (int target = 2; target <= 10; target++) {
@@ -40,20 +48,20 @@ class AxisTicksTest {
 
     @Test
     void timeTicksUseMilliseconds() {
-        AxisTicks.Ticks t = AxisTicks.x(XAxis.TIME_NS, 0, 4_000_000, 5);
+        AxisTicks.Ticks t = AxisTicks.x(XAxis.TIME_NS, 0, 0, 4_000_000, 5);
         assertEquals("time (ms)", t.title());
         assertArrayEquals(new String[] {"0", "1", "2", "3", "4"}, t.labels());
-        AxisTicks.Ticks fine = AxisTicks.x(XAxis.TIME_NS, 0, 1_000_000, 5);
+        AxisTicks.Ticks fine = AxisTicks.x(XAxis.TIME_NS, 0, 0, 1_000_000, 5);
         assertEquals("0.2", fine.labels()[1]);
     }
 
     @Test
     void eventIndexTicksAreCompactForLongTraces() {
-        AxisTicks.Ticks t = AxisTicks.x(XAxis.EVENT_INDEX, 0, 1_000_000, 5);
+        AxisTicks.Ticks t = AxisTicks.x(XAxis.EVENT_INDEX, 0, 0, 1_000_000, 5);
         assertEquals("event index", t.title());
         assertEquals("200k", t.labels()[1]);
         assertEquals("1.0M", t.labels()[5]);
-        AxisTicks.Ticks small = AxisTicks.x(XAxis.EVENT_INDEX, 0, 10, 5);
+        AxisTicks.Ticks small = AxisTicks.x(XAxis.EVENT_INDEX, 0, 0, 10, 5);
         assertEquals("2", small.labels()[1]);
     }
 }
