@@ -34,6 +34,31 @@ class TextLayoutTest {
         }
     }
 
+    @Test
+    void legendEntriesOfOneGroupAreEvenlySpaced() {
+        TimelineModel m = TimelineModel.of(SyntheticTrace.info(BUDGET), SyntheticTrace.cnn(3, 6, BUDGET, 1).events);
+        List<LegendItem> legend = LegendItem.of(m);
+        RecordingCanvas c = RecordingCanvas.paint(m, 1920, 1080, Viewport.of(m));
+        List<RecordingCanvas.Text> labels = new ArrayList<>();
+        for (LegendItem item : legend) {
+            labels.add(c.texts.stream().filter(t -> t.text().equals(item.label())).findFirst().orElseThrow());
+        }
+        double gap = Double.NaN;
+        for (int i = 1; i < legend.size(); i++) {
+            RecordingCanvas.Text a = labels.get(i - 1);
+            RecordingCanvas.Text b = labels.get(i);
+            if (legend.get(i).group() != legend.get(i - 1).group() || Math.abs(a.top() - b.top()) > 0.5) {
+                continue;
+            }
+            double g = b.left() - a.right();
+            if (Double.isNaN(gap)) {
+                gap = g;
+            }
+            assertTrue(Math.abs(g - gap) <= 1.5, "gap before '" + b.text() + "' is " + g + " px, others " + gap);
+        }
+        assertTrue(!Double.isNaN(gap), "no two legend entries shared a row");
+    }
+
     private static List<double[]> textBoxes(TimelineModel m, int w, int h, Viewport viewport) {
         List<double[]> boxes = new ArrayList<>();
         for (RecordingCanvas.Text t : RecordingCanvas.paint(m, w, h, viewport).texts) {
