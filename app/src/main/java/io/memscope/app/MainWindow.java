@@ -3,6 +3,7 @@ package io.memscope.app;
 import io.memscope.app.charts.TrainingCharts;
 import io.memscope.app.event.EventBus;
 import io.memscope.app.event.Notice;
+import io.memscope.app.export.ExportRange;
 import io.memscope.app.export.ResolutionDialog;
 import io.memscope.app.export.TimelineExporters;
 import io.memscope.app.export.TimelineImageExporter;
@@ -626,10 +627,11 @@ public final class MainWindow {
         });
     }
 
-    /** Writes the timeline of the trace on screen as a PNG. */
+    /** Writes the timeline of the trace on screen as a PNG: the range in view once zoomed, else all of it. */
     public void exportPng(Path file, int width, int height) {
         guard(() -> {
-            timelineExporter.export(file, recording.info(), recording.events(), width, height);
+            timelineExporter.export(file, recording.info(), recording.events(), width, height,
+                    ExportRange.of(timeline));
             notice(Notice.info("Timeline written to " + file + " (" + width + "\u00d7" + height + ")"));
         });
     }

@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.memscope.app.run.RunState;
 import io.memscope.app.task.FxBackground;
 import io.memscope.trainer.memory.Category;
+import io.memscope.trainer.render.PngExporter;
+import io.memscope.trainer.render.TimelineColors;
+import io.memscope.trainer.render.TimelineModel;
+import io.memscope.trainer.render.Viewport;
 import io.memscope.visual.Palette;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -15,6 +19,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.control.Button;
+import javafx.scene.paint.Color;
 import javafx.stage.Stage;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -73,6 +78,25 @@ class MainWindowTest {
         assertEquals(720, image.getHeight());
         assertTrue(count(image, Palette.of(Category.ACTIVATION)) > 200, "activations drawn in their colour");
         assertTrue(count(image, Palette.of(Category.PARAMETER)) > 200, "parameters drawn in their colour");
+        // Block outlines, a darker shade of the category, are drawn only in the tensor-lifetime panel.
+        int outline = TimelineColors.darker(TimelineColors.of(Category.ACTIVATION), 0.25);
+        assertTrue(count(image, Color.rgb((outline >> 16) & 0xFF, (outline >> 8) & 0xFF, outline & 0xFF)) > 200,
+                "activation lifetimes drawn as outlined blocks");
+        // Following the run, the whole trace: the picture `memscope export TRACE --png` draws.
+        TimelineModel model = TimelineModel.of(window.recording().info(), window.recording().events());
+        assertEquals(0, differing(image, PngExporter.render(model, 1280, 720, null)), "the command line's picture");
+
+        // Zoomed in on step 2, the export shows step 2.
+        long from = model.steps().get(2).x();
+        long to = model.steps().get(3).x();
+        WaitForAsyncUtils.asyncFx(() -> window.timeline().showRange(from / 1e9, to / 1e9)).get();
+        Path zoomedPng = dir.resolve("step2.png");
+        WaitForAsyncUtils.asyncFx(() -> window.exportPng(zoomedPng, 1280, 720)).get();
+        BufferedImage zoomed = ImageIO.read(zoomedPng.toFile());
+        int pixels = 1280 * 720;
+        int offStep2 = differing(zoomed, PngExporter.render(model, 1280, 720, new Viewport(from, to)));
+        assertTrue(offStep2 < pixels / 500, offStep2 + " pixels differ from step 2's picture");
+        assertTrue(differing(zoomed, image) > pixels / 20, "the zoomed export is not the whole trace");
 
         // Save the run's trace, then replay it without training: the same events come back on screen.
         long recorded = window.recording().timeline().events();
@@ -87,7 +111,19 @@ class MainWindowTest {
         assertEquals(recorded, window.recording().timeline().events());
     }
 
-    static int count(BufferedImage image, javafx.scene.paint.Color c) {
+    static int differing(BufferedImage a, BufferedImage b) {
+        int n = 0;
+        for (int y = 0; y < a.getHeight(); y++) {
+            for (int x = 0; x < a.getWidth(); x++) {
+                if ((a.getRGB(x, y) & 0xFFFFFF) != (b.getRGB(x, y) & 0xFFFFFF)) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    static int count(BufferedImage image, Color c) {
         int r = (int) Math.round(c.getRed() * 255);
         int g = (int) Math.round(c.getGreen() * 255);
         int b = (int) Math.round(c.getBlue() * 255);

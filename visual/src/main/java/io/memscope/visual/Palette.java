@@ -1,25 +1,32 @@
 package io.memscope.visual;
 
 import io.memscope.trainer.memory.Category;
+import io.memscope.trainer.render.TimelineColors;
 import java.util.Locale;
 import javafx.scene.paint.Color;
 
-/** One colour per memory category, shared by every view and export so a picture reads the same everywhere. */
+/**
+ * One colour per memory category, shared by every view and export so a picture reads the same everywhere. The
+ * values come from the engine's {@link TimelineColors}, which the exported PNG is drawn with: one source.
+ */
 public final class Palette {
+    private static final Color[] CATEGORY = new Color[Category.values().length];
+
+    static {
+        for (Category c : Category.values()) {
+            CATEGORY[c.ordinal()] = fx(TimelineColors.of(c));
+        }
+    }
+
     private Palette() {}
 
     public static Color of(Category category) {
-        return switch (category) {
-            case INPUT -> Color.web("#8c8c8c");
-            case PARAMETER -> Color.web("#4c78a8");
-            case GRADIENT -> Color.web("#f58518");
-            case OPTIMIZER_STATE -> Color.web("#b279a2");
-            case ACTIVATION -> Color.web("#54a24b");
-            case ACTIVATION_GRAD -> Color.web("#e45756");
-            case WORKSPACE -> Color.web("#eeca3b");
-            case COMPRESSED -> Color.web("#72b7b2");
-            case TEMPORARY -> Color.web("#9d755d");
-        };
+        return CATEGORY[category.ordinal()];
+    }
+
+    /** A {@code 0xAARRGGBB} colour as JavaFX's. */
+    private static Color fx(int argb) {
+        return Color.rgb((argb >> 16) & 0xFF, (argb >> 8) & 0xFF, argb & 0xFF, ((argb >>> 24) & 0xFF) / 255.0);
     }
 
     /** The category as a person reads it in a legend: "Optimizer state", "Activation gradients". */
@@ -43,9 +50,9 @@ public final class Palette {
                 Math.round(c.getBlue() * 255));
     }
 
-    /** Colour of the budget line and of out-of-memory markers. */
-    public static final Color BUDGET = Color.web("#c0392b");
-    public static final Color OOM = Color.web("#d62728");
+    /** Colour of the budget line and of out-of-memory markers, as in the exported picture. */
+    public static final Color BUDGET = fx(TimelineColors.BUDGET);
+    public static final Color OOM = fx(TimelineColors.OOM);
 
     /** Background tint of a phase band on the timeline. */
     public static Color phase(String phase) {

@@ -1,5 +1,6 @@
 package io.memscope.app.export;
 
+import io.memscope.trainer.render.PngExporter;
 import java.util.List;
 import java.util.Optional;
 import javafx.geometry.Insets;
@@ -24,6 +25,8 @@ public final class ResolutionDialog {
     public static final List<Size> PRESETS = List.of(new Size(1280, 720), new Size(1920, 1080), new Size(2560, 1440),
             new Size(3840, 2160));
     public static final Size DEFAULT = PRESETS.get(1);
+    /** Largest side offered; 8192 x 8192 stays within what {@link PngExporter} renders. */
+    static final int MAX_SIDE = 8192;
 
     private ResolutionDialog() {}
 
@@ -35,8 +38,8 @@ public final class ResolutionDialog {
         ComboBox<Size> presets = new ComboBox<>();
         presets.getItems().setAll(PRESETS);
         presets.setValue(DEFAULT);
-        Spinner<Integer> width = new Spinner<>(200, 8192, DEFAULT.width(), 10);
-        Spinner<Integer> height = new Spinner<>(150, 8192, DEFAULT.height(), 10);
+        Spinner<Integer> width = new Spinner<>(PngExporter.MIN_SIZE, MAX_SIDE, DEFAULT.width(), 10);
+        Spinner<Integer> height = new Spinner<>(PngExporter.MIN_SIZE, MAX_SIDE, DEFAULT.height(), 10);
         width.setEditable(true);
         height.setEditable(true);
         presets.valueProperty().addListener((o, a, s) -> {

@@ -5,6 +5,6 @@ public final class TimelineExporters {
     private TimelineExporters() {}
 
     public static TimelineImageExporter create() {
-        return new SnapshotTimelineExporter();
+        return new RenderedTimelineExporter();
     }
 }

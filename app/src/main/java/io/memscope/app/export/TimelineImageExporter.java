@@ -2,6 +2,7 @@ package io.memscope.app.export;
 
 import io.memscope.trainer.memory.MemoryEvent;
 import io.memscope.trainer.memory.TraceInfo;
+import io.memscope.trainer.render.Viewport;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,5 +13,10 @@ import java.util.List;
  * Called on the UI thread.
  */
 public interface TimelineImageExporter {
-    void export(Path file, TraceInfo info, List<MemoryEvent> events, int width, int height) throws IOException;
+    /**
+     * @param range the part of the time axis to draw, in the trace's nanoseconds (see {@link ExportRange}), or
+     *              null for the whole trace
+     */
+    void export(Path file, TraceInfo info, List<MemoryEvent> events, int width, int height, Viewport range)
+            throws IOException;
 }

@@ -1,21 +1,23 @@
 package io.memscope.trainer.render;
 
-import io.memscope.trainer.memory.Bytes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /** Where to put axis ticks and how to label them, so labels are round numbers that never lie. */
 final class AxisTicks {
+    private static final String[] UNIT_SYMBOLS = {"B", "KiB", "MiB", "GiB", "TiB"};
+
     private AxisTicks() {}
 
     /** Tick positions with their labels and the axis title. */
     record Ticks(double[] values, String[] labels, String title) {}
 
     /**
-     * Ticks at multiples of a power of two from 0 to {@code max}, at most {@code target} above 0, labelled
-     * with {@link Bytes#format}. Binary steps keep memory sizes round (256 MiB, 512 MiB); a step smaller than
-     * half the largest label's unit is refused because it would print 1.25 GiB as "1.3 GiB".
+     * Ticks at multiples of a power of two from 0 to {@code max}, at most {@code target} above 0. Binary steps
+     * keep memory sizes round (256 MiB, 512 MiB); every label is in the unit of the largest ("0.5 MiB", not
+     * "512.0 KiB" next to "1.0 MiB"), so the column reads as one scale. A step smaller than half that unit is
+     * refused because it would print 1.25 GiB as "1.3 GiB".
      */
     static Ticks bytes(long max, int target) {
         long top = Math.max(1, max);
@@ -26,18 +28,26 @@ final class AxisTicks {
                 continue;
             }
             long largest = count * step;
-            if (largest >= 1024 && step * 2 < unitOf(largest)) {
+            long unit = unitOf(largest);
+            if (largest >= 1024 && step * 2 < unit) {
                 continue;
             }
+            // The step is a whole number of units or half of one: one decimal at most.
+            int decimals = step % unit == 0 ? 0 : 1;
             double[] values = new double[(int) count + 1];
             String[] labels = new String[values.length];
             for (int i = 0; i < values.length; i++) {
                 values[i] = (double) i * step;
-                labels[i] = Bytes.format(i * step);
+                labels[i] = i == 0 ? "0" : byteLabel(i * step, unit, decimals);
             }
             return new Ticks(values, labels, "bytes");
         }
-        return new Ticks(new double[] {0}, new String[] {Bytes.format(0)}, "bytes");
+        return new Ticks(new double[] {0}, new String[] {"0"}, "bytes");
+    }
+
+    private static String byteLabel(long bytes, long unit, int decimals) {
+        String symbol = UNIT_SYMBOLS[Long.numberOfTrailingZeros(unit) / 10];
+        return String.format(Locale.ROOT, "%." + decimals + "f %s", (double) bytes / unit, symbol);
     }
 
     private static long unitOf(long bytes) {
@@ -48,9 +58,18 @@ final class AxisTicks {
         return unit;
     }
 
-    /** Ticks for the x axis between {@code x0} and {@code x1}, about {@code target} of them. */
-    static Ticks x(XAxis axis, long x0, long x1, int target) {
-        return axis == XAxis.TIME_NS ? time(x0, x1, target) : index(x0, x1, target);
+    /**
+     * Ticks for the x axis between {@code x0} and {@code x1}, about {@code target} of them, labelled with
+     * their distance from {@code origin} (values stay positions on the axis).
+     */
+    static Ticks x(XAxis axis, long origin, long x0, long x1, int target) {
+        Ticks t = axis == XAxis.TIME_NS ? time(x0 - origin, x1 - origin, target)
+                : index(x0 - origin, x1 - origin, target);
+        double[] values = t.values().clone();
+        for (int i = 0; i < values.length; i++) {
+            values[i] += origin;
+        }
+        return new Ticks(values, t.labels(), t.title());
     }
 
     private static Ticks time(long x0, long x1, int target) {

@@ -62,10 +62,14 @@ final class HeaderPainter {
 
     private String where(long x) {
         return model.axis() == XAxis.TIME_NS
-                ? String.format(Locale.ROOT, "%,.1f ms", x / 1e6)
+                ? String.format(Locale.ROOT, "%,.1f ms", (x - model.xOrigin()) / 1e6)
                 : String.format(Locale.ROOT, "event %,d", x);
     }
 
+    /**
+     * Rows break where the layout's estimate put them (so the layout's height holds), but entries within a
+     * row are spaced by their measured width: the estimate runs wide, and even gaps read as one legend.
+     */
     private void paintLegend(Canvas2D c, TimelineLayout l, double left, double maxWidth) {
         if (l.legendRows() == 0) {
             return;
@@ -75,16 +79,21 @@ final class HeaderPainter {
         double sw = Math.round(0.95 * u);
         double[] positions = TimelineLayout.legendPositions(legend, maxWidth, u);
         double rowY = l.legendY() - l.legendRowHeight();
+        double x = left;
         for (int i = 0; i < legend.size(); i++) {
             LegendItem item = legend.get(i);
             if (positions[i] == 0) {
                 rowY += l.legendRowHeight();
+                x = left;
+            } else if (item.group() != legend.get(i - 1).group()) {
+                x += 0.8 * u;
             }
-            double sx = Math.round(left + positions[i]);
+            double sx = Math.round(x);
             double mid = rowY + l.legendRowHeight() / 2;
             paintSwatch(c, item, sx, Math.round(mid - sw / 2), sw);
             c.fillText(item.label(), sx + sw + 0.45 * u, mid, font, false, Canvas2D.HAlign.LEFT,
                     Canvas2D.VAlign.MIDDLE, TimelineColors.AXIS_TEXT);
+            x = sx + sw + 0.45 * u + c.textWidth(item.label(), font, false) + 1.2 * u;
         }
     }
 

@@ -1,11 +1,11 @@
 package io.memscope.trainer.render;
 
-import io.memscope.trainer.memory.Bytes;
-
 /**
  * The lower panel, in the manner of PyTorch's memory_viz active-memory timeline: x is time, y is the address
- * in the arena, one block per tensor lifetime coloured by category, the arena's capacity as the top edge.
- * Stretches a tensor spent swapped out or compressed are hatched at the address it left.
+ * in the arena, one block per tensor lifetime coloured by category. The address axis runs to the highest
+ * address in use in the viewport (see {@link ByteScale}); the arena's capacity is a dashed line when it is
+ * near, a note at the top edge when it is far above. Stretches a tensor spent swapped out or compressed are
+ * hatched at the address it left.
  *
  * <p>Only segments overlapping the viewport are visited. Blocks at least two pixels wide are drawn as
  * rectangles; narrower ones go through a {@link CoverageRaster}. Order: off-device hatching, then the raster,
@@ -18,31 +18,32 @@ final class LifetimePanelPainter {
         this.model = model;
     }
 
-    /** Top of the address axis: the arena's capacity, or higher if a block reached beyond it. */
-    long addressTop() {
-        return Math.max(1, Math.max(model.info().budgetBytes(), model.addressEnd()));
+    /** The address axis for the part of the trace {@code xs} shows, drawn into {@code r}. */
+    ByteScale scale(Rect r, XScale xs) {
+        boolean oomInView = !model.oomsIn(xs.x0(), xs.x1()).isEmpty();
+        return ByteScale.fit(r, model.addressEndIn(xs.x0(), xs.x1()), model.info().budgetBytes(), oomInView);
     }
 
     void paint(Canvas2D c, TimelineLayout l, XScale xs, AxisTicks.Ticks xTicks) {
         Rect r = l.lifetimes();
         double u = l.u();
-        long top = addressTop();
-        AxisTicks.Ticks yTicks = AxisTicks.bytes(top, (int) Math.max(2, Math.min(8, r.h() / (2.6 * u))));
-        Grid.paint(c, r, xs, xTicks, yTicks, v -> y(r, v, top), l);
+        ByteScale s = scale(r, xs);
+        AxisTicks.Ticks yTicks = AxisTicks.bytes(s.top(), (int) Math.max(2, Math.min(8, r.h() / (2.6 * u))));
+        Grid.paint(c, r, xs, xTicks, yTicks, s::py, l);
         c.pushClip(r.x(), r.y(), r.w(), r.h());
-        paintBlocks(c, r, xs, top, u);
+        paintBlocks(c, r, xs, s, u);
         c.popClip();
-        paintCapacity(c, l, r);
+        LimitMarker.paint(c, l, r, s, "capacity");
         c.fillText("Tensor lifetimes  ·  address in arena over time", r.x(),
                 l.lifetimeTitle().y() + l.lifetimeTitle().h() / 2, u, true, Canvas2D.HAlign.LEFT,
                 Canvas2D.VAlign.MIDDLE, TimelineColors.TITLE_TEXT);
     }
 
-    private void paintBlocks(Canvas2D c, Rect r, XScale xs, long top, double u) {
+    private void paintBlocks(Canvas2D c, Rect r, XScale xs, ByteScale s, double u) {
         CoverageRaster raster = new CoverageRaster(r);
         double hatch = Math.max(4, Math.round(0.5 * u));
         model.forEachSegment(xs.x0(), xs.x1(), (start, end, offset, bytes, category, state) -> {
-            Block b = block(r, xs, start, end, offset, bytes, top);
+            Block b = block(r, xs, start, end, offset, bytes, s);
             boolean resident = state == LifetimeState.RESIDENT;
             if (!b.wide()) {
                 raster.mark(b.x0, b.x1, b.y0, b.y1, TimelineModel.stackIndex(category), resident);
@@ -52,7 +53,7 @@ final class LifetimePanelPainter {
         });
         raster.paint(c);
         model.forEachSegment(xs.x0(), xs.x1(), (start, end, offset, bytes, category, state) -> {
-            Block b = block(r, xs, start, end, offset, bytes, top);
+            Block b = block(r, xs, start, end, offset, bytes, s);
             if (b.wide() && state == LifetimeState.RESIDENT) {
                 int fill = TimelineColors.of(category);
                 double w = b.x1 - b.x0;
@@ -72,11 +73,11 @@ final class LifetimePanelPainter {
         }
     }
 
-    private static Block block(Rect r, XScale xs, long start, long end, long offset, long bytes, long top) {
+    private static Block block(Rect r, XScale xs, long start, long end, long offset, long bytes, ByteScale s) {
         double x0 = Math.max(r.x() - 1, xs.px(start));
         double x1 = Math.min(r.right() + 1, xs.px(end));
-        double y0 = Math.round(y(r, offset + bytes, top));
-        double y1 = Math.max(y0 + 1, Math.round(y(r, offset, top)));
+        double y0 = Math.round(s.py(offset + bytes));
+        double y1 = Math.max(y0 + 1, Math.round(s.py(offset)));
         double left = Math.round(x0);
         double right = Math.round(x1);
         return right - left >= 2 ? new Block(left, right, y0, y1) : new Block(x0, x1, y0, y1);
@@ -89,22 +90,5 @@ final class LifetimePanelPainter {
         c.fillRect(b.x0, b.y1 - 1, w, 1, argb);
         c.fillRect(b.x0, b.y0 + 1, 1, h - 2, argb);
         c.fillRect(b.x1 - 1, b.y0 + 1, 1, h - 2, argb);
-    }
-
-    private void paintCapacity(Canvas2D c, TimelineLayout l, Rect r) {
-        long budget = model.info().budgetBytes();
-        if (budget <= 0) {
-            return;
-        }
-        double u = l.u();
-        double width = Pixels.lineWidth(u, 0.16);
-        double yc = Pixels.crisp(y(r, budget, addressTop()), width);
-        c.strokeDashedLine(r.x(), yc, r.right(), yc, width, Math.round(0.55 * u), TimelineColors.BUDGET);
-        c.fillText("capacity " + Bytes.format(budget), r.right() - 0.4 * u, yc - width / 2 - 0.2 * u,
-                l.tickFont(), true, Canvas2D.HAlign.RIGHT, Canvas2D.VAlign.BOTTOM, TimelineColors.BUDGET);
-    }
-
-    static double y(Rect r, double address, long top) {
-        return r.bottom() - address / top * r.h();
     }
 }

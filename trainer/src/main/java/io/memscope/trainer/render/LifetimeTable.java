@@ -47,6 +47,8 @@ final class LifetimeTable {
 
     private long[][] levelMinStart;
     private long[][] levelMaxEnd;
+    /** Per index node: one past the highest address of its segments. */
+    private long[][] levelAddressEnd;
     private long addressEnd;
 
     LifetimeTable(int expectedLifetimes) {
@@ -165,27 +167,37 @@ final class LifetimeTable {
     private void buildIndex() {
         List<long[]> mins = new ArrayList<>();
         List<long[]> maxs = new ArrayList<>();
+        List<long[]> addresses = new ArrayList<>();
         long[] childMin = segStart;
         long[] childMax = segEnd;
+        long[] childAddress = new long[segments];
+        for (int s = 0; s < segments; s++) {
+            childAddress[s] = segOffset[s] + segBytes[s];
+        }
         int children = segments;
         do {
             int parents = (children + BLOCK - 1) / BLOCK;
             long[] pMin = new long[parents];
             long[] pMax = new long[parents];
+            long[] pAddress = new long[parents];
             Arrays.fill(pMin, Long.MAX_VALUE);
             Arrays.fill(pMax, Long.MIN_VALUE);
             for (int c = 0; c < children; c++) {
                 pMin[c / BLOCK] = Math.min(pMin[c / BLOCK], childMin[c]);
                 pMax[c / BLOCK] = Math.max(pMax[c / BLOCK], childMax[c]);
+                pAddress[c / BLOCK] = Math.max(pAddress[c / BLOCK], childAddress[c]);
             }
             mins.add(pMin);
             maxs.add(pMax);
+            addresses.add(pAddress);
             childMin = pMin;
             childMax = pMax;
+            childAddress = pAddress;
             children = parents;
         } while (children > 1);
         levelMinStart = mins.toArray(long[][]::new);
         levelMaxEnd = maxs.toArray(long[][]::new);
+        levelAddressEnd = addresses.toArray(long[][]::new);
     }
 
     // ---- queries --------------------------------------------------------------------------------------
@@ -219,6 +231,45 @@ final class LifetimeTable {
         for (int child = from; child < to; child++) {
             descend(level - 1, child, x0, x1, consumer);
         }
+    }
+
+    /**
+     * One past the highest address of any segment with {@code start <= x1 && end >= x0}, 0 when none: the
+     * high-water mark of the arena over that range. Skips every index node that cannot raise the answer, so
+     * it costs far less than visiting the segments.
+     */
+    long addressEndIn(long x0, long x1) {
+        long best = 0;
+        if (segments == 0) {
+            return best;
+        }
+        int top = levelMinStart.length - 1;
+        for (int node = 0; node < levelMinStart[top].length; node++) {
+            best = addressEndIn(top, node, x0, x1, best);
+        }
+        return best;
+    }
+
+    private long addressEndIn(int level, int node, long x0, long x1, long best) {
+        if (levelAddressEnd[level][node] <= best || levelMinStart[level][node] > x1
+                || levelMaxEnd[level][node] < x0) {
+            return best;
+        }
+        int from = node * BLOCK;
+        if (level == 0) {
+            int to = Math.min(segments, from + BLOCK);
+            for (int s = from; s < to; s++) {
+                if (segStart[s] <= x1 && segEnd[s] >= x0) {
+                    best = Math.max(best, segOffset[s] + segBytes[s]);
+                }
+            }
+            return best;
+        }
+        int to = Math.min(levelMinStart[level - 1].length, from + BLOCK);
+        for (int child = from; child < to; child++) {
+            best = addressEndIn(level - 1, child, x0, x1, best);
+        }
+        return best;
     }
 
     int lifetimeCount() {

@@ -1,13 +1,13 @@
 package io.memscope.trainer.render;
 
-import io.memscope.trainer.memory.Bytes;
 import io.memscope.trainer.memory.Category;
 import java.util.List;
 
 /**
- * The upper panel: resident bytes stacked by category, with the budget as a dashed red line. The curve is
+ * The upper panel: resident bytes stacked by category, with the budget (see {@link LimitMarker}). The curve is
  * drawn from one {@link Aggregate} column per pixel, each band as the envelope of its column maxima so that a
- * short peak stays visible however far the view is zoomed out.
+ * short peak stays visible however far the view is zoomed out. The value axis fits the data in view (see
+ * {@link ByteScale}); the same columns give the maximum it fits, so the cost stays O(columns).
  */
 final class ResidentPanelPainter {
     private final TimelineModel model;
@@ -16,29 +16,38 @@ final class ResidentPanelPainter {
         this.model = model;
     }
 
-    /** Top of the value axis: room above the peak and the budget for the budget's label. */
-    long valueTop() {
-        long top = Math.max(1, Math.max(model.peakBytes(), model.info().budgetBytes()));
-        return top + top / 12;
+    /** The value axis for the part of the trace {@code xs} shows, given its columns. */
+    ByteScale scale(Rect r, XScale xs, Aggregate agg) {
+        long max = 0;
+        for (int col = 0; col < agg.columns(); col++) {
+            max = Math.max(max, agg.totalMax(col));
+        }
+        boolean oomInView = !model.oomsIn(xs.x0(), xs.x1()).isEmpty();
+        return ByteScale.fit(r, max, model.info().budgetBytes(), oomInView);
+    }
+
+    /** One column per pixel of the panel. */
+    Aggregate columns(Rect r, XScale xs) {
+        return model.aggregate(xs.x0(), xs.x1(), (int) Math.max(1, Math.round(r.w())));
     }
 
     void paint(Canvas2D c, TimelineLayout l, XScale xs, AxisTicks.Ticks xTicks) {
         Rect r = l.area();
         double u = l.u();
-        long top = valueTop();
-        AxisTicks.Ticks yTicks = AxisTicks.bytes(top, (int) Math.max(2, Math.min(8, r.h() / (2.6 * u))));
-        Grid.paint(c, r, xs, xTicks, yTicks, v -> y(r, v, top), l);
+        Aggregate agg = columns(r, xs);
+        ByteScale s = scale(r, xs, agg);
+        AxisTicks.Ticks yTicks = AxisTicks.bytes(s.top(), (int) Math.max(2, Math.min(8, r.h() / (2.6 * u))));
+        Grid.paint(c, r, xs, xTicks, yTicks, s::py, l);
         if (model.eventCount() > 0) {
-            paintStack(c, r, xs, top);
+            paintStack(c, r, agg, s);
         }
-        paintBudget(c, l, r, top);
+        LimitMarker.paint(c, l, r, s, "budget");
         c.fillText("Resident memory by category", r.x(), l.areaTitle().y() + l.areaTitle().h() / 2, u, true,
                 Canvas2D.HAlign.LEFT, Canvas2D.VAlign.MIDDLE, TimelineColors.TITLE_TEXT);
     }
 
-    private void paintStack(Canvas2D c, Rect r, XScale xs, long top) {
-        int columns = (int) Math.max(1, Math.round(r.w()));
-        Aggregate agg = model.aggregate(xs.x0(), xs.x1(), columns);
+    private void paintStack(Canvas2D c, Rect r, Aggregate agg, ByteScale s) {
+        int columns = agg.columns();
         double[] px = new double[2 * columns + 2];
         double[] py = new double[2 * columns + 2];
         double colWidth = r.w() / columns;
@@ -50,7 +59,7 @@ final class ResidentPanelPainter {
             }
             int n = 0;
             for (int col = 0; col < columns; col++) {
-                double yv = y(r, agg.stackedMax(col, k), top);
+                double yv = s.py(agg.stackedMax(col, k));
                 px[n] = r.x() + col * colWidth;
                 py[n++] = yv;
                 px[n] = r.x() + (col + 1) * colWidth;
@@ -62,28 +71,5 @@ final class ResidentPanelPainter {
             py[n++] = r.bottom();
             c.fillPolygon(px, py, n, TimelineColors.of(order.get(k)));
         }
-    }
-
-    private void paintBudget(Canvas2D c, TimelineLayout l, Rect r, long top) {
-        long budget = model.info().budgetBytes();
-        if (budget <= 0) {
-            return;
-        }
-        double u = l.u();
-        double width = Pixels.lineWidth(u, 0.16);
-        double yb = Pixels.crisp(y(r, budget, top), width);
-        c.strokeDashedLine(r.x(), yb, r.right(), yb, width, Math.round(0.55 * u), TimelineColors.BUDGET);
-        // Left end: OOM labels sit at the right end of a run, where most OOMs happen.
-        String label = "budget " + Bytes.format(budget);
-        double font = l.tickFont();
-        double tw = c.textWidth(label, font, true);
-        double lx = r.x() + 0.5 * u;
-        double ly = yb - width / 2 - 0.2 * u;
-        c.fillRect(lx - 0.25 * u, ly - font * 1.05, tw + 0.5 * u, font * 1.1, 0xD9FFFFFF);
-        c.fillText(label, lx, ly, font, true, Canvas2D.HAlign.LEFT, Canvas2D.VAlign.BOTTOM, TimelineColors.BUDGET);
-    }
-
-    static double y(Rect r, double value, long top) {
-        return r.bottom() - value / top * r.h();
     }
 }

@@ -3,8 +3,8 @@ package io.memscope.trainer.render;
 import io.memscope.trainer.memory.Category;
 
 /**
- * Colours of the timeline as {@code 0xAARRGGBB}. Category colours are the same hex values as the UI's palette
- * ({@code io.memscope.visual.Palette}), so an exported picture reads like the screen.
+ * Colours of the timeline as {@code 0xAARRGGBB}. The desktop UI's palette ({@code io.memscope.visual.Palette})
+ * takes its category, budget and OOM colours from here, so an exported picture reads like the screen.
  */
 public final class TimelineColors {
     private TimelineColors() {}

@@ -189,6 +189,15 @@ public final class TimelineModel {
         return xs.length == 0 ? 0 : xs[xs.length - 1];
     }
 
+    /**
+     * Where x labels count from: the first event on {@link XAxis#TIME_NS}, so a picture's time starts at 0
+     * whatever the recorder did before its first allocation; 0 on {@link XAxis#EVENT_INDEX}, whose numbers
+     * name events.
+     */
+    public long xOrigin() {
+        return axis == XAxis.TIME_NS ? xMin() : 0;
+    }
+
     /** Largest total resident bytes at any moment. */
     public long peakBytes() {
         return peakBytes;
@@ -222,6 +231,14 @@ public final class TimelineModel {
     /** One past the highest address any tensor occupied: the height the lifetime view needs. */
     public long addressEnd() {
         return lifetimes.addressEnd();
+    }
+
+    /**
+     * One past the highest address occupied (resident or left behind by a swapped or compressed tensor) at
+     * any moment in {@code [x0, x1]}: the arena's high-water mark there, 0 when nothing was allocated.
+     */
+    public long addressEndIn(long x0, long x1) {
+        return lifetimes.addressEndIn(x0, x1);
     }
 
     public List<PhaseInterval> phases() {

@@ -40,7 +40,7 @@ public final class TimelinePainter {
     public void paint(Canvas2D canvas, double width, double height, Viewport viewport) {
         TimelineLayout l = layout(width, height);
         XScale xs = new XScale(l.area().x(), l.area().w(), viewport.x0(), viewport.x1());
-        AxisTicks.Ticks xTicks = AxisTicks.x(model.axis(), viewport.x0(), viewport.x1(),
+        AxisTicks.Ticks xTicks = AxisTicks.x(model.axis(), model.xOrigin(), viewport.x0(), viewport.x1(),
                 (int) Math.max(2, Math.min(12, l.area().w() / (7 * l.u()))));
 
         canvas.fillRect(0, 0, width, height, TimelineColors.BACKGROUND);
@@ -69,12 +69,12 @@ public final class TimelinePainter {
             return Optional.empty();
         }
         XScale xs = new XScale(r.x(), r.w(), viewport.x0(), viewport.x1());
-        long top = lifetimes.addressTop();
+        ByteScale s = lifetimes.scale(r, xs);
         double pixel = Math.floor(px);
         long x0 = (long) Math.floor(xs.xAt(pixel));
         long x1 = (long) Math.ceil(xs.xAt(pixel + 1));
-        long a1 = (long) Math.ceil((r.bottom() - Math.floor(py)) / r.h() * top);
-        long a0 = (long) Math.floor((r.bottom() - Math.floor(py) - 1) / r.h() * top);
+        long a1 = (long) Math.ceil(s.bytesAt(Math.floor(py)));
+        long a0 = (long) Math.floor(s.bytesAt(Math.floor(py) + 1));
         return model.lifetimeIn(x0, x1, Math.max(0, a0), Math.max(0, a1 - 1));
     }
 

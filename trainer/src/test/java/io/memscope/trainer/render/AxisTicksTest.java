@@ -11,7 +11,23 @@ class AxisTicksTest {
     @Test
     void byteTicksAreRoundBinarySizes() {
         AxisTicks.Ticks t = AxisTicks.bytes(600L << 20, 6);
-        assertArrayEquals(new String[] {"0 B", "128.0 MiB", "256.0 MiB", "384.0 MiB", "512.0 MiB"}, t.labels());
+        assertArrayEquals(new String[] {"0", "128 MiB", "256 MiB", "384 MiB", "512 MiB"}, t.labels());
+    }
+
+    @Test
+    void byteTickLabelsShareTheUnitOfTheLargest() {
+        // A LeNet-5 peak of 2.5 MiB with headroom: half-MiB steps, all in MiB, not "512.0 KiB" then "1.0 MiB".
+        AxisTicks.Ticks t = AxisTicks.bytes((long) (2.5 * (1 << 20) * ByteScale.HEADROOM), 7);
+        assertArrayEquals(new String[] {"0", "0.5 MiB", "1.0 MiB", "1.5 MiB", "2.0 MiB", "2.5 MiB"}, t.labels());
+        assertArrayEquals(new String[] {"0", "256 B", "512 B", "768 B"}, AxisTicks.bytes(1000, 4).labels());
+    }
+
+    @Test
+    void timeTicksCountFromTheOrigin() {
+        long origin = 1_180_000_000L;
+        AxisTicks.Ticks t = AxisTicks.x(XAxis.TIME_NS, origin, origin, origin + 4_000_000, 5);
+        assertArrayEquals(new String[] {"0", "1", "2", "3", "4"}, t.labels());
+        assertEquals(origin + 1_000_000, t.values()[1], "values stay positions on the axis");
     }
 
     @Test
@@ -32,20 +48,20 @@ class AxisTicksTest {
 
     @Test
     void timeTicksUseMilliseconds() {
-        AxisTicks.Ticks t = AxisTicks.x(XAxis.TIME_NS, 0, 4_000_000, 5);
+        AxisTicks.Ticks t = AxisTicks.x(XAxis.TIME_NS, 0, 0, 4_000_000, 5);
         assertEquals("time (ms)", t.title());
         assertArrayEquals(new String[] {"0", "1", "2", "3", "4"}, t.labels());
-        AxisTicks.Ticks fine = AxisTicks.x(XAxis.TIME_NS, 0, 1_000_000, 5);
+        AxisTicks.Ticks fine = AxisTicks.x(XAxis.TIME_NS, 0, 0, 1_000_000, 5);
         assertEquals("0.2", fine.labels()[1]);
     }
 
     @Test
     void eventIndexTicksAreCompactForLongTraces() {
-        AxisTicks.Ticks t = AxisTicks.x(XAxis.EVENT_INDEX, 0, 1_000_000, 5);
+        AxisTicks.Ticks t = AxisTicks.x(XAxis.EVENT_INDEX, 0, 0, 1_000_000, 5);
         assertEquals("event index", t.title());
         assertEquals("200k", t.labels()[1]);
         assertEquals("1.0M", t.labels()[5]);
-        AxisTicks.Ticks small = AxisTicks.x(XAxis.EVENT_INDEX, 0, 10, 5);
+        AxisTicks.Ticks small = AxisTicks.x(XAxis.EVENT_INDEX, 0, 0, 10, 5);
         assertEquals("2", small.labels()[1]);
     }
 }

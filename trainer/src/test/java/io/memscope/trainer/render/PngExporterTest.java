@@ -63,7 +63,7 @@ class PngExporterTest {
 
     @Test
     void categoryColoursAreThePalettes() {
-        // The same hex values as io.memscope.visual.Palette, which the UI draws with.
+        // io.memscope.visual.Palette, which the UI draws with, reads these; a change here recolours the screen.
         assertEquals(0x4C78A8, TimelineColors.of(Category.PARAMETER) & 0xFFFFFF);
         assertEquals(0x54A24B, TimelineColors.of(Category.ACTIVATION) & 0xFFFFFF);
         assertEquals(0x9D755D, TimelineColors.of(Category.TEMPORARY) & 0xFFFFFF);

@@ -26,6 +26,9 @@ final class SyntheticTrace {
     private long nextId;
     private int step = -1;
     private String phase = "setup";
+    /** When at least 0, that step's forward pass ends with an OOM asking for {@link #oomBytes}. */
+    private int oomStep = -1;
+    private long oomBytes;
 
     SyntheticTrace(long budget, long seed) {
         this.arena = new Arena(budget);
@@ -43,6 +46,23 @@ final class SyntheticTrace {
     static SyntheticTrace cnn(int steps, int layers, long budget, long seed) {
         SyntheticTrace t = new SyntheticTrace(budget, seed);
         t.run(steps, layers, true);
+        return t;
+    }
+
+    /**
+     * A small network in a large budget, like LeNet-5 in 512 MiB: the tensors fit in an arena of {@code used}
+     * bytes (pair the events with {@link #info} of the real budget); no swapping, no OOM, no evaluation.
+     */
+    static SyntheticTrace small(int steps, long used, long seed) {
+        return small(steps, used, -1, 0, seed);
+    }
+
+    /** As {@link #small(int, long, long)}, with an OOM asking for {@code oomBytes} in step {@code oomStep}. */
+    static SyntheticTrace small(int steps, long used, int oomStep, long oomBytes, long seed) {
+        SyntheticTrace t = new SyntheticTrace(used, seed);
+        t.oomStep = oomStep;
+        t.oomBytes = oomBytes;
+        t.run(steps, 5, false);
         return t;
     }
 
@@ -72,6 +92,9 @@ final class SyntheticTrace {
                 if (extras && s == 1 && l == 1) {
                     acts[0] = swapOut(acts[0]);
                 }
+            }
+            if (s == oomStep) {
+                oom("fc.out", "fc", Category.ACTIVATION, oomBytes);
             }
             Block compressed = null;
             if (extras && s == 1 && layers > 2) {

@@ -2,8 +2,6 @@ package io.memscope.trainer.render;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,78 +22,50 @@ class TextLayoutTest {
         SyntheticTrace t = SyntheticTrace.cnn(3, 6, BUDGET, 1);
         TimelineModel byTime = TimelineModel.of(SyntheticTrace.info(BUDGET), t.events);
         TimelineModel byIndex = TimelineModel.of(SyntheticTrace.info(BUDGET), t.events, XAxis.EVENT_INDEX);
+        // Far below its budget: the budget and capacity are notes at the top edge instead of lines.
+        TimelineModel small = TimelineModel.of(SyntheticTrace.info(BUDGET),
+                SyntheticTrace.small(3, 4L << 20, 1).events);
         int[][] sizes = {{800, 500}, {1200, 800}, {1920, 1080}, {3840, 2160}};
-        for (TimelineModel m : List.of(byTime, byIndex)) {
+        for (TimelineModel m : List.of(byTime, byIndex, small)) {
             for (int[] size : sizes) {
                 List<double[]> boxes = textBoxes(m, size[0], size[1], Viewport.of(m));
-                assertNoOverlap(boxes, m.axis() + " " + size[0] + "x" + size[1]);
+                assertNoOverlap(boxes, m.axis() + " peak " + m.peakBytes() + " " + size[0] + "x" + size[1]);
             }
         }
     }
 
+    @Test
+    void legendEntriesOfOneGroupAreEvenlySpaced() {
+        TimelineModel m = TimelineModel.of(SyntheticTrace.info(BUDGET), SyntheticTrace.cnn(3, 6, BUDGET, 1).events);
+        List<LegendItem> legend = LegendItem.of(m);
+        RecordingCanvas c = RecordingCanvas.paint(m, 1920, 1080, Viewport.of(m));
+        List<RecordingCanvas.Text> labels = new ArrayList<>();
+        for (LegendItem item : legend) {
+            labels.add(c.texts.stream().filter(t -> t.text().equals(item.label())).findFirst().orElseThrow());
+        }
+        double gap = Double.NaN;
+        for (int i = 1; i < legend.size(); i++) {
+            RecordingCanvas.Text a = labels.get(i - 1);
+            RecordingCanvas.Text b = labels.get(i);
+            if (legend.get(i).group() != legend.get(i - 1).group() || Math.abs(a.top() - b.top()) > 0.5) {
+                continue;
+            }
+            double g = b.left() - a.right();
+            if (Double.isNaN(gap)) {
+                gap = g;
+            }
+            assertTrue(Math.abs(g - gap) <= 1.5, "gap before '" + b.text() + "' is " + g + " px, others " + gap);
+        }
+        assertTrue(!Double.isNaN(gap), "no two legend entries shared a row");
+    }
+
     private static List<double[]> textBoxes(TimelineModel m, int w, int h, Viewport viewport) {
-        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
-        Graphics2D g = image.createGraphics();
         List<double[]> boxes = new ArrayList<>();
-        Java2DCanvas real = new Java2DCanvas(g);
-        Canvas2D recording = new Canvas2D() {
-            @Override
-            public void fillRect(double x, double y, double rw, double rh, int argb) {
-                real.fillRect(x, y, rw, rh, argb);
-            }
-
-            @Override
-            public void strokeLine(double x1, double y1, double x2, double y2, double width, int argb) {
-                real.strokeLine(x1, y1, x2, y2, width, argb);
-            }
-
-            @Override
-            public void strokeDashedLine(double x1, double y1, double x2, double y2, double width, double dash,
-                                         int argb) {
-                real.strokeDashedLine(x1, y1, x2, y2, width, dash, argb);
-            }
-
-            @Override
-            public void fillPolygon(double[] xs, double[] ys, int count, int argb) {
-                real.fillPolygon(xs, ys, count, argb);
-            }
-
-            @Override
-            public void fillText(String text, double x, double y, double size, boolean bold, HAlign ha, VAlign va,
-                                 int argb) {
-                double tw = real.textWidth(text, size, bold);
-                double left = ha == HAlign.LEFT ? x : ha == HAlign.CENTER ? x - tw / 2 : x - tw;
-                // Glyph box approximated as 0.75 of the size above the baseline and 0.2 below.
-                double baseline = switch (va) {
-                    case TOP -> y + size * 0.93;
-                    case MIDDLE -> y + size * 0.36;
-                    case BASELINE -> y;
-                    case BOTTOM -> y - size * 0.23;
-                };
-                boxes.add(new double[] {left, baseline - size * 0.75, left + tw, baseline + size * 0.2});
-                real.fillText(text, x, y, size, bold, ha, va, argb);
-            }
-
-            @Override
-            public double textWidth(String text, double size, boolean bold) {
-                return real.textWidth(text, size, bold);
-            }
-
-            @Override
-            public void pushClip(double x, double y, double cw, double ch) {
-                real.pushClip(x, y, cw, ch);
-            }
-
-            @Override
-            public void popClip() {
-                real.popClip();
-            }
-        };
-        new TimelinePainter(m).paint(recording, w, h, viewport);
-        g.dispose();
-        for (double[] b : boxes) {
+        for (RecordingCanvas.Text t : RecordingCanvas.paint(m, w, h, viewport).texts) {
+            double[] b = {t.left(), t.top(), t.right(), t.bottom()};
             assertTrue(b[0] >= 0 && b[1] >= 0 && b[2] <= w && b[3] <= h,
                     "label outside the " + w + "x" + h + " picture: " + Arrays.toString(b));
+            boxes.add(b);
         }
         return boxes;
     }

@@ -216,6 +216,33 @@ class TimelineModelTest {
     }
 
     @Test
+    void addressHighWaterMarkEqualsBruteForceOverRandomRanges() {
+        // Enough segments for the index to have several levels, so pruning is exercised.
+        SyntheticTrace busy = SyntheticTrace.cnn(150, 12, BUDGET, 11);
+        TimelineModel m = TimelineModel.of(SyntheticTrace.info(BUDGET), busy.events);
+        List<LifetimeSegment> all = new ArrayList<>();
+        for (int i = 0; i < m.lifetimeCount(); i++) {
+            all.addAll(m.lifetime(i).segments());
+        }
+        assertTrue(all.size() > LifetimeTable.BLOCK * LifetimeTable.BLOCK, "segments: " + all.size());
+        Random random = new Random(5);
+        for (int trial = 0; trial < 300; trial++) {
+            long span = m.xMax() - m.xMin();
+            long x0 = m.xMin() - 10 + (long) (random.nextDouble() * span);
+            long x1 = x0 + (long) (random.nextDouble() * (trial % 3 == 0 ? span : span / 200.0));
+            long expected = 0;
+            for (LifetimeSegment seg : all) {
+                if (seg.start() <= x1 && seg.end() >= x0) {
+                    expected = Math.max(expected, seg.offset() + seg.bytes());
+                }
+            }
+            assertEquals(expected, m.addressEndIn(x0, x1), "[" + x0 + ", " + x1 + "]");
+        }
+        assertEquals(m.addressEnd(), m.addressEndIn(m.xMin(), m.xMax()));
+        assertEquals(0, m.addressEndIn(m.xMin() - 100, m.xMin() - 1), "before the first event");
+    }
+
+    @Test
     void aggregateRejectsEmptyRanges() {
         TimelineModel m = TimelineModel.of(SyntheticTrace.info(BUDGET), events);
         assertThrows(IllegalArgumentException.class, () -> m.aggregate(5, 5, 10));

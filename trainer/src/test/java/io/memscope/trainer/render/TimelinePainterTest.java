@@ -27,13 +27,14 @@ class TimelinePainterTest {
         BufferedImage image = PngExporter.render(model, w, h, all);
         TimelineLayout layout = TimelineLayout.of(w, h, LegendItem.of(model));
         Rect r = layout.lifetimes();
+        XScale xs = new XScale(r.x(), r.w(), all.x0(), all.x1());
+        ByteScale ys = new LifetimePanelPainter(model).scale(r, xs);
         int checked = 0;
         for (int i = 0; i < model.lifetimeCount(); i++) {
             TensorLifetime lt = model.lifetime(i);
             LifetimeSegment s = lt.segments().get(0);
-            XScale xs = new XScale(r.x(), r.w(), all.x0(), all.x1());
             double px = (xs.px(s.start()) + xs.px(s.end())) / 2;
-            double py = r.bottom() - (s.offset() + s.bytes() / 2.0) / Math.max(BUDGET, model.addressEnd()) * r.h();
+            double py = ys.py(s.offset() + s.bytes() / 2.0);
             int rgb = image.getRGB((int) px, (int) py) & 0xFFFFFF;
             if (rgb != (TimelineColors.of(lt.category()) & 0xFFFFFF) || xs.px(s.end()) - xs.px(s.start()) < 6) {
                 continue;
