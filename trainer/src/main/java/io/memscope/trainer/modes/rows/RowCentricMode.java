@@ -69,6 +69,11 @@ public final class RowCentricMode implements MemoryMode {
     }
 
     @Override
+    public List<String> settingKeys() {
+        return RowCentricOptions.KEYS;
+    }
+
+    @Override
     public StepProgram compile(Network network, CompileOptions compileOptions) {
         return new RowCentricCompiler(network, compileOptions, options).compile(ID);
     }
@@ -78,6 +83,7 @@ public final class RowCentricMode implements MemoryMode {
      * {@code segment 1: conv1_1..pool1 reads input (224 rows), writes pool1; forward 16 bands, backward 16}.
      * Throws as {@link #compile} does for networks the mode cannot split.
      */
+    @Override
     public String layout(Network net) {
         RowTrunk trunk = RowTrunk.analyse(net, options);
         StringBuilder sb = new StringBuilder();
