@@ -130,9 +130,9 @@ class MemScopeCliTest {
         assertTrue(plan.out().contains("LeNet-5, row-centric (two-phase, 8 bands (backward rows:4), cuts none, "
                 + "layers conv2=2):"), plan.out());
         assertTrue(plan.out().contains("segment 1: conv1..pool1 reads input (28 rows); writes pool1; forward 8 bands, "
-                + "backward 7"), plan.out());
+                + "backward 7 bands\n"), plan.out());
         assertTrue(plan.out().contains("segment 2: conv2..pool2 reads pool1 (14 rows); writes pool2; forward 2 bands, "
-                + "backward 2"), plan.out());
+                + "backward 2 bands\n"), plan.out());
         Result defaults = run("plan", lenet(), "--batch", "4", "--mode", "row-centric");
         assertTrue(defaults.out().contains("(overlap, 4 bands, cuts downsampling)"), defaults.out());
         assertFalse(run("plan", lenet(), "--batch", "4").out().contains("segment"), "baseline has no layout");
