@@ -13,10 +13,12 @@ import io.memscope.trainer.backend.cpu.OptimizerKernels;
 import io.memscope.trainer.backend.cpu.PoolKernels;
 import io.memscope.trainer.backend.cpu.RowKernels;
 import io.memscope.trainer.backend.cpu.WorkerPool;
+import io.memscope.trainer.memory.Action;
 import io.memscope.trainer.memory.Bytes;
 import io.memscope.trainer.memory.DeviceMemory;
 import io.memscope.trainer.memory.Dims;
 import io.memscope.trainer.memory.Tensor;
+import java.util.Arrays;
 
 /**
  * The reference backend: device memory is one {@code float[]} as large as the budget, a tensor's values live at
@@ -148,6 +150,21 @@ public final class CpuBackend implements Backend {
 
     public int threads() {
         return pool.threads();
+    }
+
+    /**
+     * From now on fills every block with {@code value} when it is allocated, so that reading device memory no
+     * instruction wrote, which otherwise returns whatever the previous tenant of the block left, shows up:
+     * with NaN it spreads into everything computed from it. Tests use it to prove a program writes every value
+     * before it reads it; it costs one fill per allocation.
+     */
+    public void poisonAllocations(float value) {
+        memory.trace().addListener(e -> {
+            if (e.action() == Action.ALLOC) {
+                int from = Math.toIntExact(e.offset() / Float.BYTES);
+                Arrays.fill(mem, from, from + Math.toIntExact(e.bytes() / Float.BYTES), value);
+            }
+        });
     }
 
     @Override

@@ -35,6 +35,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -123,18 +124,20 @@ public final class MemScopeCli {
         if (steps == 0 && epochs == 0) {
             steps = 200;
         }
-        TrainConfig cfg = new TrainConfig(net, a.get("mode", "baseline"), a.get("data", "builtin"), batch, steps,
+        MemoryMode mode = mode(a);
+        TrainConfig cfg = new TrainConfig(net, mode.id(), a.get("data", "builtin"), batch, steps,
                 epochs, Bytes.parse(a.get("budget", DEFAULT_BUDGET)), a.getLong("seed", 1),
                 optimizer(a), a.getInt("threads", CpuBackend.defaultThreads()), a.getInt("eval", 1000));
         boolean quiet = a.flag("quiet");
         int logEvery = a.getInt("log-every", 0);
         a.rejectUnknown("train");
-        Modes.get(cfg.mode());
+        String layout = mode.layout(net);
 
-        Trainer trainer = new Trainer(cfg);
+        Trainer trainer = new Trainer(cfg, mode);
         out.printf(Locale.ROOT, "%s: %d layers, %,d parameters, %.1f MFLOP/sample; mode %s, batch %d, budget %s, %s, data %s%n",
                 net.name(), net.nodes().size(), net.parameterCount(), net.flopsPerSample() / 1e6, cfg.mode(), batch,
                 Bytes.format(cfg.budgetBytes()), cfg.optimizer().describe(), cfg.data());
+        out.print(layout);
         out.printf(Locale.ROOT, "device: cpu, %d threads, %s%n", cfg.threads(), CpuBackend.blasName());
         TrainSummary summary;
         try {
@@ -201,7 +204,7 @@ public final class MemScopeCli {
     private void plan(Args a) {
         Network net = loadNetwork(a);
         int batch = a.getInt("batch", 64);
-        MemoryMode mode = Modes.get(a.get("mode", "baseline"));
+        MemoryMode mode = mode(a);
         long budget = Bytes.parse(a.get("budget", DEFAULT_BUDGET));
         CompileOptions options = new CompileOptions(batch, optimizer(a),
                 CpuBackend.workspaceModel(a.getInt("threads", CpuBackend.defaultThreads())));
@@ -209,10 +212,14 @@ public final class MemScopeCli {
         boolean listing = a.flag("program");
         a.rejectUnknown("plan");
 
+        String layout = mode.layout(net);
         Planner.Plan plan = Planner.plan(net, mode, options, budget);
         MemoryProfile p = plan.profile();
         out.printf(Locale.ROOT, "%s, mode %s, batch %d, budget %s (planned on the meta backend)%n%n", net.name(), mode.id(),
                 batch, Bytes.format(budget));
+        if (!layout.isEmpty()) {
+            out.println(layout);
+        }
         out.print(layerTable(net, batch, p).render());
         out.println();
         TextTable cats = new TextTable("category", "at peak", "largest").right(1, 2);
@@ -331,6 +338,31 @@ public final class MemScopeCli {
 
     // ---- shared ---------------------------------------------------------------------------------------
 
+    /**
+     * The mode {@code --mode} names, configured with the settings flags it takes ({@code --bands 8}). A setting
+     * of another mode is refused rather than ignored: the user meant it to change something.
+     */
+    private static MemoryMode mode(Args a) {
+        MemoryMode mode = Modes.get(a.get("mode", "baseline"));
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (MemoryMode m : Modes.all()) {
+            for (String key : m.settingKeys()) {
+                if (!a.has(key) || settings.containsKey("--" + key)) {
+                    continue;
+                }
+                if (!mode.settingKeys().contains(key)) {
+                    List<String> owners = Modes.all().stream().filter(o -> o.settingKeys().contains(key))
+                            .map(MemoryMode::id).toList();
+                    throw new UsageException("--" + key + " is a setting of the " + String.join(" and the ", owners)
+                            + " mode, not of " + mode.id() + "; add --mode " + owners.get(0) + " or leave --" + key
+                            + " out");
+                }
+                settings.put("--" + key, a.get(key, null));
+            }
+        }
+        return settings.isEmpty() ? mode : Modes.get(mode.id(), settings);
+    }
+
     private Network loadNetwork(Args a) {
         if (a.positional().size() != 1) {
             throw new UsageException("name one network file (e.g. samples/lenet5.json)");
@@ -366,7 +398,9 @@ public final class MemScopeCli {
             usage: memscope <command> [options]
 
               train NETWORK.json   train on the CPU backend and print progress
-                  --mode baseline         memory mode ('memscope modes' lists them)
+                  --mode baseline         memory mode ('memscope modes' lists them); row-centric takes:
+                      --halo overlap|two-phase  --bands N|rows:R  --bwd-bands N|rows:R (backward only)
+                      --cuts downsampling|none  --layer-bands LAYER=SPEC[,LAYER=SPEC] (SPEC: N, rows:R, FWD/BWD)
                   --data builtin          builtin | mnist:DIR | cifar10:DIR
                   --batch 64              samples per step
                   --steps 200 | --epochs N
@@ -376,7 +410,8 @@ public final class MemScopeCli {
                   --trace out.json        write the MemScope trace (also when the run fails)
                   --log-every N           --quiet
               plan NETWORK.json    predict memory on the meta backend, per layer and per category
-                  --batch 64  --mode baseline  --budget 512MiB  --optimizer sgd|adam
+                  --batch 64  --mode baseline (and its settings, as for train)  --budget 512MiB
+                  --optimizer sgd|adam
                   --max-batch             also find the largest batch that fits the budget
                   --program               print the compiled step program
               export TRACE.json    --perfetto OUT.json   Chrome/Perfetto trace (open at https://ui.perfetto.dev)

@@ -2,6 +2,8 @@ package io.memscope.trainer.modes;
 
 import io.memscope.trainer.net.Network;
 import io.memscope.trainer.program.StepProgram;
+import java.util.List;
+import java.util.Map;
 
 /** A memory mode: a compiler from a network to a training {@link StepProgram}. */
 public interface MemoryMode {
@@ -17,7 +19,21 @@ public interface MemoryMode {
      * This mode with settings from command-line style pairs (e.g. {@code bands=4}); keys it does not know are
      * left to others. Modes without settings return themselves.
      */
-    default MemoryMode configure(java.util.Map<String, String> settings) {
+    default MemoryMode configure(Map<String, String> settings) {
         return this;
+    }
+
+    /** The setting keys {@link #configure} reads, e.g. {@code bands}; a command line offers them as flags. */
+    default List<String> settingKeys() {
+        return List.of();
+    }
+
+    /**
+     * How this mode arranges a network's step, for a reader (e.g. the row-centric segments and bands), or an
+     * empty string when there is nothing beyond the layer order to say. Throws as {@link #compile} does for a
+     * network the mode cannot handle.
+     */
+    default String layout(Network network) {
+        return "";
     }
 }

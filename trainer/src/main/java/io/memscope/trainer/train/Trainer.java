@@ -39,13 +39,27 @@ public final class Trainer {
     private int stepsGranted;
     private volatile ProgramRunner runner;
 
+    /** A run in the mode {@code config.mode()} names, with that mode's default settings. */
     public Trainer(TrainConfig config) {
         this(config, Trace.DEFAULT_CAPACITY);
     }
 
     public Trainer(TrainConfig config, int traceCapacity) {
+        this(config, Modes.get(config.mode()), traceCapacity);
+    }
+
+    /** A run in a configured mode, e.g. {@code Modes.get("row-centric", settings)}; its id is {@code config.mode()}. */
+    public Trainer(TrainConfig config, MemoryMode mode) {
+        this(config, mode, Trace.DEFAULT_CAPACITY);
+    }
+
+    public Trainer(TrainConfig config, MemoryMode mode, int traceCapacity) {
+        if (!mode.id().equals(config.mode())) {
+            throw new IllegalArgumentException("the run is configured for mode " + config.mode() + ", but was given "
+                    + "the " + mode.id() + " mode");
+        }
         this.config = config;
-        this.mode = Modes.get(config.mode());
+        this.mode = mode;
         Map<String, String> extra = new LinkedHashMap<>();
         extra.put("optimizer", config.optimizer().describe());
         extra.put("data", config.data());

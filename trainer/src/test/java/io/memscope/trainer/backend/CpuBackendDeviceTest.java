@@ -27,6 +27,25 @@ class CpuBackendDeviceTest {
     }
 
     @Test
+    void poisonedAllocationsStartAsThePoison() {
+        try (CpuFixture f = new CpuFixture(1)) {
+            Tensor before = f.tensor("before", Dims.vector(100), new float[100]);
+            f.backend.poisonAllocations(Float.NaN);
+            Tensor a = f.tensor("a", Dims.of(2, 3, 5, 7));
+            f.backend.fill(a, 1f);
+            f.memory.free(a);
+            Tensor b = f.tensor("b", Dims.of(2, 3, 5, 7));
+            assertEquals(a.offset(), b.offset(), "b reuses a's block");
+            for (float v : f.read(b)) {
+                assertTrue(Float.isNaN(v), "a new block holds the poison, not what its last tenant left: " + v);
+            }
+            for (float v : f.read(before)) {
+                assertEquals(0f, v, "blocks allocated before are left alone");
+            }
+        }
+    }
+
+    @Test
     void budgetAboveTheHeapNamesXmx() {
         long budget = (Runtime.getRuntime().maxMemory() / GIB + 1) * GIB;
         assumeTrue(budget < 8 * GIB, "the heap is too large to exceed it with a CPU device");

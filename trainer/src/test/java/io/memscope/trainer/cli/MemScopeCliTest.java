@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -119,6 +120,97 @@ class MemScopeCliTest {
 
         Result trace = run("export", dir.resolve("none.json").toString(), "--perfetto", dir.resolve("o.json").toString());
         assertEquals(2, trace.code());
+    }
+
+    @Test
+    void rowCentricSettingsReachTheModeInPlanAndTrain(@TempDir Path dir) throws Exception {
+        Result plan = run("plan", lenet(), "--batch", "4", "--mode", "row-centric", "--halo", "two-phase", "--bands",
+                "8", "--bwd-bands", "rows:4", "--cuts", "none", "--layer-bands", "conv2=2");
+        assertEquals(0, plan.code(), plan.err());
+        assertTrue(plan.out().contains("LeNet-5, row-centric (two-phase, 8 bands (backward rows:4), cuts none, "
+                + "layers conv2=2):"), plan.out());
+        assertTrue(plan.out().contains("segment 1: conv1..pool1 reads input (28 rows); writes pool1; forward 8 bands, "
+                + "backward 7 bands\n"), plan.out());
+        assertTrue(plan.out().contains("segment 2: conv2..pool2 reads pool1 (14 rows); writes pool2; forward 2 bands, "
+                + "backward 2 bands\n"), plan.out());
+        Result defaults = run("plan", lenet(), "--batch", "4", "--mode", "row-centric");
+        assertTrue(defaults.out().contains("(overlap, 4 bands, cuts downsampling)"), defaults.out());
+        assertFalse(run("plan", lenet(), "--batch", "4").out().contains("segment"), "baseline has no layout");
+
+        Path trace = dir.resolve("rows.json");
+        Result train = run("train", lenet(), "--steps", "2", "--batch", "4", "--eval", "0", "--mode", "row-centric",
+                "--bands=7", "--halo", "two-phase", "--trace", trace.toString());
+        assertEquals(0, train.code(), train.err());
+        assertTrue(train.out().contains("mode row-centric"), train.out());
+        assertTrue(train.out().contains("row-centric (two-phase, 7 bands, cuts downsampling)"), train.out());
+        assertTrue(train.out().contains("done: 2 steps"), train.out());
+        assertTrue(TraceFile.read(trace).events().stream().anyMatch(e -> e.phase().equals("forward band 7/7")),
+                "the run used the 7 bands asked for");
+    }
+
+    @Test
+    void aSettingOfAnotherModeIsRefused() {
+        Result plan = run("plan", lenet(), "--bands", "8");
+        assertEquals(2, plan.code());
+        assertEquals("memscope: --bands is a setting of the row-centric mode, not of baseline; add --mode row-centric "
+                + "or leave --bands out\n", plan.err());
+        Result train = run("train", lenet(), "--mode", "baseline", "--halo", "overlap", "--steps", "1");
+        assertEquals(2, train.code());
+        assertTrue(train.err().startsWith("memscope: --halo is a setting of the row-centric mode"), train.err());
+        assertEquals("", train.out(), "nothing ran");
+    }
+
+    @Test
+    void rowCentricBadInputGetsOneLineBeforeAnythingRuns(@TempDir Path dir) throws Exception {
+        Path trace = dir.resolve("never.json");
+        Result tooMany = run("train", lenet(), "--mode", "row-centric", "--bands", "29", "--steps", "1", "--trace",
+                trace.toString());
+        assertEquals(1, tooMany.code());
+        assertEquals("memscope: row-centric: 29 forward bands are more than the 28 rows of the input map; use at most "
+                + "28 bands\n", tooMany.err());
+        assertEquals("", tooMany.out(), "refused before training starts");
+        assertFalse(Files.exists(trace), "nothing ran, so there is no trace");
+
+        Result layer = run("plan", lenet(), "--mode", "row-centric", "--layer-bands", "conv2=15");
+        assertEquals(1, layer.code());
+        assertTrue(layer.err().contains("15 forward bands are more than the 14 rows of the segment starting at conv2"),
+                layer.err());
+
+        Path mlp = dir.resolve("mlp.json");
+        Files.writeString(mlp, """
+                {"name": "mlp", "input": {"channels": 1, "height": 8, "width": 8}, "layers": [
+                 {"name": "flat", "type": "flatten"}, {"name": "fc", "type": "linear", "out_features": 3},
+                 {"name": "loss", "type": "softmax_cross_entropy"}]}""");
+        Result noTrunk = run("train", mlp.toString(), "--mode", "row-centric", "--steps", "1");
+        assertEquals(1, noTrunk.code());
+        assertTrue(noTrunk.err().startsWith("memscope: row-centric: network 'mlp' has no convolutional trunk"),
+                noTrunk.err());
+        assertTrue(noTrunk.err().contains("Use the baseline mode for this network."), noTrunk.err());
+
+        Path gap = dir.resolve("gap.json");
+        Files.writeString(gap, """
+                {"name": "gap", "input": {"channels": 1, "height": 8, "width": 8}, "layers": [
+                 {"name": "c1", "type": "conv2d", "out_channels": 2, "kernel": 3, "padding": 1},
+                 {"name": "gap", "type": "global_avgpool"},
+                 {"name": "c2", "type": "conv2d", "out_channels": 3, "kernel": 1},
+                 {"name": "flat", "type": "flatten"},
+                 {"name": "loss", "type": "softmax_cross_entropy"}]}""");
+        Result split = run("plan", gap.toString(), "--mode", "row-centric");
+        assertEquals(1, split.code());
+        assertTrue(split.err().startsWith("memscope: row-centric: cannot split layer gap (global_avgpool) into row "
+                + "bands"), split.err());
+
+        Result value = run("plan", lenet(), "--mode", "row-centric", "--bands", "many");
+        assertEquals(1, value.code());
+        assertEquals("memscope: --bands: 'many' is not a band count (e.g. 4) or a band height (e.g. rows:8)\n",
+                value.err());
+        Result unknown = run("plan", lenet(), "--mode", "row-centric", "--layer-bands", "conv9=2");
+        assertTrue(unknown.err().contains("row-centric: the network has no layer named 'conv9'"), unknown.err());
+
+        for (Result r : List.of(tooMany, layer, noTrunk, split, value, unknown)) {
+            assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), "no stack trace: " + r.err());
+            assertEquals(1, r.err().lines().count(), "one line: " + r.err());
+        }
     }
 
     @Test

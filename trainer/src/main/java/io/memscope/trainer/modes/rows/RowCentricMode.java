@@ -69,15 +69,22 @@ public final class RowCentricMode implements MemoryMode {
     }
 
     @Override
+    public List<String> settingKeys() {
+        return RowCentricOptions.KEYS;
+    }
+
+    @Override
     public StepProgram compile(Network network, CompileOptions compileOptions) {
         return new RowCentricCompiler(network, compileOptions, options).compile(ID);
     }
 
     /**
      * The segments and bands a network gets with these options, one line per segment, e.g.
-     * {@code segment 1: conv1_1..pool1 reads input (224 rows), writes pool1; forward 16 bands, backward 16}.
+     * {@code segment 1: conv1_1..pool1 reads input (224 rows); writes pool1; forward 16 bands, backward 16 bands};
+     * a count below the one asked for says so: {@code forward 13 bands (28 asked)}.
      * Throws as {@link #compile} does for networks the mode cannot split.
      */
+    @Override
     public String layout(Network net) {
         RowTrunk trunk = RowTrunk.analyse(net, options);
         StringBuilder sb = new StringBuilder();
@@ -97,7 +104,8 @@ public final class RowCentricMode implements MemoryMode {
                 int bwd = st.planner.plan(options.halo(), st.backwardBands).bands().size();
                 sb.append("  segment ").append(segment).append(": ").append(st.label(net)).append(" reads ")
                         .append(String.join(", ", reads)).append("; writes ").append(String.join(", ", writes))
-                        .append("; forward ").append(fwd).append(" bands, backward ").append(bwd).append('\n');
+                        .append("; forward ").append(bands(fwd, st.forwardAsked)).append(", backward ")
+                        .append(bands(bwd, st.backwardAsked)).append('\n');
             }
             for (int w : st.wholeAfter) {
                 sb.append("  whole maps: ").append(net.node(w).name()).append(" (").append(net.node(w).layer().type())
@@ -107,6 +115,11 @@ public final class RowCentricMode implements MemoryMode {
         sb.append("  head (layer by layer): ").append(net.node(trunk.end).name()).append("..")
                 .append(net.loss().name()).append('\n');
         return sb.toString();
+    }
+
+    /** {@code 4 bands}, or {@code 13 bands (28 asked)} when bands that would complete no row were left out. */
+    private static String bands(int run, int asked) {
+        return run + (run == 1 ? " band" : " bands") + (run == asked ? "" : " (" + asked + " asked)");
     }
 
     /**

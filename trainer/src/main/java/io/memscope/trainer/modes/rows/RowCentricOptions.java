@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The user's choices for the row-centric mode.
@@ -57,6 +58,9 @@ public record RowCentricOptions(Halo halo, Bands forward, Bands backward, Cuts c
         }
     }
 
+    /** The keys {@link #parse} reads. */
+    public static final List<String> KEYS = List.of("halo", "bands", "bwd-bands", "cuts", "layer-bands");
+
     /**
      * Overlapping bands, 4 forward and backward, a new segment after every downsampling layer: the choice that
      * saves the most across the sample networks without tuning (see docs/ROW_CENTRIC.md).
@@ -103,33 +107,49 @@ public record RowCentricOptions(Halo halo, Bands forward, Bands backward, Cuts c
      */
     public static RowCentricOptions parse(Map<String, String> args) {
         Map<String, String> a = new LinkedHashMap<>();
-        args.forEach((k, v) -> a.put(k.replaceFirst("^-+", ""), v));
+        Map<String, String> spelled = new LinkedHashMap<>();
+        args.forEach((k, v) -> {
+            String key = k.replaceFirst("^-+", "");
+            a.put(key, v);
+            spelled.put(key, k);
+        });
         RowCentricOptions o = DEFAULT;
         if (a.containsKey("halo")) {
-            o = o.withHalo(Halo.parse(a.get("halo")));
+            o = o.withHalo(read(spelled.get("halo"), a.get("halo"), Halo::parse));
         }
         if (a.containsKey("bands")) {
-            Bands b = Bands.parse(a.get("bands"));
+            Bands b = read(spelled.get("bands"), a.get("bands"), Bands::parse);
             o = o.withBands(b, b);
         }
         if (a.containsKey("bwd-bands")) {
-            o = o.withBands(o.forward(), Bands.parse(a.get("bwd-bands")));
+            o = o.withBands(o.forward(), read(spelled.get("bwd-bands"), a.get("bwd-bands"), Bands::parse));
         }
         if (a.containsKey("cuts")) {
-            o = o.withCuts(Cuts.parse(a.get("cuts")));
+            o = o.withCuts(read(spelled.get("cuts"), a.get("cuts"), Cuts::parse));
         }
         if (a.containsKey("layer-bands")) {
             for (String item : a.get("layer-bands").split(",")) {
                 int eq = item.indexOf('=');
                 if (eq <= 0) {
-                    throw new IllegalArgumentException("layer-bands takes LAYER=BANDS items, e.g. conv3_1=8 or "
-                            + "conv1=rows:4/rows:2; got '" + item + "'");
+                    throw new IllegalArgumentException(spelled.get("layer-bands") + " takes LAYER=BANDS items, e.g. "
+                            + "conv3_1=8 or conv1=rows:4/rows:2; got '" + item + "'");
                 }
-                LayerBands lb = LayerBands.parse(item.substring(eq + 1));
-                o = o.withLayer(item.substring(0, eq).trim(), lb.forward(), lb.backward());
+                String layer = item.substring(0, eq).trim();
+                LayerBands lb = read(spelled.get("layer-bands") + " " + layer, item.substring(eq + 1),
+                        LayerBands::parse);
+                o = o.withLayer(layer, lb.forward(), lb.backward());
             }
         }
         return o;
+    }
+
+    /** Parses one setting's value; a message about a bad value starts with the setting, as it was spelled. */
+    private static <T> T read(String setting, String value, Function<String, T> parse) {
+        try {
+            return parse.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(setting + ": " + e.getMessage(), e);
+        }
     }
 
     /** One line for logs and reports, e.g. {@code two-phase, 4 bands (backward 8), cuts none}. */

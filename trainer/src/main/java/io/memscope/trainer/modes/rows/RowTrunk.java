@@ -43,6 +43,10 @@ final class RowTrunk {
         final List<Integer> wholeAfter = new ArrayList<>();
         final Set<Integer> sinks = new HashSet<>();
         RowBandPlanner planner;
+        /** Bands the options ask for on this stage's reference height, before anything is left out. */
+        int forwardAsked;
+        int backwardAsked;
+        /** The asked counts, at most one band per row of the reference height. */
         int forwardBands;
         int backwardBands;
 
@@ -303,8 +307,10 @@ final class RowTrunk {
             }
             Bands fwd = own != null ? own.forward() : o.forward();
             Bands bwd = own != null ? own.backward() : o.backward();
-            st.forwardBands = Math.min(fwd.bandsFor(h), h);
-            st.backwardBands = Math.min(bwd.bandsFor(h), h);
+            st.forwardAsked = fwd.bandsFor(h);
+            st.backwardAsked = bwd.bandsFor(h);
+            st.forwardBands = Math.min(st.forwardAsked, h);
+            st.backwardBands = Math.min(st.backwardAsked, h);
         }
     }
 

@@ -176,6 +176,12 @@ class RowCentricProgramTest {
         assertThrows(IllegalArgumentException.class, () -> RowCentricOptions.parse(Map.of("bands", "0")));
         assertThrows(IllegalArgumentException.class, () -> RowCentricOptions.parse(Map.of("bands", "many")));
         assertThrows(IllegalArgumentException.class, () -> RowCentricOptions.parse(Map.of("layer-bands", "conv1")));
+        String m = assertThrows(IllegalArgumentException.class,
+                () -> RowCentricOptions.parse(Map.of("--layer-bands", "conv1=4/x"))).getMessage();
+        assertEquals("--layer-bands conv1: 'x' is not a band count (e.g. 4) or a band height (e.g. rows:8)", m);
+        m = assertThrows(IllegalArgumentException.class, () -> RowCentricOptions.parse(Map.of("cuts", "some")))
+                .getMessage();
+        assertEquals("cuts: unknown cut policy 'some'; use none or downsampling", m);
     }
 
     @Test
@@ -204,6 +210,34 @@ class RowCentricProgramTest {
         assertTrue(m.contains("40 backward bands"), m);
         m = compileError(sample("vgg16"), RowCentricOptions.DEFAULT.withLayer("conv5_1", Bands.count(20), Bands.count(4)));
         assertTrue(m.contains("conv5_1") && m.contains("20 forward bands") && m.contains("14 rows"), m);
+    }
+
+    @Test
+    void bandsThatWouldCompleteNothingAreLeftOutAndTheLayoutSaysSo() {
+        Network lenet = sample("lenet5");
+        // a pool1 row needs two conv1 rows, each five input rows: most one-row bands complete nothing
+        String layout = RowCentricMode.with(RowCentricOptions.DEFAULT.withBands(28)).layout(lenet);
+        assertTrue(layout.contains("reads input (28 rows); writes pool1; forward 13 bands (28 asked), backward 13 "
+                + "bands (28 asked)"), layout);
+        assertTrue(layout.contains("reads pool1 (14 rows); writes pool2; forward 5 bands (28 asked), backward 5 bands "
+                + "(28 asked)"), layout);
+        String tall = RowCentricMode.with(RowCentricOptions.DEFAULT.withBands(Bands.rows(64), Bands.rows(64)))
+                .layout(lenet);
+        assertTrue(tall.contains("writes pool1; forward 1 band, backward 1 band\n"), tall);
+        String fine = RowCentricMode.with(RowCentricOptions.DEFAULT.withBands(2)).layout(lenet);
+        assertTrue(fine.contains("writes pool1; forward 2 bands, backward 2 bands\n"), fine);
+    }
+
+    @Test
+    void modesListTheirSettingsAndLayout() {
+        assertEquals(RowCentricOptions.KEYS, Modes.get(RowCentricMode.ID).settingKeys());
+        assertEquals(List.of(), Modes.get("baseline").settingKeys());
+        assertEquals("", Modes.get("baseline").layout(sample("lenet5")));
+        assertThrows(IllegalArgumentException.class, () -> Modes.get(RowCentricMode.ID).layout(Network.build(
+                NetworkSpec.parse("""
+                        {"name": "mlp", "input": {"channels": 1, "height": 8, "width": 8},
+                         "layers": [{"name": "flat", "type": "flatten"},
+                                    {"name": "loss", "type": "softmax_cross_entropy"}]}"""))));
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.memscope.trainer.modes.rows;
 
+import dev.ludovic.netlib.blas.BLAS;
 import io.memscope.trainer.backend.CpuBackend;
+import io.memscope.trainer.memory.Category;
 import io.memscope.trainer.memory.DeviceMemory;
 import io.memscope.trainer.memory.MemoryEvent;
 import io.memscope.trainer.memory.Trace;
@@ -14,6 +16,8 @@ import io.memscope.trainer.program.Batch;
 import io.memscope.trainer.program.ProgramChecker;
 import io.memscope.trainer.program.ProgramRunner;
 import io.memscope.trainer.program.StepProgram;
+import io.memscope.trainer.program.TensorDecl;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,47 +27,82 @@ import java.util.Random;
 final class StepRuns {
     static final int THREADS = 2;
 
-    /** What a run leaves: every parameter and buffer, the events of its steps, its program and planned peak. */
-    record Result(Map<String, float[]> params, List<MemoryEvent> events, StepProgram program, long plannedPeak) {}
+    /** What a run leaves: every parameter and buffer, its losses, the events of its steps, its program and planned peak. */
+    record Result(Map<String, float[]> params, List<Double> losses, List<MemoryEvent> events, StepProgram program,
+                  long plannedPeak) {}
+
+    /**
+     * Baseline's run of a few steps: the state before every step and after the last (parameters, buffers and
+     * optimizer state), and the loss of every step.
+     */
+    record Trajectory(List<Map<String, float[]>> states, List<Double> losses) {
+        int steps() {
+            return losses.size();
+        }
+    }
+
+    /** One step of a mode taken from baseline's state before that step: its loss and the state it leaves. */
+    record Step(int step, double loss, Map<String, float[]> state) {}
 
     private StepRuns() {}
 
-    /** SGD with momentum and weight decay; see ROW_CENTRIC.md for why 0.01. */
+    /** SGD with momentum and weight decay. */
     static CompileOptions options(int batch) {
         return new CompileOptions(batch, Optimizer.of("sgd", 0.01, 0.9, 5e-4), CpuBackend.workspaceModel(THREADS));
     }
 
+    /** {@code steps} steps of one mode from the seeded initial weights, on the default BLAS. */
     static Result train(Network net, MemoryMode mode, int batch, int steps) {
-        CompileOptions options = options(batch);
-        Planner.Plan plan = Planner.plan(net, mode, options, 1L << 40);
-        StepProgram program = plan.program();
-        ProgramChecker.verify(program);
-        // headroom for fragmentation: the planner measured the peak on an unbounded arena
-        long budget = plan.peakBytes() + plan.peakBytes() / 4 + (1L << 20);
-        Trace trace = new Trace(new TraceInfo(net.name(), mode.id(), "cpu", batch, budget, null), 1 << 20);
-        DeviceMemory memory = new DeviceMemory(budget, trace);
-        try (CpuBackend cpu = new CpuBackend(memory, THREADS)) {
-            ProgramRunner runner = new ProgramRunner(net, cpu, options.optimizer(), 11);
-            runner.setup(program);
-            Random r = new Random(5);
-            int per = net.input().elements();
+        return train(net, mode, batch, steps, BLAS.getInstance(), false);
+    }
+
+    /** As {@link #train(Network, MemoryMode, int, int)}; with {@code poison}, every allocated block starts as NaN. */
+    static Result train(Network net, MemoryMode mode, int batch, int steps, BLAS blas, boolean poison) {
+        try (Run run = new Run(net, mode, batch, blas, poison)) {
+            Batches data = new Batches(net, batch);
+            List<Double> losses = new ArrayList<>();
             for (int s = 0; s < steps; s++) {
-                float[] images = new float[batch * per];
-                for (int i = 0; i < images.length; i++) {
-                    images[i] = (float) r.nextGaussian();
-                }
-                float[] labels = new float[batch];
-                for (int i = 0; i < batch; i++) {
-                    labels[i] = r.nextInt(net.classes());
-                }
-                runner.run(program, s, new Batch(batch, images, labels));
+                losses.add(run.step(s, data.next()));
             }
-            Map<String, float[]> params = new LinkedHashMap<>();
-            for (String p : runner.parameterNames()) {
-                params.put(p, runner.read(p));
-            }
-            return new Result(params, trace.events(), program, plan.peakBytes());
+            return new Result(run.params(), losses, run.trace.events(), run.program, run.plannedPeak);
         }
+    }
+
+    /** {@code steps} steps of {@code mode} from the seeded initial weights, recording the state before each. */
+    static Trajectory trajectory(Network net, MemoryMode mode, int batch, int steps, BLAS blas) {
+        List<Map<String, float[]>> states = new ArrayList<>();
+        List<Double> losses = new ArrayList<>();
+        try (Run run = new Run(net, mode, batch, blas, false)) {
+            Batches data = new Batches(net, batch);
+            for (int s = 0; s < steps; s++) {
+                states.add(run.state());
+                losses.add(run.step(s, data.next()));
+            }
+            states.add(run.state());
+        }
+        return new Trajectory(states, losses);
+    }
+
+    /**
+     * Each step of {@code reference} taken again by {@code mode} on the same batch, starting from the state
+     * the reference had before it (gradients are not loaded: a step must not depend on the last one's). So
+     * every step is compared on its own, from the same point. Compared over several free-running steps
+     * instead, the two runs drift apart: a pre-activation within rounding of ReLU's kink takes the other
+     * branch in one of them, and from then on they train different networks (ROW_CENTRIC.md, Correctness).
+     * With {@code poison}, every block the mode's run allocates starts as NaN.
+     */
+    static List<Step> replay(Network net, MemoryMode mode, int batch, Trajectory reference, BLAS blas,
+                             boolean poison) {
+        List<Step> out = new ArrayList<>();
+        try (Run run = new Run(net, mode, batch, blas, poison)) {
+            Batches data = new Batches(net, batch);
+            for (int s = 0; s < reference.steps(); s++) {
+                run.load(reference.states().get(s));
+                double loss = run.step(s, data.next());
+                out.add(new Step(s, loss, run.state()));
+            }
+        }
+        return out;
     }
 
     /**
@@ -73,6 +112,8 @@ final class StepRuns {
     static double worstRatio(Map<String, float[]> a, Map<String, float[]> b, double atol, double rtol,
                              StringBuilder where) {
         double worst = 0;
+        where.setLength(0);
+        where.append("no value (all equal)");
         for (Map.Entry<String, float[]> e : b.entrySet()) {
             float[] x = a.get(e.getKey());
             float[] y = e.getValue();
@@ -87,5 +128,87 @@ final class StepRuns {
             }
         }
         return worst;
+    }
+
+    /** The same seeded batches for every run: Gaussian images, uniform labels. */
+    private static final class Batches {
+        private final Network net;
+        private final int batch;
+        private final Random random = new Random(5);
+
+        Batches(Network net, int batch) {
+            this.net = net;
+            this.batch = batch;
+        }
+
+        Batch next() {
+            float[] images = new float[batch * net.input().elements()];
+            for (int i = 0; i < images.length; i++) {
+                images[i] = (float) random.nextGaussian();
+            }
+            float[] labels = new float[batch];
+            for (int i = 0; i < batch; i++) {
+                labels[i] = random.nextInt(net.classes());
+            }
+            return new Batch(batch, images, labels);
+        }
+    }
+
+    /** One mode's program set up on its own CPU device, stepped one batch at a time. */
+    private static final class Run implements AutoCloseable {
+        final StepProgram program;
+        final long plannedPeak;
+        final Trace trace;
+        final CpuBackend cpu;
+        final ProgramRunner runner;
+
+        Run(Network net, MemoryMode mode, int batch, BLAS blas, boolean poison) {
+            CompileOptions options = options(batch);
+            Planner.Plan plan = Planner.plan(net, mode, options, 1L << 40);
+            program = plan.program();
+            ProgramChecker.verify(program);
+            plannedPeak = plan.peakBytes();
+            // headroom for fragmentation: the planner measured the peak on an unbounded arena
+            long budget = plan.peakBytes() + plan.peakBytes() / 4 + (1L << 20);
+            trace = new Trace(new TraceInfo(net.name(), mode.id(), "cpu", batch, budget, null), 1 << 20);
+            cpu = new CpuBackend(new DeviceMemory(budget, trace), THREADS, blas);
+            if (poison) {
+                cpu.poisonAllocations(Float.NaN);
+            }
+            runner = new ProgramRunner(net, cpu, options.optimizer(), 11);
+            runner.setup(program);
+        }
+
+        double step(int s, Batch b) {
+            return runner.run(program, s, b).loss();
+        }
+
+        Map<String, float[]> params() {
+            Map<String, float[]> params = new LinkedHashMap<>();
+            for (String p : runner.parameterNames()) {
+                params.put(p, runner.read(p));
+            }
+            return params;
+        }
+
+        /** Parameters, buffers and optimizer state: what one step reads and the next one starts from. */
+        Map<String, float[]> state() {
+            Map<String, float[]> state = new LinkedHashMap<>();
+            for (TensorDecl d : program.tensors().values()) {
+                if (d.persistent() && (d.category() == Category.PARAMETER || d.category() == Category.OPTIMIZER_STATE)) {
+                    state.put(d.name(), runner.read(d.name()));
+                }
+            }
+            return state;
+        }
+
+        void load(Map<String, float[]> state) {
+            state.forEach((name, values) -> cpu.upload(values, 0, runner.tensor(name)));
+        }
+
+        @Override
+        public void close() {
+            cpu.close();
+        }
     }
 }
