@@ -9,11 +9,12 @@ import io.memscope.trainer.memory.Bytes;
 import io.memscope.trainer.memory.Category;
 import io.memscope.trainer.modes.CompileOptions;
 import io.memscope.trainer.modes.MemoryMode;
+import io.memscope.trainer.modes.ModeSetting;
 import io.memscope.trainer.modes.Modes;
 import io.memscope.trainer.net.Network;
 import io.memscope.trainer.net.Node;
 import io.memscope.trainer.net.SpecException;
-import io.memscope.trainer.net.layers.Layers;
+import io.memscope.trainer.net.layers.LayerFields;
 import io.memscope.trainer.net.layers.SavedDef;
 import io.memscope.trainer.optim.Optimizer;
 import io.memscope.trainer.plan.MemoryProfile;
@@ -76,8 +77,8 @@ public final class MemScopeCli {
                 case "train" -> train(new Args(rest, Set.of("quiet")));
                 case "plan" -> plan(new Args(rest, Set.of("max-batch", "program")));
                 case "export" -> export(new Args(rest, Set.of()));
-                case "modes" -> Modes.all().forEach(m -> out.printf("%-12s %s%n", m.id(), m.description()));
-                case "layers" -> out.println(String.join("\n", Layers.types()));
+                case "modes" -> printModes(out);
+                case "layers" -> printLayers(out);
                 case "help", "--help", "-h" -> out.print(HELP);
                 default -> throw new UsageException("unknown command '" + command + "'; try: train, plan, export, modes, layers, help");
             }
@@ -422,4 +423,26 @@ public final class MemScopeCli {
 
             NETWORK.json may also name a bundled sample: lenet5, vgg_small, resnet18_cifar, vgg16.
             """;
+
+    /** Each mode with its settings (the flags of train and plan), their values and defaults. */
+    private static void printModes(PrintStream out) {
+        for (MemoryMode m : Modes.all()) {
+            out.printf("%-12s %s%n", m.id(), m.description());
+            for (ModeSetting st : m.settings()) {
+                String values = st.choices().isEmpty() ? "" : " (" + String.join(" | ", st.choices()) + ")";
+                out.printf("  --%-12s %s%s; default %s%n", st.key(), st.help(), values, st.defaultValue());
+            }
+        }
+    }
+
+    /** Each layer type a network file may use, with its fields and their defaults. */
+    private static void printLayers(PrintStream out) {
+        for (LayerFields.Type t : LayerFields.all()) {
+            out.printf("%-22s %s%n", t.name(), t.description());
+            for (LayerFields.Field f : t.fields()) {
+                out.printf("  %-16s %s (%s)%n", f.key(), f.help(), f.required() ? "required" : "default " + f.defaultText());
+            }
+        }
+    }
+
 }

@@ -23,9 +23,14 @@ public interface MemoryMode {
         return this;
     }
 
+    /** The settings {@link #configure} reads, described; none by default. */
+    default List<ModeSetting> settings() {
+        return List.of();
+    }
+
     /** The setting keys {@link #configure} reads, e.g. {@code bands}; a command line offers them as flags. */
     default List<String> settingKeys() {
-        return List.of();
+        return settings().stream().map(ModeSetting::key).toList();
     }
 
     /**

@@ -217,6 +217,11 @@ class MemScopeCliTest {
     void helpAndListings() {
         assertTrue(run().out().contains("usage: memscope <command>"));
         assertTrue(run("modes").out().startsWith("baseline"));
+        assertTrue(run("modes").out().contains("  --halo         how bands share their boundary rows"), run("modes").out());
+        String layers = run("layers").out();
+        assertTrue(layers.startsWith("conv2d"), layers);
+        assertTrue(layers.contains("  kernel           kernel size in rows and columns (required)"), layers);
+        assertTrue(layers.contains("  stride           step between windows (default same as kernel)"), layers);
         assertTrue(run("layers").out().contains("softmax_cross_entropy"));
         assertEquals(2, run("dance").code());
     }

@@ -3,6 +3,7 @@ package io.memscope.trainer.modes.rows;
 import io.memscope.trainer.memory.Bytes;
 import io.memscope.trainer.modes.CompileOptions;
 import io.memscope.trainer.modes.MemoryMode;
+import io.memscope.trainer.modes.ModeSetting;
 import io.memscope.trainer.net.Network;
 import io.memscope.trainer.plan.Planner;
 import io.memscope.trainer.program.StepProgram;
@@ -69,8 +70,8 @@ public final class RowCentricMode implements MemoryMode {
     }
 
     @Override
-    public List<String> settingKeys() {
-        return RowCentricOptions.KEYS;
+    public List<ModeSetting> settings() {
+        return RowCentricOptions.SETTINGS;
     }
 
     @Override

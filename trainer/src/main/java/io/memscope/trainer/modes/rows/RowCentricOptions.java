@@ -1,5 +1,6 @@
 package io.memscope.trainer.modes.rows;
 
+import io.memscope.trainer.modes.ModeSetting;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -58,8 +59,21 @@ public record RowCentricOptions(Halo halo, Bands forward, Bands backward, Cuts c
         }
     }
 
+    /** What {@link #parse} reads, described for help texts and forms. */
+    public static final List<ModeSetting> SETTINGS = List.of(
+            new ModeSetting("halo", "Halo", "how bands share their boundary rows: overlap recomputes them, two-phase keeps"
+                    + " them from the previous band", List.of("overlap", "two-phase"), "overlap"),
+            new ModeSetting("bands", "Bands", "row bands per segment, forward and backward: a count (8) or a height"
+                    + " (rows:16)", List.of(), "4"),
+            new ModeSetting("bwd-bands", "Backward bands", "bands for the backward pass only, when it should differ:"
+                    + " a count or rows:R", List.of(), "as forward"),
+            new ModeSetting("cuts", "Cuts", "where the trunk splits into segments besides batch norm and dropout",
+                    List.of("downsampling", "none"), "downsampling"),
+            new ModeSetting("layer-bands", "Layer bands", "a new segment with its own bands from a layer on:"
+                    + " LAYER=SPEC[,LAYER=SPEC...], SPEC a count, rows:R or FWD/BWD", List.of(), "none"));
+
     /** The keys {@link #parse} reads. */
-    public static final List<String> KEYS = List.of("halo", "bands", "bwd-bands", "cuts", "layer-bands");
+    public static final List<String> KEYS = SETTINGS.stream().map(ModeSetting::key).toList();
 
     /**
      * Overlapping bands, 4 forward and backward, a new segment after every downsampling layer: the choice that
