@@ -451,11 +451,11 @@ public final class MainWindow {
     /** Runs training for the run controls: one session at a time, its events drained by the frame loop. */
     private final class LiveDriver implements TrainingDriver {
         @Override
-        public void start(TrainConfig config) {
+        public void start(TrainConfig config, io.memscope.trainer.modes.MemoryMode mode) {
             replay.close();
             hideMessage();
             measured = null;
-            session = new TrainingSession(config);
+            session = new TrainingSession(config, mode);
             TrainingSession s = session;
             recording.begin(s.trace().info(), s::events);
             timeline.followLiveProperty().set(true);

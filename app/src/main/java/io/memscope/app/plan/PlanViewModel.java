@@ -37,8 +37,8 @@ public final class PlanViewModel {
     public PlanViewModel(RunViewModel run, Background background) {
         this.run = run;
         this.background = background;
-        Observable[] inputs = {run.networkProperty(), run.modeProperty(), run.batchProperty(), run.budgetBytesProperty(),
-                run.optimizerProperty(), run.learningRateProperty()};
+        Observable[] inputs = {run.networkProperty(), run.modeProperty(), run.modeSettings(), run.batchProperty(),
+                run.budgetBytesProperty(), run.optimizerProperty(), run.learningRateProperty()};
         for (Observable in : inputs) {
             in.addListener(o -> background.debounce("plan", DEBOUNCE_MILLIS, this::plan));
         }
@@ -48,7 +48,13 @@ public final class PlanViewModel {
     public void plan() {
         long ticket = ++generation;
         Network net = run.networkProperty().get();
-        MemoryMode mode = run.modeProperty().get();
+        MemoryMode mode;
+        try {
+            mode = run.configuredMode();
+        } catch (IllegalArgumentException e) {
+            clear(run.settingsProblemProperty().get());
+            return;
+        }
         long budget = run.budgetBytesProperty().get();
         int batch = run.batchProperty().get();
         if (net == null) {

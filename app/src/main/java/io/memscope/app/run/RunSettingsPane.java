@@ -1,5 +1,7 @@
 package io.memscope.app.run;
 
+import io.memscope.trainer.modes.MemoryMode;
+import io.memscope.trainer.modes.ModeSetting;
 import java.io.File;
 import java.util.function.Function;
 import javafx.geometry.Insets;
@@ -8,6 +10,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.SpinnerValueFactory;
 import javafx.scene.control.TextField;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.Priority;
@@ -78,8 +81,61 @@ public final class RunSettingsPane extends VBox {
         grid.addRow(1, new Label("Learning rate"), lr);
         grid.addRow(2, new Label("Data"), data);
         grid.addRow(3, new Label("Steps"), steps);
+
+        GridPane modeGrid = new GridPane();
+        modeGrid.setId("mode-settings");
+        modeGrid.setHgap(8);
+        modeGrid.setVgap(6);
+        modeGrid.getColumnConstraints().addAll(labels, fields);
+        fillModeSettings(vm, modeGrid);
+        vm.modeProperty().addListener(o -> fillModeSettings(vm, modeGrid));
         setSpacing(4);
         setPadding(new Insets(0, 10, 12, 10));
-        getChildren().addAll(title, grid);
+        getChildren().addAll(title, grid, modeGrid);
+    }
+
+    /** One row per setting of the chosen mode (none for baseline): a choice, or a box with the default as hint. */
+    private static void fillModeSettings(RunViewModel vm, GridPane grid) {
+        grid.getChildren().clear();
+        MemoryMode mode = vm.modeProperty().get();
+        if (mode == null || mode.settings().isEmpty()) {
+            grid.setVisible(false);
+            grid.setManaged(false);
+            return;
+        }
+        grid.setVisible(true);
+        grid.setManaged(true);
+        Label heading = new Label(mode.id().toUpperCase(java.util.Locale.ROOT));
+        heading.getStyleClass().add("section-title");
+        grid.add(heading, 0, 0, 2, 1);
+        int row = 1;
+        for (ModeSetting st : mode.settings()) {
+            Label label = new Label(st.label());
+            label.setTooltip(new Tooltip(st.help() + " (default " + st.defaultValue() + ")"));
+            javafx.scene.Node control;
+            if (!st.choices().isEmpty()) {
+                ComboBox<String> box = new ComboBox<>();
+                box.getItems().setAll(st.choices());
+                box.setValue(vm.modeSettings().getOrDefault(st.key(), st.defaultValue()));
+                box.setMaxWidth(Double.MAX_VALUE);
+                box.valueProperty().addListener((o, a, v) -> put(vm, st, v));
+                control = box;
+            } else {
+                TextField box = new TextField(vm.modeSettings().getOrDefault(st.key(), ""));
+                box.setPromptText(st.defaultValue());
+                box.textProperty().addListener((o, a, v) -> put(vm, st, v));
+                control = box;
+            }
+            control.setId("mode-" + st.key());
+            grid.addRow(row++, label, control);
+        }
+    }
+
+    private static void put(RunViewModel vm, ModeSetting st, String value) {
+        if (value == null || value.isBlank() || value.equals(st.defaultValue())) {
+            vm.modeSettings().remove(st.key());
+        } else {
+            vm.modeSettings().put(st.key(), value.trim());
+        }
     }
 }

@@ -14,7 +14,9 @@ import io.memscope.trainer.train.StepResult;
 import io.memscope.trainer.train.TrainConfig;
 import io.memscope.trainer.train.TrainSummary;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import javafx.beans.Observable;
 import javafx.beans.binding.Bindings;
@@ -38,6 +40,7 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import javafx.collections.ObservableMap;
 
 /**
  * The run controls: the settings of a training run with their validation, and the run's state machine
@@ -57,6 +60,8 @@ public final class RunViewModel {
     private final StringProperty networkProblem = new SimpleStringProperty(this, "networkProblem", "");
     private final ObservableList<MemoryMode> modes = FXCollections.observableArrayList(Modes.all());
     private final ObjectProperty<MemoryMode> mode = new SimpleObjectProperty<>(this, "mode", modes.get(0));
+    /** The chosen mode's settings by key ({@link MemoryMode#settings()}); a key not here takes its default. */
+    private final ObservableMap<String, String> modeSettings = FXCollections.observableHashMap();
     private final IntegerProperty batch = new SimpleIntegerProperty(this, "batch", 32);
     private final ObservableList<String> budgetPresets = FXCollections.observableArrayList(Budgets.PRESETS);
     private final StringProperty budgetText = new SimpleStringProperty(this, "budget", Budgets.DEFAULT);
@@ -101,8 +106,9 @@ public final class RunViewModel {
                 learningRate.set(SGD_LR);
             }
         });
-        Observable[] inputs = {network, networkProblem, mode, batch, budgetText, device, optimizer, learningRate, data,
-                steps, maxDeviceBytes};
+        mode.addListener((o, was, now) -> modeSettings.clear());
+        Observable[] inputs = {network, networkProblem, mode, modeSettings, batch, budgetText, device, optimizer,
+                learningRate, data, steps, maxDeviceBytes};
         for (Observable in : inputs) {
             in.addListener(o -> validate());
         }
@@ -125,6 +131,8 @@ public final class RunViewModel {
             p = why == null || why.isEmpty() ? "Open a network first." : "The network is invalid: " + why;
         } else if (!settings.isEmpty()) {
             p = settings;
+        } else if (!(p = layoutProblem()).isEmpty()) {
+            // the mode's settings do not suit this network (e.g. more bands than the input has rows)
         } else if (DEVICE_CPU.equals(device.get()) && budgetBytes.get() > maxDeviceBytes.get()) {
             p = "The CPU device keeps its memory in the Java heap: a " + Bytes.format(budgetBytes.get())
                     + " budget needs more than this heap allows (" + Bytes.format(maxDeviceBytes.get())
@@ -156,6 +164,11 @@ public final class RunViewModel {
             return "Choose a memory mode.";
         }
         try {
+            configuredMode();
+        } catch (IllegalArgumentException e) {
+            return label(mode.get()) + " settings: " + e.getMessage();
+        }
+        try {
             optimizerValue();
         } catch (IllegalArgumentException e) {
             return "Learning rate: " + e.getMessage();
@@ -170,6 +183,33 @@ public final class RunViewModel {
             return "Data: " + e.getMessage();
         }
         return "";
+    }
+
+    /** Why the configured mode cannot run this network, or empty. */
+    private String layoutProblem() {
+        try {
+            configuredMode().layout(network.get());
+            return "";
+        } catch (RuntimeException e) {
+            return label(mode.get()) + ": " + e.getMessage();
+        }
+    }
+
+    private static String label(MemoryMode m) {
+        String id = m.id();
+        return Character.toUpperCase(id.charAt(0)) + id.substring(1);
+    }
+
+    /** The chosen mode with its settings; throws with a readable message when a setting is not understood. */
+    public MemoryMode configuredMode() {
+        Map<String, String> given = new LinkedHashMap<>();
+        for (String key : mode.get().settingKeys()) {
+            String v = modeSettings.get(key);
+            if (v != null && !v.isBlank()) {
+                given.put(key, v.trim());
+            }
+        }
+        return given.isEmpty() ? mode.get() : Modes.get(mode.get().id(), given);
     }
 
     /** The optimizer the settings describe; throws when the learning rate is not a positive number. */
@@ -228,7 +268,7 @@ public final class RunViewModel {
         outcome.set("");
         stepText.set("step 0 / " + cfg.steps());
         state.set(paused ? RunState.PAUSED : RunState.RUNNING);
-        driver.start(cfg);
+        driver.start(cfg, configuredMode());
         if (paused) {
             driver.pause();
         }
@@ -322,6 +362,11 @@ public final class RunViewModel {
 
     public ObjectProperty<MemoryMode> modeProperty() {
         return mode;
+    }
+
+    /** The chosen mode's settings as typed, by key; cleared when the mode changes. */
+    public ObservableMap<String, String> modeSettings() {
+        return modeSettings;
     }
 
     public IntegerProperty batchProperty() {

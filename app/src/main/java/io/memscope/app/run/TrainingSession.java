@@ -4,6 +4,7 @@ import io.memscope.app.task.Errors;
 import io.memscope.trainer.memory.MemoryEvent;
 import io.memscope.trainer.memory.Trace;
 import io.memscope.trainer.train.StepResult;
+import io.memscope.trainer.modes.MemoryMode;
 import io.memscope.trainer.train.TrainConfig;
 import io.memscope.trainer.train.TrainListener;
 import io.memscope.trainer.train.TrainSummary;
@@ -38,8 +39,8 @@ public final class TrainingSession {
     private volatile Outcome outcome;
     private long cursor;
 
-    public TrainingSession(TrainConfig config) {
-        this.trainer = new Trainer(config);
+    public TrainingSession(TrainConfig config, MemoryMode mode) {
+        this.trainer = new Trainer(config, mode);
         this.thread = new Thread(this::runTrainer, "memscope-training-" + RUNS.incrementAndGet());
         thread.setDaemon(true);
     }

@@ -315,7 +315,7 @@ class EditorViewModelTest {
     /** Run controls without training. */
     static final class NoDriver implements TrainingDriver {
         @Override
-        public void start(TrainConfig config) {}
+        public void start(TrainConfig config, io.memscope.trainer.modes.MemoryMode mode) {}
 
         @Override
         public void pause() {}

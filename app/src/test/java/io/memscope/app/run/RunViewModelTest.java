@@ -18,14 +18,16 @@ import org.junit.jupiter.api.Test;
 /** The run controls without a display: settings, validation and the run state machine. */
 class RunViewModelTest {
     private final List<String> calls = new ArrayList<>();
+    private io.memscope.trainer.modes.MemoryMode started;
     private RunViewModel vm;
 
     @BeforeEach
     void setUp() {
         vm = new RunViewModel(new TrainingDriver() {
             @Override
-            public void start(TrainConfig config) {
+            public void start(TrainConfig config, io.memscope.trainer.modes.MemoryMode mode) {
                 calls.add("start " + config.network().name() + " " + config.batch() + " " + config.budgetBytes());
+                started = mode;
             }
 
             @Override
@@ -170,4 +172,34 @@ class RunViewModelTest {
         assertTrue(vm.outcomeProperty().get().contains("largest batch"));
         assertTrue(vm.canRunProperty().get());
     }
+
+    @Test
+    void aModesSettingsReachTheRunAndBadOnesSayWhyRunIsDisabled() {
+        var rows = vm.modes().stream().filter(m -> m.id().equals("row-centric")).findFirst().orElseThrow();
+        vm.modeProperty().set(rows);
+        assertEquals("", vm.problemProperty().get());
+        vm.modeSettings().put("halo", "two-phase");
+        vm.modeSettings().put("bands", "7");
+        vm.run();
+        var options = ((io.memscope.trainer.modes.rows.RowCentricMode) started).options();
+        assertEquals(io.memscope.trainer.modes.rows.Halo.TWO_PHASE, options.halo());
+        assertTrue(options.describe().contains("7 bands"), options.describe());
+        vm.stop();
+        vm.onFinished(new io.memscope.trainer.train.TrainSummary(0, true, 0, 0, Double.NaN, 0, 0, 0, 0, 0));
+
+        vm.modeSettings().put("bands", "many");
+        assertTrue(vm.problemProperty().get().startsWith("Row-centric settings: "), vm.problemProperty().get());
+        assertTrue(vm.problemProperty().get().contains("many"), vm.problemProperty().get());
+        assertFalse(vm.canRunProperty().get());
+
+        vm.modeSettings().put("bands", "40");
+        assertTrue(vm.problemProperty().get().startsWith("Row-centric: "), "LeNet-5 has 28 input rows: "
+                + vm.problemProperty().get());
+        assertFalse(vm.canRunProperty().get());
+
+        vm.modeProperty().set(vm.modes().get(0));
+        assertTrue(vm.modeSettings().isEmpty(), "another mode starts from its own defaults");
+        assertEquals("", vm.problemProperty().get());
+    }
+
 }
