@@ -53,7 +53,10 @@ class ScreenshotsTest {
         MainWindowTest.waitFor(() -> window.session() != null && window.session().trainer().isPaused(), 10);
         Thread.sleep(600);
         WaitForAsyncUtils.waitForFxEvents();
-        WaitForAsyncUtils.asyncFx(() -> window.tabs().getSelectionModel().select(0)).get();
+        WaitForAsyncUtils.asyncFx(() -> {
+            window.tabs().getSelectionModel().select(0);
+            window.editor().selectedProperty().set(3); // conv2: its settings show under the layer table
+        }).get();
         Thread.sleep(300);
         WaitForAsyncUtils.waitForFxEvents();
         Path main = dir.resolve("main-window.png");

@@ -99,8 +99,8 @@ public final class WindowBenchmark {
             pan[0] += width / 1000;
             w.timeline().showRange(pan[0], pan[0] + width / 100);
         });
-        String status = onFx(() -> window.recording().timeline().events() + " events in the timeline, "
-                + window.recording().lifetimes().blocks() + " tensor blocks");
+        String status = onFx(() -> String.format(Locale.ROOT, "%,d events in the timeline, %,d tensor blocks",
+                window.recording().timeline().events(), window.recording().lifetimes().blocks()));
         onFx(() -> {
             window.exit();
             return null;
@@ -130,6 +130,10 @@ public final class WindowBenchmark {
                 + " window could not respond. Redraws are the median of 15. Headless (Monocle, software rendering) on "
                 + Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version")
                 + "; " + status + ".\n\n" + table + "\n\n"
+                + "Where the UI thread was during the stalls (50 ms samples): " + beat.stallSites() + ". While the"
+                + " events stream in, each frame hands the views at most 12 ms of them and then redraws;"
+                + " `PaintCollector.waitForRenderingToComplete` is the UI thread waiting for JavaFX's software"
+                + " rasterizer, which a desktop's graphics card replaces.\n\n"
                 + "Reproduce: `scripts/bench-window.sh`.\n";
         BenchmarkReport.writeSection(root.resolve("docs").resolve("BENCHMARKS.md"), "Window", section);
         Platform.exit();

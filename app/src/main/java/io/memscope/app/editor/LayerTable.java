@@ -36,12 +36,12 @@ final class LayerTable extends TableView<LayerRow> {
         getStyleClass().addAll("compact-table", "layer-table");
         setColumnResizePolicy(CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         setPlaceholder(new Label("No layers: add one from the palette above"));
-        getColumns().add(text("Layer", LayerRow::name, 70, "layer name; \u21b3 marks a layer that names its inputs"));
-        getColumns().add(text("Type", r -> LayerPalette.label(r.type()), 78, "layer type"));
-        getColumns().add(text("Output", r -> r.output().isEmpty() ? "\u2014" : r.output(), 70,
+        getColumns().add(text("Layer", LayerRow::name, 68, "layer name; \u21b3 marks a layer that names its inputs"));
+        getColumns().add(text("Type", r -> LayerPalette.label(r.type()), 70, "layer type"));
+        getColumns().add(text("Output", r -> r.output().isEmpty() ? "\u2014" : r.output(), 80,
                 "output shape per sample: channels x height x width"));
-        getColumns().add(number("Params", r -> compact(r.parameters()), 56, "trainable parameters"));
-        getColumns().add(number("FLOPs", r -> compact(r.flops()), 50, "forward FLOPs per sample"));
+        getColumns().add(number("Params", r -> compact(r.parameters()), 52, "trainable parameters"));
+        getColumns().add(number("FLOPs", r -> compact(r.flops()), 48, "forward FLOPs per sample"));
         TableColumn<LayerRow, String> act = number("Act.", r -> r.outputBytes() == 0 ? "" : Bytes.formatShort(r.outputBytes()),
                 64, "bytes of the layer's output");
         Label actHeader = (Label) act.getGraphic();
