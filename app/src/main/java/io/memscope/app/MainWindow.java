@@ -372,6 +372,7 @@ public final class MainWindow {
                 run.onSteps(frameSteps);
                 more = outcome == null && frameEvents.size() == ReplayController.CHUNK && System.nanoTime() < deadline;
             } while (more);
+            session.takeNotes().forEach(n -> notice(Notice.info(n)));
             if (outcome != null) {
                 finish(outcome);
             }

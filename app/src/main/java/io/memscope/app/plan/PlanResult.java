@@ -2,5 +2,9 @@ package io.memscope.app.plan;
 
 import io.memscope.trainer.plan.Planner;
 
-/** A plan and the largest batch that fits the same budget (0: not even one sample). */
-public record PlanResult(Planner.Plan plan, int batch, int maxBatch) {}
+/**
+ * A plan and the largest batch that fits the same budget (0: not even one sample).
+ *
+ * @param note what the mode chose for the budget before planning (row-centric's bands auto), or empty
+ */
+public record PlanResult(Planner.Plan plan, int batch, int maxBatch, String note) {}

@@ -72,7 +72,8 @@ public final class PlanView extends ScrollPane {
                 + " of " + Bytes.format(p.budget()));
         MemoryProfile prof = p.profile();
         detail.setText(String.format("batch %d, %s mode: %d tensors declared, %d events for set-up and one step",
-                r.batch(), p.program().mode(), p.program().tensors().size(), p.events().size()));
+                r.batch(), p.program().mode(), p.program().tensors().size(), p.events().size())
+                + (r.note().isEmpty() ? "" : "\n" + r.note()));
         oom.setText(p.fits() ? "" : p.oom().getMessage());
         maxBatch.setText(PlanViewModel.maxBatchText(r));
         long peak = Math.max(1, prof.peakBytes());

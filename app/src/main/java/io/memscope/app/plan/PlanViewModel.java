@@ -74,9 +74,11 @@ public final class PlanViewModel {
         }
         busy.set(true);
         background.run(() -> {
-            Planner.Plan plan = Planner.plan(net, mode, options, budget);
-            int max = Planner.maxBatch(net, mode, options, budget, MAX_BATCH_LIMIT);
-            return new PlanResult(plan, batch, max);
+            StringBuilder note = new StringBuilder();
+            MemoryMode fitted = mode.fitTo(net, options, budget, note::append);
+            Planner.Plan plan = Planner.plan(net, fitted, options, budget);
+            int max = Planner.maxBatch(net, fitted, options, budget, MAX_BATCH_LIMIT);
+            return new PlanResult(plan, batch, max, note.toString().strip());
         }, r -> {
             if (ticket == generation) {
                 busy.set(false);

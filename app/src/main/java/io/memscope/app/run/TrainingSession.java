@@ -34,6 +34,8 @@ public final class TrainingSession {
 
     private final Trainer trainer;
     private final BlockingQueue<StepResult> steps = new ArrayBlockingQueue<>(STEP_QUEUE);
+    /** What the run chose before its first step (e.g. row-centric bands for the budget), for the log. */
+    private final java.util.Queue<String> notes = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final Thread thread;
     private volatile boolean started;
     private volatile Outcome outcome;
@@ -58,6 +60,11 @@ public final class TrainingSession {
                 }
 
                 @Override
+                public void onNote(String text) {
+                    notes.add(text.strip());
+                }
+
+                @Override
                 public void onStep(StepResult result) {
                     while (!steps.offer(result)) {
                         steps.poll();
@@ -68,6 +75,15 @@ public final class TrainingSession {
         } catch (Throwable t) {
             outcome = new Failed(Errors.message(t));
         }
+    }
+
+    /** The notes the run made since the last call, oldest first. */
+    public List<String> takeNotes() {
+        List<String> out = new java.util.ArrayList<>();
+        for (String n; (n = notes.poll()) != null; ) {
+            out.add(n);
+        }
+        return out;
     }
 
     public Trainer trainer() {

@@ -193,6 +193,11 @@ public final class MemScopeCli {
         }
 
         @Override
+        public void onNote(String text) {
+            out.print(text.endsWith("\n") ? text : text + "\n");
+        }
+
+        @Override
         public void onEval(double accuracy, int samples) {
             if (!quiet) {
                 out.printf(Locale.ROOT, "held-out accuracy %.1f%% on %d samples%n", 100 * accuracy, samples);
@@ -213,11 +218,16 @@ public final class MemScopeCli {
         boolean listing = a.flag("program");
         a.rejectUnknown("plan");
 
+        StringBuilder chosen = new StringBuilder();
+        mode = mode.fitTo(net, options, budget, chosen::append);
         String layout = mode.layout(net);
         Planner.Plan plan = Planner.plan(net, mode, options, budget);
         MemoryProfile p = plan.profile();
         out.printf(Locale.ROOT, "%s, mode %s, batch %d, budget %s (planned on the meta backend)%n%n", net.name(), mode.id(),
                 batch, Bytes.format(budget));
+        if (chosen.length() > 0) {
+            out.println(chosen);
+        }
         if (!layout.isEmpty()) {
             out.println(layout);
         }

@@ -4,6 +4,7 @@ import io.memscope.trainer.net.Network;
 import io.memscope.trainer.program.StepProgram;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** A memory mode: a compiler from a network to a training {@link StepProgram}. */
 public interface MemoryMode {
@@ -31,6 +32,15 @@ public interface MemoryMode {
     /** The setting keys {@link #configure} reads, e.g. {@code bands}; a command line offers them as flags. */
     default List<String> settingKeys() {
         return settings().stream().map(ModeSetting::key).toList();
+    }
+
+    /**
+     * This mode made concrete for a budget, when one of its settings asked to choose (row-centric's
+     * {@code bands auto}); the mode itself otherwise. {@code report} hears what was tried and chosen. Planning and
+     * training call it before they compile. Throws {@link IllegalArgumentException} when no choice fits.
+     */
+    default MemoryMode fitTo(Network network, CompileOptions options, long budget, Consumer<String> report) {
+        return this;
     }
 
     /**

@@ -143,6 +143,12 @@ public final class Trainer {
 
         CompileOptions options = new CompileOptions(config.batch(), config.optimizer(),
                 CpuBackend.workspaceModel(config.threads()));
+        MemoryMode mode;
+        try {
+            mode = this.mode.fitTo(net, options, config.budgetBytes(), listener::onNote);
+        } catch (IllegalArgumentException e) {
+            throw new TrainingException(e.getMessage(), e);
+        }
         Planner.Plan plan = Planner.plan(net, mode, options, config.budgetBytes());
         if (!plan.fits()) {
             int max = Planner.maxBatch(net, mode, options, config.budgetBytes(), 1 << 16);

@@ -225,4 +225,18 @@ class MemScopeCliTest {
         assertTrue(run("layers").out().contains("softmax_cross_entropy"));
         assertEquals(2, run("dance").code());
     }
+
+    @Test
+    void bandsAutoChoosesForTheBudgetAndPrintsTheChoice() {
+        var r = run("plan", TestPaths.sample("vgg_small").toString(), "--batch", "8", "--mode", "row-centric",
+                "--bands", "auto", "--budget", "64MiB");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("row-centric bands for a 64.0 MiB budget at batch 8:"), r.out());
+        assertTrue(r.out().contains("chosen: overlap, 1 band"), r.out());
+        var none = run("plan", TestPaths.sample("vgg_small").toString(), "--batch", "8", "--mode", "row-centric",
+                "--bands", "auto", "--budget", "4MiB");
+        assertEquals(1, none.code());
+        assertTrue(none.err().startsWith("memscope: row-centric: no band count fits 4.0 MiB at batch 8"), none.err());
+    }
+
 }

@@ -8,8 +8,10 @@ import io.memscope.trainer.net.Network;
 import io.memscope.trainer.plan.Planner;
 import io.memscope.trainer.program.StepProgram;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Row-centric training (LR-CNN, arXiv 2401.11471): the convolutional trunk runs band by band, each
@@ -35,19 +37,29 @@ import java.util.Map;
 public final class RowCentricMode implements MemoryMode {
     public static final String ID = "row-centric";
 
+    /** The value of {@code bands} that asks {@link #fitTo} to choose the bands for the budget. */
+    public static final String AUTO = "auto";
+
     private final RowCentricOptions options;
+    private final boolean autoBands;
 
     /** The default options: {@link RowCentricOptions#DEFAULT}. */
     public RowCentricMode() {
-        this(RowCentricOptions.DEFAULT);
+        this(RowCentricOptions.DEFAULT, false);
     }
 
-    private RowCentricMode(RowCentricOptions options) {
+    private RowCentricMode(RowCentricOptions options, boolean autoBands) {
         this.options = options;
+        this.autoBands = autoBands;
     }
 
     public static RowCentricMode with(RowCentricOptions options) {
-        return new RowCentricMode(options);
+        return new RowCentricMode(options, false);
+    }
+
+    /** True when the bands are still to be chosen for a budget ({@code bands auto}). */
+    public boolean choosesBands() {
+        return autoBands;
     }
 
     public RowCentricOptions options() {
@@ -64,9 +76,40 @@ public final class RowCentricMode implements MemoryMode {
         return "row bands through the convolutional trunk (LR-CNN); " + options.describe();
     }
 
+    /** {@code bands auto} leaves the band counts to {@link #fitTo}; the other settings are read as given. */
     @Override
     public MemoryMode configure(Map<String, String> settings) {
-        return with(RowCentricOptions.parse(settings));
+        Map<String, String> rest = new LinkedHashMap<>();
+        boolean auto = false;
+        for (Map.Entry<String, String> e : settings.entrySet()) {
+            String key = e.getKey().replaceFirst("^-+", "");
+            if (key.equals("bands") && AUTO.equalsIgnoreCase(String.valueOf(e.getValue()).trim())) {
+                auto = true;
+            } else {
+                rest.put(e.getKey(), e.getValue());
+            }
+        }
+        if (auto && rest.keySet().stream().anyMatch(k -> k.replaceFirst("^-+", "").equals("bwd-bands"))) {
+            throw new IllegalArgumentException("bands auto chooses the backward bands too; leave bwd-bands out");
+        }
+        return new RowCentricMode(RowCentricOptions.parse(rest), auto);
+    }
+
+    /** With {@code bands auto}: the coarsest bands that fit the budget ({@link #chooseFor}), or a refusal. */
+    @Override
+    public MemoryMode fitTo(Network net, CompileOptions compileOptions, long budget, Consumer<String> report) {
+        if (!autoBands) {
+            return this;
+        }
+        Choice c = chooseFor(net, compileOptions, budget, options);
+        report.accept("row-centric bands for a " + Bytes.format(budget) + " budget at batch " + compileOptions.batch()
+                + ":\n" + c.report().strip() + "\n");
+        if (!c.fits()) {
+            throw new IllegalArgumentException("row-centric: no band count fits " + Bytes.format(budget) + " at batch "
+                    + compileOptions.batch() + " (" + c.report().lines().reduce((a, b) -> b).orElse("")
+                    + "); try a smaller batch or a larger budget");
+        }
+        return with(c.options());
     }
 
     @Override
@@ -89,7 +132,8 @@ public final class RowCentricMode implements MemoryMode {
     public String layout(Network net) {
         RowTrunk trunk = RowTrunk.analyse(net, options);
         StringBuilder sb = new StringBuilder();
-        sb.append(net.name()).append(", row-centric (").append(options.describe()).append("):\n");
+        sb.append(net.name()).append(", row-centric (").append(options.describe()).append(autoBands
+                ? "; bands auto: chosen for the budget when planning or training starts, from these" : "").append("):\n");
         int segment = 0;
         for (RowTrunk.Stage st : trunk.stages) {
             if (!st.steps.isEmpty()) {

@@ -63,8 +63,8 @@ public record RowCentricOptions(Halo halo, Bands forward, Bands backward, Cuts c
     public static final List<ModeSetting> SETTINGS = List.of(
             new ModeSetting("halo", "Halo", "how bands share their boundary rows: overlap recomputes them, two-phase keeps"
                     + " them from the previous band", List.of("overlap", "two-phase"), "overlap"),
-            new ModeSetting("bands", "Bands", "row bands per segment, forward and backward: a count (8) or a height"
-                    + " (rows:16)", List.of(), "4"),
+            new ModeSetting("bands", "Bands", "row bands per segment, forward and backward: a count (8), a height"
+                    + " (rows:16), or auto: the coarsest that fits the budget", List.of(), "4"),
             new ModeSetting("bwd-bands", "Backward bands", "bands for the backward pass only, when it should differ:"
                     + " a count or rows:R", List.of(), "as forward"),
             new ModeSetting("cuts", "Cuts", "where the trunk splits into segments besides batch norm and dropout",
