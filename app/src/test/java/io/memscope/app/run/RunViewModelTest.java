@@ -197,6 +197,10 @@ class RunViewModelTest {
                 + vm.problemProperty().get());
         assertFalse(vm.canRunProperty().get());
 
+        vm.modeSettings().put("bands", "auto");
+        assertEquals("", vm.problemProperty().get(), "auto is chosen for the budget when the run starts");
+        assertTrue(((io.memscope.trainer.modes.rows.RowCentricMode) vm.configuredMode()).choosesBands());
+
         vm.modeProperty().set(vm.modes().get(0));
         assertTrue(vm.modeSettings().isEmpty(), "another mode starts from its own defaults");
         assertEquals("", vm.problemProperty().get());
