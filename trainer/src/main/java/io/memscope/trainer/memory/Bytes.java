@@ -6,28 +6,30 @@ import java.util.Locale;
 public final class Bytes {
     private Bytes() {}
 
+    private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB"};
+
     public static String format(long bytes) {
-        double v = bytes;
-        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
+        int u = unit(bytes, 1024);
+        return u == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", bytes / Math.pow(1024, u), UNITS[u]);
+    }
+
+    /** The unit to show {@code bytes} in: the largest whose value stays at or above 1 and below {@code limit}. */
+    private static int unit(long bytes, double limit) {
+        double v = Math.abs((double) bytes);
         int u = 0;
-        while (Math.abs(v) >= 1024 && u < units.length - 1) {
+        while (v >= limit && u < UNITS.length - 1) {
             v /= 1024;
             u++;
         }
-        return u == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+        return u;
     }
 
     /** Three significant figures for narrow table columns: {@code 588 KiB}, {@code 1.18 MiB}, {@code 24.5 MiB}. */
     public static String formatShort(long bytes) {
-        double v = bytes;
-        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
-        int u = 0;
-        while (Math.abs(v) >= 999.5 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        String digits = u == 0 || v >= 99.95 ? "%.0f %s" : v >= 9.995 ? "%.1f %s" : "%.2f %s";
-        return String.format(Locale.ROOT, digits, v, units[u]);
+        int u = unit(bytes, 999.5);
+        double v = bytes / Math.pow(1024, u);
+        String digits = u == 0 || Math.abs(v) >= 99.95 ? "%.0f %s" : Math.abs(v) >= 9.995 ? "%.1f %s" : "%.2f %s";
+        return String.format(Locale.ROOT, digits, v, UNITS[u]);
     }
 
     /**
