@@ -200,10 +200,6 @@ public final class EditorView extends VBox {
         b.setTooltip(t);
     }
 
-    public EditorViewModel model() {
-        return vm;
-    }
-
     /** Focuses the layer table, e.g. after a palette click, so Delete and Alt+arrows act on the layers. */
     public void focusTable() {
         table.requestFocus();

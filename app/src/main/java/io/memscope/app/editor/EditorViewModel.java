@@ -338,10 +338,6 @@ public final class EditorViewModel {
         return spec.getReadOnlyProperty();
     }
 
-    public ReadOnlyObjectProperty<NetworkCheck> checkProperty() {
-        return check.getReadOnlyProperty();
-    }
-
     /** The built network, or null while it does not build. */
     public ReadOnlyObjectProperty<Network> networkProperty() {
         return network.getReadOnlyProperty();
@@ -407,9 +403,5 @@ public final class EditorViewModel {
 
     public ObservableList<LayerRow> rows() {
         return rows;
-    }
-
-    NetworkSpec spec() {
-        return spec.get();
     }
 }
