@@ -66,8 +66,8 @@ public final class RowCentricBenchmark {
         line(String.format(Locale.ROOT, "Measured %s on %d cores, Java %s, %s; SGD with momentum 0.9. "
                 + "*Activation memory* is the step's peak minus what stays between steps (parameters, gradients, "
                 + "optimizer state): activations, their gradients, inputs and workspaces. Memory is exact (planned "
-                + "and measured agree to the byte). Step times are medians of 3 steps on a machine shared with other "
-                + "builds: absolute times drift by ±30%% from run to run, so the ratio to baseline is measured "
+                + "and measured agree to the byte). Step times are medians of 3 steps; absolute times can drift "
+                + "by ±30%% from run to run when the machine is shared, so the ratio to baseline is measured "
                 + "with baseline steps interleaved, which is steadier.", LocalDate.now(), threads,
                 System.getProperty("java.version"), CpuBackend.blasName()));
         line("");
