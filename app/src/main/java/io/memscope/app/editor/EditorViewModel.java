@@ -51,6 +51,8 @@ public final class EditorViewModel {
     private final BooleanBinding canRedo = redoText.isNotEmpty();
     private final BooleanBinding hasSelection;
     private String savedJson = "";
+    /** The JSON of the network on screen, to tell a real edit from a no-op and a saved state from a changed one. */
+    private String shownJson = "";
 
     public EditorViewModel() {
         hasSelection = Bindings.createBooleanBinding(() -> selectedLayer() != null, selected, spec);
@@ -185,20 +187,26 @@ public final class EditorViewModel {
     /** Records an edit for undo and shows its result; an edit that changes nothing is not recorded. */
     private void apply(String description, NetworkSpec next, int selectAfter) {
         editMessage.set("");
-        if (next.toJson().equals(spec.get().toJson())) {
+        String json = next.toJson();
+        if (json.equals(shownJson)) {
             return;
         }
         history.record(new EditHistory.Edit(description, spec.get(), selected.get(), next, selectAfter));
-        show(next, selectAfter);
+        show(next, json, selectAfter);
     }
 
     /** Shows a network: everything derived from it first, so listeners of {@link #specProperty()} see it whole. */
     private void show(NetworkSpec next, int selectAfter) {
+        show(next, next.toJson(), selectAfter);
+    }
+
+    private void show(NetworkSpec next, String json, int selectAfter) {
         NetworkCheck c = NetworkCheck.of(next);
         check.set(c);
         network.set(c.network());
         problem.set(c.problem());
-        dirty.set(!next.toJson().equals(savedJson));
+        shownJson = json;
+        dirty.set(!shownJson.equals(savedJson));
         EditHistory.Edit u = history.nextUndo();
         EditHistory.Edit r = history.nextRedo();
         undoText.set(u == null ? "" : capitalize(u.description()));
@@ -256,7 +264,7 @@ public final class EditorViewModel {
         file.set(from);
         source.set(what);
         editMessage.set("");
-        show(s, -1);
+        show(s, savedJson, -1);
     }
 
     /** Saves to the current file; false when there is none yet (the caller asks for one). */
@@ -276,7 +284,7 @@ public final class EditorViewModel {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        savedJson = spec.get().toJson();
+        savedJson = shownJson;
         file.set(path);
         source.set(path.getFileName().toString());
         dirty.set(false);
