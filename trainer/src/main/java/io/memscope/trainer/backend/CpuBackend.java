@@ -103,22 +103,29 @@ public final class CpuBackend implements Backend {
         return new CpuWorkspaceModel(threads);
     }
 
-    private static float[] allocateDeviceArray(long capacityBytes) {
-        long floats = capacityBytes / Float.BYTES;
-        if (floats > MAX_ARRAY_FLOATS) {
-            throw new IllegalArgumentException("a " + Bytes.format(capacityBytes) + " CPU device does not fit one "
-                    + "Java float array, which holds at most 8.0 GiB (2^31-1 floats): lower --budget to 8GiB or "
-                    + "less, or use the CUDA backend");
+    /**
+     * Why a CPU device of this size cannot be created in this JVM (one Java array, within the heap), or null when
+     * it can; planning says so before a run is tried.
+     */
+    public static String deviceProblem(long capacityBytes) {
+        if (capacityBytes / Float.BYTES > MAX_ARRAY_FLOATS) {
+            return "a " + Bytes.format(capacityBytes) + " CPU device does not fit one Java float array, which holds at "
+                    + "most 8.0 GiB (2^31-1 floats): lower --budget to 8GiB or less, or use the CUDA backend";
         }
         long maxHeap = Runtime.getRuntime().maxMemory();
         long available = maxHeap - Math.min(HEAP_MARGIN, maxHeap / 4);
-        if (capacityBytes > available) {
-            throw new IllegalArgumentException(doesNotFitHeap(capacityBytes, maxHeap));
+        return capacityBytes > available ? doesNotFitHeap(capacityBytes, maxHeap) : null;
+    }
+
+    private static float[] allocateDeviceArray(long capacityBytes) {
+        String problem = deviceProblem(capacityBytes);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
         }
         try {
-            return new float[(int) floats];
+            return new float[(int) (capacityBytes / Float.BYTES)];
         } catch (OutOfMemoryError e) {
-            throw new IllegalArgumentException(doesNotFitHeap(capacityBytes, maxHeap), e);
+            throw new IllegalArgumentException(doesNotFitHeap(capacityBytes, Runtime.getRuntime().maxMemory()), e);
         }
     }
 

@@ -7,6 +7,7 @@ import io.memscope.trainer.export.TraceFile;
 import io.memscope.trainer.export.TraceFormatException;
 import io.memscope.trainer.memory.Bytes;
 import io.memscope.trainer.memory.Category;
+import io.memscope.trainer.memory.Steps;
 import io.memscope.trainer.modes.CompileOptions;
 import io.memscope.trainer.modes.MemoryMode;
 import io.memscope.trainer.modes.ModeSetting;
@@ -17,6 +18,7 @@ import io.memscope.trainer.net.SpecException;
 import io.memscope.trainer.net.layers.LayerFields;
 import io.memscope.trainer.net.layers.SavedDef;
 import io.memscope.trainer.optim.Optimizer;
+import io.memscope.trainer.plan.FitAdvice;
 import io.memscope.trainer.plan.MemoryProfile;
 import io.memscope.trainer.plan.Planner;
 import io.memscope.trainer.render.PngExporter;
@@ -72,6 +74,10 @@ public final class MemScopeCli {
         }
         String command = argv[0];
         List<String> rest = Arrays.asList(argv).subList(1, argv.length);
+        if (rest.contains("--help") || rest.contains("-h")) {
+            out.print(HELP);
+            return 0;
+        }
         try {
             switch (command) {
                 case "train" -> train(new Args(rest, Set.of("quiet")));
@@ -88,6 +94,9 @@ public final class MemScopeCli {
             return 2;
         } catch (SpecException | DataException | TrainingException | TraceFormatException | IllegalArgumentException e) {
             String message = e.getMessage();
+            if (e instanceof TrainingException t && t.advice() != null) {
+                message += "; " + AdviceWords.of(t.advice());
+            }
             if (System.getProperty("memscope.launcher") != null) {
                 // the ./memscope script sets the heap from MEMSCOPE_HEAP
                 message = message.replace("start Java with -Xmx", "run with MEMSCOPE_HEAP=");
@@ -153,8 +162,8 @@ public final class MemScopeCli {
                 Double.isNaN(summary.testAccuracy()) ? ""
                         : String.format(Locale.ROOT, ", test accuracy %.1f%% on %d samples", 100 * summary.testAccuracy(),
                         summary.testSamples()));
-        out.printf(Locale.ROOT, "step time %.1f ms, peak device memory %s (planned %s) of %s, %,d events%n",
-                summary.meanStepNanos() / 1e6, Bytes.format(summary.peakBytes()), Bytes.format(summary.plannedPeakBytes()),
+        out.printf(Locale.ROOT, "step time %.1f ms (median), peak device memory %s (planned %s) of %s, %,d events%n",
+                summary.stepNanos() / 1e6, Bytes.format(summary.peakBytes()), Bytes.format(summary.plannedPeakBytes()),
                 Bytes.format(cfg.budgetBytes()), summary.events());
     }
 
@@ -213,7 +222,7 @@ public final class MemScopeCli {
         MemoryMode mode = mode(a);
         long budget = Bytes.parse(a.get("budget", DEFAULT_BUDGET));
         CompileOptions options = new CompileOptions(batch, optimizer(a),
-                CpuBackend.workspaceModel(a.getInt("threads", CpuBackend.defaultThreads())));
+                CpuBackend.workspaceModel(a.getInt("threads", CpuBackend.defaultThreads())), a.getInt("eval", 1000));
         boolean maxBatch = a.flag("max-batch");
         boolean listing = a.flag("program");
         a.rejectUnknown("plan");
@@ -223,8 +232,9 @@ public final class MemScopeCli {
         String layout = mode.layout(net);
         Planner.Plan plan = Planner.plan(net, mode, options, budget);
         MemoryProfile p = plan.profile();
-        out.printf(Locale.ROOT, "%s, mode %s, batch %d, budget %s (planned on the meta backend)%n%n", net.name(), mode.id(),
-                batch, Bytes.format(budget));
+        out.printf(Locale.ROOT, "%s, mode %s, batch %d, budget %s, %s (planned on the meta backend)%n%n", net.name(),
+                mode.id(), batch, Bytes.format(budget), options.evalBatch() == 0 ? "no evaluation"
+                        : "then evaluation in batches of " + options.evalBatch());
         if (chosen.length() > 0) {
             out.println(chosen);
         }
@@ -243,8 +253,16 @@ public final class MemScopeCli {
         }
         out.print(cats.render());
         out.println();
+        if (p.evalPeakBytes() > 0) {
+            out.printf(Locale.ROOT, "training step peak %s, evaluation peak %s%n", Bytes.format(p.trainingPeakBytes()),
+                    Bytes.format(p.evalPeakBytes()));
+        }
         out.printf(Locale.ROOT, "peak %s (%,d bytes) of %s budget: %s%n", Bytes.format(p.peakBytes()), p.peakBytes(),
                 Bytes.format(budget), plan.fits() ? "fits" : "does NOT fit — " + plan.oom().getMessage());
+        if (!plan.fits()) {
+            out.println(AdviceWords.of(FitAdvice.of(net, mode, options, budget, plan)));
+        }
+        String cpu = CpuBackend.deviceProblem(budget);
         if (maxBatch) {
             int max = Planner.maxBatch(net, mode, options, budget, 1 << 20);
             out.println(max == 0 ? "not even batch 1 fits " + Bytes.format(budget)
@@ -253,6 +271,14 @@ public final class MemScopeCli {
         if (listing) {
             out.println();
             out.print(plan.program().listing());
+            if (plan.eval() != null) {
+                out.println();
+                out.print(plan.eval().listing());
+            }
+        }
+        if (cpu != null) {
+            throw new TrainingException("the plan is for a " + Bytes.format(budget) + " device, but the CPU backend "
+                    + "cannot run it: " + cpu);
         }
     }
 
@@ -318,7 +344,7 @@ public final class MemScopeCli {
         }
     }
 
-    /** The whole trace, or the span of steps A to B (inclusive) written as {@code A-B} or {@code A}. */
+    /** The whole trace, or the span of steps A to B (inclusive, numbered from 1) written as {@code A-B} or {@code A}. */
     private static Viewport viewport(TimelineModel model, String steps) {
         if (steps == null) {
             return Viewport.of(model);
@@ -330,8 +356,10 @@ public final class MemScopeCli {
             from = Integer.parseInt(parts[0].trim());
             to = parts.length > 1 ? Integer.parseInt(parts[1].trim()) : from;
         } catch (NumberFormatException e) {
-            throw new UsageException("--steps takes A-B or A (step numbers from 0), got '" + steps + "'");
+            throw new UsageException("--steps takes A-B or A (step numbers from 1), got '" + steps + "'");
         }
+        from = Steps.ofShown(from);
+        to = Steps.ofShown(to);
         long x0 = Long.MIN_VALUE;
         long x1 = model.xMax();
         for (StepBoundary b : model.steps()) {
@@ -342,7 +370,7 @@ public final class MemScopeCli {
             }
         }
         if (x0 == Long.MIN_VALUE || to < from) {
-            throw new UsageException("the trace has no steps " + steps + " (it has " + model.steps().size() + " steps, from 0)");
+            throw new UsageException("the trace has no steps " + steps + " (it has steps 1 to " + model.steps().size() + ")");
         }
         return new Viewport(x0, x1);
     }
@@ -418,16 +446,18 @@ public final class MemScopeCli {
                   --budget 512MiB         device-memory budget (the arena's size)
                   --optimizer sgd|adam    --lr 0.01 (adam: 0.001)  --momentum 0.9  --weight-decay 5e-4
                   --seed 1                --threads N   --eval 1000 (held-out samples; 0 = none)
+                                          (the plan before training covers the evaluation too)
                   --trace out.json        write the MemScope trace (also when the run fails)
                   --log-every N           --quiet
               plan NETWORK.json    predict memory on the meta backend, per layer and per category
                   --batch 64  --mode baseline (and its settings, as for train)  --budget 512MiB
-                  --optimizer sgd|adam
+                  --optimizer sgd|adam    --eval 1000 (held-out samples evaluated after training; 0 = none)
                   --max-batch             also find the largest batch that fits the budget
                   --program               print the compiled step program
               export TRACE.json    --perfetto OUT.json   Chrome/Perfetto trace (open at https://ui.perfetto.dev)
                   --png OUT.png [--width 1920 --height 1080] [--axis time|events] [--steps A-B]
                                           the memory timeline picture, rendered without a display
+                                          (steps are numbered from 1, as in train's progress)
               modes                list the memory modes
               layers               list the layer types a network file may use
 

@@ -8,6 +8,10 @@ package io.memscope.trainer.data;
  * shape lies or how bright it is, a linear model on raw pixels does poorly and a small convolutional network
  * does well: the point of a first run.
  *
+ * <p>Networks with more classes than there are shapes (VGG-16's 1000) get a grid of cells over the image: class
+ * {@code k} is shape {@code k mod 10} drawn inside cell {@code k / 10} of a g×g grid (g = ⌈√⌈classes/10⌉⌉),
+ * so there the position does carry the class. The cells must stay {@link #MIN_SIDE} pixels wide.
+ *
  * <p>Nothing is stored: sample i is drawn on demand from (seed, part, i), so a dataset of a billion samples costs
  * no memory and the same arguments give the same floats, bit for bit, on every JDK. Labels are balanced: each
  * run of {@code classes} consecutive indices holds every class once, in a seeded order.
@@ -44,7 +48,8 @@ public final class ShapesDataset implements Dataset {
     /**
      * @param part    which split this is, e.g. {@code "train"} or {@code "test"}: shown in {@link #name()} and
      *                mixed into the seed, so the parts of one seed hold different images
-     * @param classes 2 to 10; the first {@code classes} {@link Shape}s are used
+     * @param classes 2 or more; up to 10 the first {@code classes} {@link Shape}s are used, beyond that shapes in
+     *                grid cells
      * @param size    number of samples
      */
     public ShapesDataset(String part, int channels, int height, int width, int classes, int size, long seed) {
@@ -55,9 +60,14 @@ public final class ShapesDataset implements Dataset {
             throw new IllegalArgumentException("built-in shapes need images of at least " + MIN_SIDE + "x" + MIN_SIDE
                     + ", not " + height + "x" + width);
         }
-        if (classes < 2 || classes > Shape.values().length) {
-            throw new IllegalArgumentException("built-in shapes have 2 to " + Shape.values().length
-                    + " classes, not " + classes);
+        if (classes < 2) {
+            throw new IllegalArgumentException("built-in shapes need at least 2 classes, not " + classes);
+        }
+        int grid = grid(classes);
+        if (Math.min(height, width) / grid < MIN_SIDE) {
+            throw new IllegalArgumentException("built-in shapes draw " + classes + " classes in a " + grid + "x" + grid
+                    + " grid of cells at least " + MIN_SIDE + " pixels wide, which needs images of at least "
+                    + grid * MIN_SIDE + "x" + grid * MIN_SIDE + ", not " + height + "x" + width);
         }
         if (size < 1) {
             throw new IllegalArgumentException("a dataset needs at least one sample, not " + size);
@@ -70,6 +80,16 @@ public final class ShapesDataset implements Dataset {
         this.size = size;
         this.seed = seed;
         this.stream = part.hashCode();
+    }
+
+    /** Cells per side: 1 up to ten classes, else enough for one shape set per cell. */
+    static int grid(int classes) {
+        int cells = (classes + Shape.values().length - 1) / Shape.values().length;
+        int g = (int) Math.ceil(Math.sqrt(cells));
+        while ((long) g * g < cells) {
+            g++;
+        }
+        return g;
     }
 
     @Override
@@ -102,7 +122,7 @@ public final class ShapesDataset implements Dataset {
         return size;
     }
 
-    /** The class of sample {@code index}: a {@link Shape} ordinal. */
+    /** The class of sample {@code index}: a {@link Shape} ordinal, plus ten times its cell beyond ten classes. */
     public int label(int index) {
         int[] order = new int[classes];
         for (int k = 0; k < classes; k++) {
@@ -119,18 +139,22 @@ public final class ShapesDataset implements Dataset {
         for (int n = 0; n < indices.length; n++) {
             int label = label(indices[n]);
             labels[n] = label;
-            draw(indices[n], Shape.ofLabel(label), images, n * perSample);
+            int kinds = Shape.values().length;
+            draw(indices[n], Shape.ofLabel(label % kinds), label / kinds, images, n * perSample);
         }
     }
 
-    private void draw(int index, Shape shape, float[] images, int offset) {
+    private void draw(int index, Shape shape, int cell, float[] images, int offset) {
         SplitMix64 rng = SplitMix64.forItem(seed, stream, index);
-        int side = Math.min(height, width);
-        int smallest = Math.max(5, Math.round(0.35f * side));
+        int g = grid(classes);
+        int cellH = height / g;
+        int cellW = width / g;
+        int side = Math.min(cellH, cellW);
+        int smallest = Math.min(side, Math.max(5, Math.round(0.35f * side)));
         int box = rng.nextInt(smallest, Math.max(smallest, Math.round(0.7f * side)));
         int stroke = Math.max(1, Math.round(box / 7f));
-        int top = rng.nextInt(height - box + 1);
-        int left = rng.nextInt(width - box + 1);
+        int top = (cell / g) * cellH + rng.nextInt(cellH - box + 1);
+        int left = (cell % g) * cellW + rng.nextInt(cellW - box + 1);
         float[] paper = new float[channels];
         float[] ink = new float[channels];
         for (int c = 0; c < channels; c++) {

@@ -4,6 +4,7 @@ import com.google.gson.FormattingStyle;
 import com.google.gson.stream.JsonWriter;
 import io.memscope.trainer.memory.Category;
 import io.memscope.trainer.memory.MemoryEvent;
+import io.memscope.trainer.memory.Steps;
 import io.memscope.trainer.memory.TraceInfo;
 import java.io.IOException;
 import java.io.Writer;
@@ -253,7 +254,7 @@ public final class PerfettoExporter {
             json.name("layer").value(e.layer());
             json.name("bytes").value(e.bytes());
             json.name("offset").value(e.offset());
-            json.name("step").value(e.step());
+            step(e.step());
             json.name("phase").value(e.phase());
             json.endObject();
             json.endObject();
@@ -325,7 +326,7 @@ public final class PerfettoExporter {
             json.name("requested").value(e.requestedBytes());
             json.name("free").value(e.freeBytes());
             json.name("largest").value(e.largestFreeBytes());
-            json.name("step").value(e.step());
+            step(e.step());
             json.name("phase").value(e.phase());
             json.endObject();
             json.endObject();
@@ -340,19 +341,26 @@ public final class PerfettoExporter {
             json.name("args").beginObject();
             json.name("phase").value(phase.phase());
             json.name("layer").value(phase.layer());
-            json.name("step").value(phase.step());
+            step(phase.step());
             json.endObject();
             json.endObject();
             phase = null;
+        }
+
+        /** The step argument, numbered from 1 as everywhere a step is shown; left out during setup. */
+        private void step(int traceStep) throws IOException {
+            if (traceStep >= 0) {
+                json.name("step").value(Steps.shown(traceStep));
+            }
         }
 
         private void endStep(long t) throws IOException {
             if (step == null) {
                 return;
             }
-            complete("step " + step.step(), step.timeNs(), t, TID_STEPS);
+            complete("step " + Steps.shown(step.step()), step.timeNs(), t, TID_STEPS);
             json.name("args").beginObject();
-            json.name("step").value(step.step());
+            step(step.step());
             json.endObject();
             json.endObject();
             step = null;

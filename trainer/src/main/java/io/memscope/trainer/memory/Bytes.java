@@ -13,6 +13,25 @@ public final class Bytes {
         return u == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", bytes / Math.pow(1024, u), UNITS[u]);
     }
 
+    /**
+     * The smallest size at or above {@code bytes} that {@link #format} shows exactly and {@link #parse} reads back
+     * unchanged, e.g. 2,040,000 bytes (1.9 MiB and a bit) → 2,097,152 (2.0 MiB): a size to suggest.
+     */
+    public static long ceilToShown(long bytes) {
+        int u = unit(bytes, 1024);
+        if (u == 0) {
+            return bytes;
+        }
+        double scale = Math.pow(1024, u);
+        // the value parse() reads back from the shown text, which must cover the bytes asked for
+        for (double tenths = Math.ceil(bytes / scale * 10); ; tenths++) {
+            long shown = (long) (Double.parseDouble(String.format(Locale.ROOT, "%.1f", tenths / 10)) * scale);
+            if (shown >= bytes) {
+                return shown;
+            }
+        }
+    }
+
     /** The unit to show {@code bytes} in: the largest whose value stays at or above 1 and below {@code limit}. */
     private static int unit(long bytes, double limit) {
         double v = Math.abs((double) bytes);

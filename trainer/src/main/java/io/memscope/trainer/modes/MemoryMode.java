@@ -17,6 +17,15 @@ public interface MemoryMode {
     StepProgram compile(Network network, CompileOptions options);
 
     /**
+     * The forward-only program that measures held-out accuracy after training, in this mode's arrangement; its
+     * setup declares the training program's persistent tensors, which must already be allocated. By default
+     * layer by layer ({@link InferenceProgram}).
+     */
+    default StepProgram compileInference(Network network, CompileOptions options) {
+        return InferenceProgram.compile(network, options);
+    }
+
+    /**
      * This mode with settings from command-line style pairs (e.g. {@code bands=4}); keys it does not know are
      * left to others. Modes without settings return themselves.
      */
@@ -41,6 +50,22 @@ public interface MemoryMode {
      */
     default MemoryMode fitTo(Network network, CompileOptions options, long budget, Consumer<String> report) {
         return this;
+    }
+
+    /**
+     * This mode set to choose for a budget what it can choose (row-centric: its bands), its other settings kept;
+     * itself when it has nothing to choose. {@link #fitTo} makes the choice.
+     */
+    default MemoryMode choosingForBudget() {
+        return this;
+    }
+
+    /**
+     * The settings a budget choice decides, with their values in this configuration (row-centric: {@code bands}
+     * and, when it differs, {@code bwd-bands}), as {@link #configure} reads them; empty when there are none.
+     */
+    default Map<String, String> chosenSettings() {
+        return Map.of();
     }
 
     /**

@@ -24,6 +24,9 @@ public final class MemoryProfile {
     private final Map<String, long[]> layerPeaks = new LinkedHashMap<>();
     private final List<MemoryEvent> ooms = new ArrayList<>();
     private int steps;
+    private long setupBytes;
+    private long evalPeakBytes;
+    private long trainingPeakBytes;
 
     private MemoryProfile() {}
 
@@ -33,12 +36,14 @@ public final class MemoryProfile {
         long total = 0;
         String layer = "";
         boolean backward = false;
+        boolean eval = false;
         for (MemoryEvent e : events) {
             switch (e.action()) {
                 case PHASE -> {
                     layer = e.layer();
                     // Row-centric phases name the band: "backward band 2/4", "recompute band 2/4".
                     backward = e.phase().startsWith("backward") || e.phase().startsWith("recompute");
+                    eval = e.phase().startsWith("eval");
                 }
                 case SEGMENT -> {
                     p.steps++;
@@ -56,6 +61,14 @@ public final class MemoryProfile {
                     if (now > p.maxByCategory.getOrDefault(c, 0L)) {
                         p.maxByCategory.put(c, now);
                     }
+                    if (e.step() < 0) {
+                        p.setupBytes = total;
+                    }
+                    if (eval) {
+                        p.evalPeakBytes = Math.max(p.evalPeakBytes, total);
+                    } else {
+                        p.trainingPeakBytes = Math.max(p.trainingPeakBytes, total);
+                    }
                     if (total > p.peakBytes) {
                         p.peakBytes = total;
                         p.peakSeq = e.seq();
@@ -64,7 +77,7 @@ public final class MemoryProfile {
                     }
                 }
             }
-            if (!layer.isEmpty()) {
+            if (!layer.isEmpty() && !eval) {
                 long[] lp = p.layerPeaks.computeIfAbsent(layer, k -> new long[2]);
                 int slot = backward ? 1 : 0;
                 lp[slot] = Math.max(lp[slot], total);
@@ -75,6 +88,21 @@ public final class MemoryProfile {
 
     public long peakBytes() {
         return peakBytes;
+    }
+
+    /** What the setup holds before the first step: parameters, their gradients and the optimizer's state. */
+    public long setupBytes() {
+        return setupBytes;
+    }
+
+    /** The peak of setup and training steps, evaluation left out. */
+    public long trainingPeakBytes() {
+        return trainingPeakBytes;
+    }
+
+    /** The peak while evaluating held-out data, 0 when the events hold no evaluation. */
+    public long evalPeakBytes() {
+        return evalPeakBytes;
     }
 
     /** Sequence number of the event that reached the peak, or -1 for an empty trace. */

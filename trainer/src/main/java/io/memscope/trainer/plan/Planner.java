@@ -1,6 +1,7 @@
 package io.memscope.trainer.plan;
 
 import io.memscope.trainer.backend.MetaBackend;
+import io.memscope.trainer.memory.Bytes;
 import io.memscope.trainer.memory.DeviceMemory;
 import io.memscope.trainer.memory.MemoryEvent;
 import io.memscope.trainer.memory.OutOfDeviceMemoryException;
@@ -18,23 +19,25 @@ import java.util.Map;
 
 /**
  * Plans without computing: runs the mode's program for one step on the meta backend, through the same arena
- * and runner a real run uses, so the predicted peak is the peak a CPU run measures.
+ * and runner a real run uses, then the held-out evaluation the run ends with (when
+ * {@link CompileOptions#evalSamples()} asks for one), so the predicted peak is the peak a whole CPU run measures.
  */
 public final class Planner {
     /** Capacity of the arena when asking how much a step needs, regardless of the budget. */
-    static final long UNBOUNDED = 1L << 50;
+    public static final long UNBOUNDED = 1L << 50;
 
     /**
      * A plan.
      *
-     * @param program  the compiled program
-     * @param profile  the memory profile of setup plus one step, without a budget
+     * @param program  the compiled training step
+     * @param eval     the compiled evaluation program, or null when the run evaluates nothing
+     * @param profile  the memory profile of setup, one step and one evaluation batch, without a budget
      * @param budget   the budget it was checked against
-     * @param oom      null when the step fits the budget (fragmentation included), else the failed allocation
-     * @param events   the planned events (setup and one step, unbounded arena)
+     * @param oom      null when the run fits the budget (fragmentation included), else the failed allocation
+     * @param events   the planned events (setup, one step, one evaluation batch; unbounded arena)
      */
-    public record Plan(StepProgram program, MemoryProfile profile, long budget, OutOfDeviceMemoryException oom,
-                       List<MemoryEvent> events) {
+    public record Plan(StepProgram program, StepProgram eval, MemoryProfile profile, long budget,
+                       OutOfDeviceMemoryException oom, List<MemoryEvent> events) {
         public boolean fits() {
             return oom == null;
         }
@@ -49,11 +52,22 @@ public final class Planner {
     public static Plan plan(Network net, MemoryMode mode, CompileOptions options, long budget) {
         StepProgram program = mode.compile(net, options);
         ProgramChecker.verify(program);
-        List<MemoryEvent> events = simulate(net, program, options, UNBOUNDED, mode.id());
+        StepProgram eval = evaluation(net, mode, options);
+        List<MemoryEvent> events = simulate(net, program, eval, options, UNBOUNDED, mode.id());
         MemoryProfile profile = MemoryProfile.of(events);
         // Even when the peak is under the budget, a fragmented arena may fail: replay against the real capacity.
-        OutOfDeviceMemoryException oom = firstOom(net, program, options, budget, mode.id());
-        return new Plan(program, profile, budget, oom, events);
+        OutOfDeviceMemoryException oom = firstOom(net, program, eval, options, budget, mode.id());
+        return new Plan(program, eval, profile, budget, oom, events);
+    }
+
+    /** The mode's evaluation program at the run's evaluation batch, checked; null when the run evaluates nothing. */
+    public static StepProgram evaluation(Network net, MemoryMode mode, CompileOptions options) {
+        if (options.evalBatch() == 0) {
+            return null;
+        }
+        StepProgram eval = mode.compileInference(net, options.forEvaluation());
+        ProgramChecker.verify(eval);
+        return eval;
     }
 
     /**
@@ -84,24 +98,38 @@ public final class Planner {
         return lo;
     }
 
-    private static boolean fits(Network net, MemoryMode mode, CompileOptions template, int batch, long budget) {
-        CompileOptions o = new CompileOptions(batch, template.optimizer(), template.workspace());
-        StepProgram program = mode.compile(net, o);
-        return firstOom(net, program, o, budget, mode.id()) == null;
+    /**
+     * The smallest budget, in a size {@link io.memscope.trainer.memory.Bytes#format} shows exactly, that the run
+     * fits with fragmentation: from the unbounded peak up, in steps of 2% (the peak itself is often too tight,
+     * since best fit leaves holes).
+     */
+    public static long smallestBudget(Network net, MemoryMode mode, CompileOptions options, long peak) {
+        StepProgram program = mode.compile(net, options);
+        StepProgram eval = evaluation(net, mode, options);
+        long b = Bytes.ceilToShown(peak);
+        for (int i = 0; i < 60 && firstOom(net, program, eval, options, b, mode.id()) != null; i++) {
+            b = Bytes.ceilToShown(b + Math.max(256, b / 50));
+        }
+        return b;
     }
 
-    private static OutOfDeviceMemoryException firstOom(Network net, StepProgram program, CompileOptions options,
-                                                       long budget, String mode) {
+    private static boolean fits(Network net, MemoryMode mode, CompileOptions template, int batch, long budget) {
+        CompileOptions o = template.withBatch(batch);
+        return firstOom(net, mode.compile(net, o), evaluation(net, mode, o), o, budget, mode.id()) == null;
+    }
+
+    private static OutOfDeviceMemoryException firstOom(Network net, StepProgram program, StepProgram eval,
+                                                       CompileOptions options, long budget, String mode) {
         try {
-            simulate(net, program, options, budget, mode);
+            simulate(net, program, eval, options, budget, mode);
             return null;
         } catch (OutOfDeviceMemoryException e) {
             return e;
         }
     }
 
-    private static List<MemoryEvent> simulate(Network net, StepProgram program, CompileOptions options, long capacity,
-                                              String mode) {
+    private static List<MemoryEvent> simulate(Network net, StepProgram program, StepProgram eval,
+                                              CompileOptions options, long capacity, String mode) {
         Trace trace = new Trace(new TraceInfo(net.name(), mode, "meta", options.batch(), capacity,
                 Map.of("optimizer", options.optimizer().describe())), 1 << 18);
         DeviceMemory memory = new DeviceMemory(capacity, trace);
@@ -110,6 +138,10 @@ public final class Planner {
         runner.setup(program);
         int n = options.batch();
         runner.run(program, 0, new Batch(n, new float[0], new float[0]));
+        if (eval != null) {
+            int e = options.evalBatch();
+            runner.run(eval, 1, new Batch(e, new float[0], new float[0]));
+        }
         return trace.events();
     }
 }

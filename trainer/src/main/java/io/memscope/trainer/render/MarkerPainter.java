@@ -1,5 +1,7 @@
 package io.memscope.trainer.render;
 
+import io.memscope.trainer.memory.Steps;
+
 import io.memscope.trainer.memory.Bytes;
 import java.util.List;
 
@@ -39,22 +41,23 @@ final class MarkerPainter {
         double pxPerStep = last.step() > first.step()
                 ? (xs.px(last.x()) - xs.px(first.x())) / (last.step() - first.step())
                 : Double.MAX_VALUE;
-        double labelWidth = c.textWidth("step " + last.step(), font, false) + 1.1 * u;
+        double labelWidth = c.textWidth("step " + Steps.shown(last.step()), font, false) + 1.1 * u;
         int labelStride = stride(labelWidth / pxPerStep);
         int lineStride = pxPerStep >= Math.max(6, 0.5 * u) ? 1 : labelStride;
         double lastLine = Double.NEGATIVE_INFINITY;
         double labelsFreeFrom = Double.NEGATIVE_INFINITY;
         for (StepBoundary s : steps) {
             double x = Pixels.crisp(xs.px(s.x()), 1);
-            if (Math.floorMod(s.step(), lineStride) != 0 || x - lastLine < 3 || x < area.x() || x > area.right()) {
+            int shown = Steps.shown(s.step());
+            if (Math.floorMod(shown, lineStride) != 0 || x - lastLine < 3 || x < area.x() || x > area.right()) {
                 continue;
             }
             lastLine = x;
             c.strokeLine(x, l.phaseStrip().y(), x, area.bottom(), 1, TimelineColors.STEP_LINE);
             c.strokeLine(x, life.y(), x, life.bottom(), 1, TimelineColors.STEP_LINE);
-            String label = "step " + s.step();
+            String label = "step " + shown;
             double w = c.textWidth(label, font, false);
-            if (Math.floorMod(s.step(), labelStride) == 0 && x >= labelsFreeFrom
+            if (Math.floorMod(shown, labelStride) == 0 && x >= labelsFreeFrom
                     && x + 0.3 * u + w <= row.right()) {
                 c.strokeLine(x, row.y() + row.h() * 0.25, x, l.phaseStrip().y(), 1, TimelineColors.STEP_LINE);
                 c.fillText(label, x + 0.3 * u, row.y() + row.h() * 0.55, font, false, Canvas2D.HAlign.LEFT,

@@ -12,13 +12,12 @@ import io.memscope.trainer.memory.OutOfDeviceMemoryException;
 import io.memscope.trainer.memory.Trace;
 import io.memscope.trainer.memory.TraceInfo;
 import io.memscope.trainer.modes.CompileOptions;
-import io.memscope.trainer.modes.InferenceProgram;
 import io.memscope.trainer.modes.MemoryMode;
 import io.memscope.trainer.modes.Modes;
 import io.memscope.trainer.net.Network;
+import io.memscope.trainer.plan.FitAdvice;
 import io.memscope.trainer.plan.Planner;
 import io.memscope.trainer.program.Batch;
-import io.memscope.trainer.program.ProgramChecker;
 import io.memscope.trainer.program.ProgramRunner;
 import io.memscope.trainer.program.StepOutcome;
 import io.memscope.trainer.program.StepProgram;
@@ -141,52 +140,56 @@ public final class Trainer {
                 net.classes(), config.seed());
         DataSource.checkFits(data.train(), net.input().c(), net.input().h(), net.input().w(), net.classes());
 
+        // The plan covers the whole run: the training step and the held-out evaluation it ends with.
+        int heldOut = config.evalSamples() == 0 ? 0 : Math.min(config.evalSamples(), data.test().size());
         CompileOptions options = new CompileOptions(config.batch(), config.optimizer(),
-                CpuBackend.workspaceModel(config.threads()));
+                CpuBackend.workspaceModel(config.threads()), heldOut);
         MemoryMode mode;
         try {
             mode = this.mode.fitTo(net, options, config.budgetBytes(), listener::onNote);
         } catch (IllegalArgumentException e) {
-            throw new TrainingException(e.getMessage(), e);
+            Planner.Plan asIs = Planner.plan(net, this.mode, options, config.budgetBytes());
+            throw new TrainingException(e.getMessage(), asIs.fits() ? null
+                    : FitAdvice.of(net, this.mode, options, config.budgetBytes(), asIs), e);
         }
         Planner.Plan plan = Planner.plan(net, mode, options, config.budgetBytes());
         if (!plan.fits()) {
-            int max = Planner.maxBatch(net, mode, options, config.budgetBytes(), 1 << 16);
-            throw new TrainingException(net.name() + " at batch " + config.batch() + " in " + mode.id() + " mode needs "
-                    + Bytes.format(plan.peakBytes()) + " at its peak, more than the " + Bytes.format(config.budgetBytes())
-                    + " budget (" + plan.oom().getMessage() + "). "
-                    + (max > 0 ? "The largest batch that fits is " + max + "." : "Not even batch 1 fits."));
+            FitAdvice advice = FitAdvice.of(net, mode, options, config.budgetBytes(), plan);
+            throw new TrainingException(net.name() + " at batch " + config.batch() + " in " + mode.id() + " mode does not "
+                    + "fit: " + advice.facts() + " (" + plan.oom().getMessage() + ")", advice, plan.oom());
         }
 
         DeviceMemory memory = new DeviceMemory(config.budgetBytes(), trace);
         try (Backend backend = new CpuBackend(memory, config.threads())) {
-            StepProgram program = mode.compile(net, options);
-            ProgramChecker.verify(program);
             runner = new ProgramRunner(net, backend, config.optimizer(), config.seed());
-            runner.setup(program);
+            runner.setup(plan.program());
             long resident = memory.arena().usedBytes();
             listener.onStart(this);
-            return loop(program, data, listener, memory, plan.peakBytes(), resident);
+            return loop(plan, data, listener, memory, resident);
         } catch (OutOfDeviceMemoryException e) {
-            throw new TrainingException(e.getMessage(), e);
+            // The plan said it fits; a run that still runs out is reported with the same advice.
+            throw new TrainingException(net.name() + ": " + e.getMessage(),
+                    FitAdvice.of(net, mode, options, config.budgetBytes(), plan), e);
         }
     }
 
-    private TrainSummary loop(StepProgram program, DataSplit data, TrainListener listener, DeviceMemory memory,
-                              long plannedPeak, long resident) {
+    private TrainSummary loop(Planner.Plan plan, DataSplit data, TrainListener listener, DeviceMemory memory,
+                              long resident) {
+        StepProgram program = plan.program();
         Dataset train = data.train();
         int n = config.batch();
         int stepsPerEpoch = Math.max(1, train.size() / n);
-        int total = config.steps() > 0 ? config.steps() : config.epochs() * stepsPerEpoch;
+        int total = config.steps() > 0 ? config.steps() : Math.toIntExact(Math.min(Integer.MAX_VALUE,
+                (long) config.epochs() * stepsPerEpoch));
         BatchSampler sampler = new BatchSampler(train.size(), n, config.seed());
-        Batch batch = new Batch(n, new float[n * program.decl("input").dims().perSample()], new float[n]);
+        int perSample = program.decl("input").dims().perSample();
+        Batch batch = new Batch(n, new float[hostFloats(n, perSample)], new float[n]);
         int[] indices = new int[n];
 
         int window = Math.max(1, Math.min(20, total / 5 + 1));
         double[] recentLoss = new double[window];
         double[] recentAcc = new double[window];
-        long timeSum = 0;
-        int timed = 0;
+        StepTimes times = new StepTimes();
         int done = 0;
         long runPeak = memory.arena().peakBytes();
         for (int step = 0; step < total && awaitTurn(); step++) {
@@ -197,16 +200,13 @@ public final class Trainer {
             StepOutcome out = runner.run(program, step, batch);
             long dt = System.nanoTime() - t0;
             runPeak = Math.max(runPeak, memory.arena().peakBytes());
-            if (step > 0 || total == 1) {
-                timeSum += dt;
-                timed++;
-            }
+            times.add(dt);
             recentLoss[step % window] = out.loss();
             recentAcc[step % window] = out.accuracy();
             done++;
             if (!Double.isFinite(out.loss())) {
-                throw new TrainingException("loss became " + out.loss() + " at step " + step
-                        + "; lower the learning rate (--lr)");
+                throw new TrainingException("loss became " + out.loss() + " at step " + (step + 1)
+                        + "; lower the learning rate");
             }
             listener.onStep(new StepResult(step, total, step / stepsPerEpoch, out.loss(), out.accuracy(), dt,
                     memory.arena().peakBytes(), resident));
@@ -220,31 +220,39 @@ public final class Trainer {
         }
         double testAcc = Double.NaN;
         int tested = 0;
-        if (!stopRequested && config.evalSamples() > 0) {
+        StepProgram eval = plan.eval();
+        if (!stopRequested && eval != null) {
             Dataset test = data.test();
-            int evalBatch = Math.min(n, Math.min(test.size(), config.evalSamples()));
-            if (evalBatch > 0) {
-                StepProgram eval = InferenceProgram.compile(config.network(),
-                        new CompileOptions(evalBatch, config.optimizer(), CpuBackend.workspaceModel(config.threads())));
-                ProgramChecker.verify(eval);
-                Batch eb = new Batch(evalBatch, new float[evalBatch * batch.images().length / n], new float[evalBatch]);
-                int[] idx = new int[evalBatch];
-                int correct = 0;
-                int limit = Math.min(test.size(), config.evalSamples());
-                for (int start = 0; start + evalBatch <= limit && !stopRequested; start += evalBatch) {
-                    for (int i = 0; i < evalBatch; i++) {
-                        idx[i] = start + i;
-                    }
-                    test.fill(idx, eb.images(), eb.labels());
-                    correct += runner.run(eval, done, eb).correct();
-                    tested += evalBatch;
+            int evalBatch = eval.decl("input").dims().n();
+            Batch eb = new Batch(evalBatch, new float[hostFloats(evalBatch, perSample)], new float[evalBatch]);
+            int[] idx = new int[evalBatch];
+            int correct = 0;
+            int limit = Math.min(test.size(), config.evalSamples());
+            memory.arena().resetPeak();
+            for (int start = 0; start + evalBatch <= limit && !stopRequested; start += evalBatch) {
+                for (int i = 0; i < evalBatch; i++) {
+                    idx[i] = start + i;
                 }
-                testAcc = tested == 0 ? Double.NaN : (double) correct / tested;
-                listener.onEval(testAcc, tested);
+                test.fill(idx, eb.images(), eb.labels());
+                correct += runner.run(eval, done, eb).correct();
+                tested += evalBatch;
             }
+            runPeak = Math.max(runPeak, memory.arena().peakBytes());
+            testAcc = tested == 0 ? Double.NaN : (double) correct / tested;
+            listener.onEval(testAcc, tested);
         }
         return new TrainSummary(done, stopRequested, k == 0 ? Double.NaN : loss / k, k == 0 ? Double.NaN : acc / k,
-                testAcc, tested, timed == 0 ? 0 : timeSum / timed, Math.max(runPeak, memory.arena().peakBytes()), plannedPeak,
+                testAcc, tested, times.median(), Math.max(runPeak, memory.arena().peakBytes()), plan.peakBytes(),
                 trace.recorded());
+    }
+
+    /** Floats of a host-side batch buffer; a batch a Java array cannot hold is refused with the numbers. */
+    private static int hostFloats(int samples, int perSample) {
+        long floats = (long) samples * perSample;
+        if (floats > Integer.MAX_VALUE - 8) {
+            throw new TrainingException("a batch of " + samples + " samples of " + perSample + " values each does not fit "
+                    + "one Java array (at most 2^31-1 values); choose a smaller batch");
+        }
+        return (int) floats;
     }
 }

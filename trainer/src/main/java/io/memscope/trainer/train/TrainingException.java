@@ -1,12 +1,30 @@
 package io.memscope.trainer.train;
 
-/** A run that cannot start or go on, with a message a user can act on. */
+import io.memscope.trainer.plan.FitAdvice;
+
+/**
+ * A run that cannot start or go on, with a message a user can act on. A run that does not fit its budget
+ * carries {@link FitAdvice}: what would fit, for the interface to word (flags on the command line, controls in
+ * the window); the message itself states only the facts.
+ */
 public final class TrainingException extends RuntimeException {
+    private final transient FitAdvice advice;
+
     public TrainingException(String message) {
-        super(message);
+        this(message, null, null);
     }
 
     public TrainingException(String message, Throwable cause) {
+        this(message, null, cause);
+    }
+
+    public TrainingException(String message, FitAdvice advice, Throwable cause) {
         super(message, cause);
+        this.advice = advice;
+    }
+
+    /** What would fit, or null when the failure is not about memory. */
+    public FitAdvice advice() {
+        return advice;
     }
 }

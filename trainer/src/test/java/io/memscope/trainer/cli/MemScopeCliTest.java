@@ -70,12 +70,69 @@ class MemScopeCliTest {
     void budgetTooSmallIsRefusedBeforeRunningWithTheLargestBatchThatFits(@TempDir Path dir) throws Exception {
         // conv1's output does not fit: the planner refuses before anything runs, naming the largest batch.
         Path trace = dir.resolve("oom.json");
-        Result r = run("train", lenet(), "--steps", "2", "--batch", "512", "--budget", "4MiB", "--trace", trace.toString());
+        Result r = run("train", lenet(), "--steps", "2", "--batch", "44", "--budget", "2MiB", "--trace", trace.toString());
         assertEquals(1, r.code());
-        assertTrue(r.err().startsWith("memscope: LeNet-5 at batch 512 in baseline mode needs "), r.err());
-        assertTrue(r.err().contains("The largest batch that fits is"), r.err());
+        assertTrue(r.err().startsWith("memscope: LeNet-5 at batch 44 in baseline mode does not fit: the run needs "),
+                r.err());
+        assertTrue(r.err().matches("(?s).*; what fits: --batch \\d+, --mode row-centric --bands \\d+ or --budget [0-9.]+MiB\n"),
+                r.err());
         assertFalse(r.err().contains("Exception"), "no stack trace: " + r.err());
         assertFalse(Files.exists(trace), "nothing ran, so there is no trace to write");
+    }
+
+    @Test
+    void adviceFitsTheCase() {
+        // parameters, gradients and momentum alone exceed the budget: only a budget helps, and no batch is offered
+        Result big = run("train", "vgg16", "--batch", "2", "--budget", "64MiB");
+        assertEquals(1, big.code());
+        assertTrue(big.err().contains("parameters, gradients and optimizer state alone need 1.5 GiB, more than the "
+                + "64.0 MiB budget"), big.err());
+        assertTrue(big.err().matches("(?s).*what fits: --budget [0-9.]+GiB \\(no smaller batch or other mode helps\\)\n"),
+                big.err());
+        assertFalse(big.err().contains("--batch"), big.err());
+
+        // already row-centric: the advice is this mode's setting, not "a memory-saving mode"
+        Result rows = run("train", lenet(), "--mode", "row-centric", "--batch", "64", "--budget", "2MiB");
+        assertEquals(1, rows.code());
+        assertTrue(rows.err().contains("(training forward band 4/4: relu1.out@f4"), rows.err());
+        assertTrue(rows.err().matches("(?s).*what fits: --batch \\d+, --bands \\d+( --bwd-bands \\d+)? or --budget .*"),
+                rows.err());
+        assertFalse(rows.err().contains("--mode"), rows.err());
+    }
+
+    @Test
+    void planSaysWhatFitsAndCoversTheEvaluation() {
+        Result r = run("plan", lenet(), "--batch", "44", "--budget", "2MiB", "--mode", "row-centric");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("then evaluation in batches of 44"), r.out());
+        assertTrue(r.out().matches("(?s).*training step peak [0-9.]+ MiB, evaluation peak [0-9.]+ [KM]iB\n.*"), r.out());
+
+        Result no = run("plan", lenet(), "--batch", "44", "--budget", "2MiB");
+        assertEquals(0, no.code(), no.err());
+        assertTrue(no.out().matches("(?s).*does NOT fit — training forward: relu1.out .*\nwhat fits: --batch 22, "
+                + "--mode row-centric --bands \\d+ or --budget [0-9.]+MiB\n.*"), no.out());
+
+        Result none = run("plan", lenet(), "--batch", "44", "--budget", "2MiB", "--mode", "row-centric", "--eval", "0");
+        assertTrue(none.out().contains("no evaluation"), none.out());
+    }
+
+    @Test
+    void planRefusesABudgetTheCpuDeviceCannotHold() {
+        Result r = run("plan", lenet(), "--budget", "1TiB");
+        assertEquals(1, r.code());
+        assertTrue(r.out().contains("budget: fits"), r.out());
+        assertTrue(r.err().startsWith("memscope: the plan is for a 1.0 TiB device, but the CPU backend cannot run it: "
+                + "a 1.0 TiB CPU device does not fit one Java float array"), r.err());
+    }
+
+    @Test
+    void everyCommandTakesHelp() {
+        for (String command : new String[] {"train", "plan", "export", "modes", "layers"}) {
+            Result r = run(command, "--help");
+            assertEquals(0, r.code(), command + ": " + r.err());
+            assertTrue(r.out().startsWith("MemScope: memory-efficient CNN training"), command + ": " + r.out());
+            assertTrue(r.err().isEmpty(), r.err());
+        }
     }
 
     @Test

@@ -67,7 +67,7 @@ class DataSourceTest {
         assertMentions(assertThrows(DataException.class, () -> source.open(2, 32, 32, 10, 0)),
                 "input 2x32x32", "1 or 3 channels");
         assertMentions(assertThrows(DataException.class, () -> source.open(1, 28, 28, 100, 0)),
-                "100 outputs", "2 to 10 classes");
+                "100 outputs", "4x4 grid", "at least 32x32");
     }
 
     @Test

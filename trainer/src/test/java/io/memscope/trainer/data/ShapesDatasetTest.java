@@ -45,6 +45,42 @@ class ShapesDatasetTest {
     }
 
     @Test
+    void moreClassesThanShapesPutEachClassInItsOwnCell() {
+        // VGG-16's 1000 classes: ten shapes in a 10x10 grid of 22-pixel cells of a 224x224 image.
+        ShapesDataset data = new ShapesDataset("train", 1, 224, 224, 1000, 3000, 5);
+        int[] counts = new int[1000];
+        for (int i = 0; i < 3000; i++) {
+            counts[data.label(i)]++;
+        }
+        assertTrue(Arrays.stream(counts).allMatch(c -> c == 3), "every class three times in 3000 samples");
+
+        for (int i = 0; i < 40; i++) {
+            int label = data.label(i);
+            int cell = label / 10;
+            int top = (cell / 10) * 22;
+            int left = (cell % 10) * 22;
+            float[] img = images(data, new int[] {i});
+            for (int y = 0; y < 224; y++) {
+                for (int x = 0; x < 224; x++) {
+                    boolean inCell = y >= top && y < top + 22 && x >= left && x < left + 22;
+                    // outside its cell a pixel is paper plus noise: never as bright as ink can be
+                    if (!inCell) {
+                        assertTrue(img[y * 224 + x] < ((0.3f + 0.12f) - ShapesDataset.PIXEL_MEAN)
+                                / ShapesDataset.PIXEL_STD + 1e-6f, "sample " + i + " class " + label + " pixel " + y + "," + x);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aGridTooFineForTheImageIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new ShapesDataset("train", 1, 28, 28, 100, 10, 1));
+        assertTrue(e.getMessage().contains("4x4 grid") && e.getMessage().contains("32x32"), e.getMessage());
+    }
+
+    @Test
     void drawingIsPinnedAcrossVersions() {
         // A changed number here means every seed now gives other images: only accept it for a deliberate change.
         ShapesDataset data = new ShapesDataset("train", 3, 16, 20, 10, 50, 12345);
@@ -134,7 +170,7 @@ class ShapesDatasetTest {
         assertThrows(IllegalArgumentException.class, () -> new ShapesDataset("train", 2, 28, 28, 10, 10, 0));
         assertThrows(IllegalArgumentException.class, () -> new ShapesDataset("train", 1, 7, 28, 10, 10, 0));
         assertThrows(IllegalArgumentException.class, () -> new ShapesDataset("train", 1, 28, 28, 1, 10, 0));
-        assertThrows(IllegalArgumentException.class, () -> new ShapesDataset("train", 1, 28, 28, 11, 10, 0));
+        assertThrows(IllegalArgumentException.class, () -> new ShapesDataset("train", 1, 12, 12, 11, 10, 0));
         assertThrows(IllegalArgumentException.class, () -> new ShapesDataset("train", 1, 28, 28, 10, 0, 0));
     }
 

@@ -6,9 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.memscope.trainer.TestPaths;
+import io.memscope.trainer.backend.CpuBackend;
 import io.memscope.trainer.memory.Action;
+import io.memscope.trainer.modes.CompileOptions;
+import io.memscope.trainer.modes.Modes;
 import io.memscope.trainer.net.Network;
 import io.memscope.trainer.optim.Optimizer;
+import io.memscope.trainer.plan.FitAdvice;
+import io.memscope.trainer.plan.Planner;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -51,14 +56,21 @@ class TrainerTest {
 
     @Test
     void budgetTooSmallIsRefusedBeforeTrainingWithTheLargestBatchThatFits() {
-        TrainConfig cfg = new TrainConfig(Network.load(TestPaths.sample("lenet5")), "baseline", "builtin", 256, 1, 0,
-                3L << 20, 1, Optimizer.of("sgd", 0.05, 0.9, 0), 2, 0);
+        TrainConfig cfg = new TrainConfig(Network.load(TestPaths.sample("lenet5")), "baseline", "builtin", 44, 1, 0,
+                2L << 20, 1, Optimizer.of("sgd", 0.05, 0.9, 0), 2, 0);
         Trainer trainer = new Trainer(cfg);
         TrainingException e = assertThrows(TrainingException.class, () -> trainer.run(TrainListener.NONE));
-        System.out.println(e.getMessage());
-        assertTrue(e.getMessage().startsWith("LeNet-5 at batch 256 in baseline mode needs "), e.getMessage());
-        assertTrue(e.getMessage().contains("more than the 3.0 MiB budget"), e.getMessage());
-        assertTrue(e.getMessage().matches(".*The largest batch that fits is \\d+\\."), e.getMessage());
+        assertTrue(e.getMessage().startsWith("LeNet-5 at batch 44 in baseline mode does not fit: the run needs "),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("more than the 2.0 MiB budget (training forward: relu1.out"), e.getMessage());
+        FitAdvice advice = e.advice();
+        int largest = Planner.maxBatch(cfg.network(), Modes.get("baseline"), new CompileOptions(1,
+                cfg.optimizer(), CpuBackend.workspaceModel(2)), 2L << 20, 43);
+        assertEquals(new FitAdvice.Batch(largest), advice.suggestions().get(0));
+        assertTrue(advice.suggestions().stream().anyMatch(s -> s instanceof FitAdvice.Mode m
+                && m.mode().equals("row-centric") && !m.current()), "another mode that fits: " + advice);
+        assertTrue(advice.suggestions().get(advice.suggestions().size() - 1) instanceof FitAdvice.Budget b
+                && b.bytes() >= advice.needBytes(), advice.toString());
         assertEquals(0, trainer.trace().recorded(), "nothing was allocated on the device");
     }
 

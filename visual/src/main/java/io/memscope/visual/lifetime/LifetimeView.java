@@ -3,6 +3,7 @@ package io.memscope.visual.lifetime;
 import io.memscope.trainer.memory.Bytes;
 import io.memscope.trainer.memory.Category;
 import io.memscope.trainer.memory.MemoryEvent;
+import io.memscope.trainer.memory.Steps;
 import io.memscope.visual.Palette;
 import io.memscope.visual.chart.Ticks;
 import io.memscope.visual.timeline.MemoryUnit;
@@ -327,6 +328,6 @@ public final class LifetimeView extends Region {
                 + "  \u00b7  " + Palette.label(model.category(i))
                 + (shape == null || shape.isEmpty() ? "" : "  \u00b7  " + shape)
                 + "  \u00b7  " + Bytes.format(model.bytes(i)) + " at +" + Bytes.format(model.offset(i))
-                + "  \u00b7  " + life + (e.step() >= 0 ? "  \u00b7  step " + e.step() : "");
+                + "  \u00b7  " + life + (e.step() >= 0 ? "  \u00b7  step " + Steps.shown(e.step()) : "");
     }
 }

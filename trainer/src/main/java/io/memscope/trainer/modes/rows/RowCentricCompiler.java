@@ -109,6 +109,8 @@ final class RowCentricCompiler {
     private final Set<Integer> paramGradsWritten = new HashSet<>();
     private String phaseName = "";
     private String phaseLayer = "";
+    /** False while compiling the evaluation program. */
+    private boolean training = true;
 
     RowCentricCompiler(Network net, CompileOptions compileOptions, RowCentricOptions options) {
         this.net = net;
@@ -119,6 +121,36 @@ final class RowCentricCompiler {
     }
 
     StepProgram compile(String mode) {
+        List<StagePlan> plans = forward();
+        for (int i = net.nodes().size() - 1; i >= trunk.end; i--) {
+            backwardWhole(net.node(i));
+        }
+        for (int s = trunk.stages.size() - 1; s >= 0; s--) {
+            RowTrunk.Stage st = trunk.stages.get(s);
+            for (int k = st.wholeAfter.size() - 1; k >= 0; k--) {
+                backwardWhole(net.node(st.wholeAfter.get(k)));
+            }
+            if (plans.get(s) != null) {
+                backwardStage(plans.get(s));
+            }
+        }
+        phase("update", "");
+        low.updates().forEach(this::emit);
+        return FreeAtLastUse.apply(low.build(mode));
+    }
+
+    /**
+     * The held-out evaluation in the same bands: the forward pass alone, in inference mode (running batch-norm
+     * statistics, no dropout), keeping nothing for a backward pass.
+     */
+    StepProgram compileInference() {
+        training = false;
+        forward();
+        return FreeAtLastUse.apply(low.build(StepProgram.INFERENCE_MODE));
+    }
+
+    /** The forward pass: segments band by band, whole maps between them, then the head; the plans per stage. */
+    private List<StagePlan> forward() {
         alloc(Lowering.INPUT);
         alloc(Lowering.LABELS);
         emit(new Instruction.Load(Lowering.INPUT, Lowering.LABELS));
@@ -138,21 +170,7 @@ final class RowCentricCompiler {
                 forwardWhole(net.node(i));
             }
         }
-        for (int i = net.nodes().size() - 1; i >= trunk.end; i--) {
-            backwardWhole(net.node(i));
-        }
-        for (int s = trunk.stages.size() - 1; s >= 0; s--) {
-            RowTrunk.Stage st = trunk.stages.get(s);
-            for (int k = st.wholeAfter.size() - 1; k >= 0; k--) {
-                backwardWhole(net.node(st.wholeAfter.get(k)));
-            }
-            if (plans.get(s) != null) {
-                backwardStage(plans.get(s));
-            }
-        }
-        phase("update", "");
-        low.updates().forEach(this::emit);
-        return FreeAtLastUse.apply(low.build(mode));
+        return plans;
     }
 
     // ---- plans ----------------------------------------------------------------------------------------
@@ -193,7 +211,7 @@ final class RowCentricCompiler {
      * stage's full outputs and fills keep tensors; in the backward pass it is the band's recomputation.
      */
     private void runBand(BandPass bp) {
-        String kind = bp.backward ? "recompute " : "forward ";
+        String kind = bp.backward ? "recompute " : training ? "forward " : "eval ";
         int count = bp.pl.steps().size();
         boolean[] run = new boolean[count];
         boolean[] read = new boolean[count];
@@ -224,7 +242,7 @@ final class RowCentricCompiler {
             String o = bandTensor(node.name() + ".out@" + bp.tag, node, node.index(), out.size(), Category.ACTIVATION);
             alloc(o);
             String ws = bandWorkspace(node, bp.band.read()[l][0].size(), Pass.FORWARD, bp.tag);
-            emit(new Instruction.Run(node.index(), node.name(), Pass.FORWARD, true, ins, o, params(layer), List.of(),
+            emit(new Instruction.Run(node.index(), node.name(), Pass.FORWARD, training, ins, o, params(layer), List.of(),
                     List.of(), ws, null, List.of(), List.of(), false, null, true));
             bp.outputs[l] = o;
             bp.pieces.computeIfAbsent(l, x -> new ArrayList<>()).add(new Piece(o, out));
@@ -580,14 +598,16 @@ final class RowCentricCompiler {
     // ---- whole maps: batch norm, dropout, the head --------------------------------------------------------
 
     private void forwardWhole(Node node) {
-        phase("forward", node.name());
+        phase(training ? "forward" : "eval", node.name());
         allocOnce(low.out(node.index()));
-        low.saved(node.layer()).forEach(this::alloc);
+        if (training || node.layer().isLoss()) {
+            low.saved(node.layer()).forEach(this::alloc);
+        }
         String ws = low.workspace(node, Pass.FORWARD);
         if (ws != null) {
             alloc(ws);
         }
-        emit(low.forward(node, true, ws));
+        emit(low.forward(node, training, ws));
     }
 
     private void backwardWhole(Node node) {

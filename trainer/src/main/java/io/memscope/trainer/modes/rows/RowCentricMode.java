@@ -106,10 +106,24 @@ public final class RowCentricMode implements MemoryMode {
                 + ":\n" + c.report().strip() + "\n");
         if (!c.fits()) {
             throw new IllegalArgumentException("row-centric: no band count fits " + Bytes.format(budget) + " at batch "
-                    + compileOptions.batch() + " (" + c.report().lines().reduce((a, b) -> b).orElse("")
-                    + "); try a smaller batch or a larger budget");
+                    + compileOptions.batch() + " (" + c.report().lines().reduce((a, b) -> b).orElse("") + ")");
         }
         return with(c.options());
+    }
+
+    @Override
+    public MemoryMode choosingForBudget() {
+        return new RowCentricMode(options, true);
+    }
+
+    @Override
+    public Map<String, String> chosenSettings() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("bands", options.forward().toString());
+        if (!options.backward().equals(options.forward())) {
+            m.put("bwd-bands", options.backward().toString());
+        }
+        return m;
     }
 
     @Override
@@ -120,6 +134,12 @@ public final class RowCentricMode implements MemoryMode {
     @Override
     public StepProgram compile(Network network, CompileOptions compileOptions) {
         return new RowCentricCompiler(network, compileOptions, options).compile(ID);
+    }
+
+    /** Evaluation runs in the forward bands too, so it needs no more memory than training's forward pass. */
+    @Override
+    public StepProgram compileInference(Network network, CompileOptions compileOptions) {
+        return new RowCentricCompiler(network, compileOptions, options).compileInference();
     }
 
     /**
