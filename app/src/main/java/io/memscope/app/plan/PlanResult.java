@@ -1,10 +1,12 @@
 package io.memscope.app.plan;
 
+import io.memscope.trainer.plan.FitAdvice;
 import io.memscope.trainer.plan.Planner;
 
 /**
  * A plan and the largest batch that fits the same budget (0: not even one sample).
  *
- * @param note what the mode chose for the budget before planning (row-centric's bands auto), or empty
+ * @param note   what the mode chose for the budget before planning (row-centric's bands auto), or empty
+ * @param advice what would fit, when the plan does not; null when it fits
  */
-public record PlanResult(Planner.Plan plan, int batch, int maxBatch, String note) {}
+public record PlanResult(Planner.Plan plan, int batch, int maxBatch, String note, FitAdvice advice) {}

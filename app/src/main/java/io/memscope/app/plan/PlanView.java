@@ -57,7 +57,8 @@ public final class PlanView extends ScrollPane {
             }
         });
         headline.setText("No plan yet");
-        detail.setText("Plan (F7) simulates one training step on the meta backend: no arithmetic, the same allocations.");
+        detail.setText("Plan (F7) simulates one training step and the evaluation after it on the meta backend: no "
+                + "arithmetic, the same allocations.");
     }
 
     private void show(PlanResult r) {
@@ -71,10 +72,12 @@ public final class PlanView extends ScrollPane {
         headline.setText((p.fits() ? "\u2714 Fits" : "\u2716 Does not fit") + " \u2014 peak " + Bytes.format(p.peakBytes())
                 + " of " + Bytes.format(p.budget()));
         MemoryProfile prof = p.profile();
-        detail.setText(String.format("batch %d, %s mode: %d tensors declared, %d events for set-up and one step",
-                r.batch(), p.program().mode(), p.program().tensors().size(), p.events().size())
+        detail.setText(String.format("batch %d, %s mode: %d tensors declared, %d events for set-up, one step%s",
+                r.batch(), p.program().mode(), p.program().tensors().size(), p.events().size(),
+                p.eval() == null ? "" : String.format(" and an evaluation batch of %d (its peak %s)",
+                        p.eval().decl("input").dims().n(), Bytes.format(prof.evalPeakBytes())))
                 + (r.note().isEmpty() ? "" : "\n" + r.note()));
-        oom.setText(p.fits() ? "" : p.oom().getMessage());
+        oom.setText(p.fits() ? "" : p.oom().getMessage() + "\n" + AdviceText.line(r.advice()));
         maxBatch.setText(PlanViewModel.maxBatchText(r));
         long peak = Math.max(1, prof.peakBytes());
         int row = 0;

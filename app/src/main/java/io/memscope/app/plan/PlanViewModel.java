@@ -7,6 +7,7 @@ import io.memscope.trainer.memory.Bytes;
 import io.memscope.trainer.modes.CompileOptions;
 import io.memscope.trainer.modes.MemoryMode;
 import io.memscope.trainer.net.Network;
+import io.memscope.trainer.plan.FitAdvice;
 import io.memscope.trainer.plan.Planner;
 import javafx.beans.Observable;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -78,7 +79,8 @@ public final class PlanViewModel {
             MemoryMode fitted = mode.fitTo(net, options, budget, note::append);
             Planner.Plan plan = Planner.plan(net, fitted, options, budget);
             int max = Planner.maxBatch(net, fitted, options, budget, MAX_BATCH_LIMIT);
-            return new PlanResult(plan, batch, max, note.toString().strip());
+            FitAdvice advice = plan.fits() ? null : FitAdvice.of(net, fitted, options, budget, plan);
+            return new PlanResult(plan, batch, max, note.toString().strip(), advice);
         }, r -> {
             if (ticket == generation) {
                 busy.set(false);

@@ -75,6 +75,8 @@ public final class RunViewModel {
     private final LongProperty maxDeviceBytes = new SimpleLongProperty(this, "maxDeviceBytes",
             (long) (Runtime.getRuntime().maxMemory() * HEAP_SHARE));
     private final int threads = CpuBackend.defaultThreads();
+    /** Held-out samples a run evaluates after training; the plan covers them. */
+    private static final int EVAL_SAMPLES = 512;
 
     private final ReadOnlyStringWrapper problem = new ReadOnlyStringWrapper(this, "problem", "");
     private final ReadOnlyStringWrapper settingsProblem = new ReadOnlyStringWrapper(this, "settingsProblem", "");
@@ -223,9 +225,9 @@ public final class RunViewModel {
         return Optimizer.of(optimizer.get().toLowerCase(Locale.ROOT), lr, 0.9, 5e-4);
     }
 
-    /** What the planner compiles for, with these settings. */
+    /** What the planner compiles for, with these settings: the training step and the evaluation after it. */
     public CompileOptions compileOptions(int batchSize) {
-        return new CompileOptions(batchSize, optimizerValue(), CpuBackend.workspaceModel(threads));
+        return new CompileOptions(batchSize, optimizerValue(), CpuBackend.workspaceModel(threads), EVAL_SAMPLES);
     }
 
     /** The run these settings describe. Only valid when {@link #problemProperty()} is empty. */
@@ -234,7 +236,7 @@ public final class RunViewModel {
             throw new IllegalStateException(problem.get());
         }
         return new TrainConfig(network.get(), mode.get().id(), data.get().spec(), batch.get(), steps.get(), 0,
-                budgetBytes.get(), 1, optimizerValue(), threads, 512);
+                budgetBytes.get(), 1, optimizerValue(), threads, EVAL_SAMPLES);
     }
 
     /** Adds a data folder the user chose and selects it. */

@@ -1,5 +1,6 @@
 package io.memscope.app.task;
 
+import io.memscope.app.plan.AdviceText;
 import io.memscope.trainer.data.DataException;
 import io.memscope.trainer.export.TraceFormatException;
 import io.memscope.trainer.net.SpecException;
@@ -16,6 +17,9 @@ public final class Errors {
     public static String message(Throwable t) {
         if (t instanceof UncheckedIOException u && u.getCause() != null) {
             t = u.getCause();
+        }
+        if (t instanceof TrainingException e && e.advice() != null) {
+            return AdviceText.sentence(e.getMessage(), e.advice());
         }
         if (t instanceof TrainingException || t instanceof DataException || t instanceof SpecException
                 || t instanceof TraceFormatException || t instanceof IllegalArgumentException) {
