@@ -107,8 +107,8 @@ public final class CpuBackend implements Backend {
         long floats = capacityBytes / Float.BYTES;
         if (floats > MAX_ARRAY_FLOATS) {
             throw new IllegalArgumentException("a " + Bytes.format(capacityBytes) + " CPU device does not fit one "
-                    + "Java float array, which holds at most 8.0 GiB (2^31-1 floats): lower --budget to 8GiB or "
-                    + "less, or use the CUDA backend");
+                    + "Java float array, which holds just under 8.0 GiB (2^31-1 floats): lower --budget to 8191MiB "
+                    + "or less, or use the CUDA backend");
         }
         long maxHeap = Runtime.getRuntime().maxMemory();
         long available = maxHeap - Math.min(HEAP_MARGIN, maxHeap / 4);
