@@ -109,8 +109,8 @@ public final class CpuBackend implements Backend {
      */
     public static String deviceProblem(long capacityBytes) {
         if (capacityBytes / Float.BYTES > MAX_ARRAY_FLOATS) {
-            return "a " + Bytes.format(capacityBytes) + " CPU device does not fit one Java float array, which holds at "
-                    + "most 8.0 GiB (2^31-1 floats): lower --budget to 8GiB or less, or use the CUDA backend";
+            return "a " + Bytes.format(capacityBytes) + " CPU device does not fit one Java float array, which holds "
+                    + "just under 8.0 GiB (2^31-1 floats): lower --budget to 8191MiB or less, or use the CUDA backend";
         }
         long maxHeap = Runtime.getRuntime().maxMemory();
         long available = maxHeap - Math.min(HEAP_MARGIN, maxHeap / 4);

@@ -1,5 +1,6 @@
 package io.memscope.trainer.cli;
 
+import io.memscope.trainer.memory.Bytes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -7,7 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Command-line options: {@code --name value}, {@code --name=value}, {@code --flag}, and positional words. */
+/**
+ * Command-line options: {@code --name value}, {@code --name=value}, {@code --flag}, and positional words. Every
+ * value is checked when it is read: a number out of its range, or an option given twice with two values, is a
+ * {@link UsageException} naming the option, the value and what it accepts.
+ */
 final class Args {
     private final Map<String, String> options = new HashMap<>();
     private final Set<String> flags = new HashSet<>();
@@ -21,17 +26,26 @@ final class Args {
                 String name = w.substring(2);
                 int eq = name.indexOf('=');
                 if (eq >= 0) {
-                    options.put(name.substring(0, eq), name.substring(eq + 1));
+                    put(name.substring(0, eq), name.substring(eq + 1));
                 } else if (knownFlags.contains(name)) {
                     flags.add(name);
                 } else if (i + 1 < words.size()) {
-                    options.put(name, words.get(++i));
+                    put(name, words.get(++i));
                 } else {
                     throw new UsageException("--" + name + " needs a value");
                 }
             } else {
                 positional.add(w);
             }
+        }
+    }
+
+    /** Records an option; the same option twice must say the same thing, or which one was meant is a guess. */
+    private void put(String name, String value) {
+        String before = options.putIfAbsent(name, value);
+        if (before != null && !before.equals(value)) {
+            throw new UsageException("--" + name + " is given twice ('" + before + "' and '" + value
+                    + "'); give it once");
         }
     }
 
@@ -54,23 +68,36 @@ final class Args {
         return options.getOrDefault(name, fallback);
     }
 
+    /** A whole number of the int range, or {@code fallback} when the option is not given. */
     int getInt(String name, int fallback) {
+        return getInt(name, fallback, Integer.MIN_VALUE, Integer.MAX_VALUE);
+    }
+
+    /**
+     * A whole number from {@code min} to {@code max}, or {@code fallback} (not checked) when the option is not
+     * given. The refusal reads {@code --steps must be at least 1, got 0} or {@code --width must be from 200 to
+     * 16384, got 5}.
+     */
+    int getInt(String name, int fallback, int min, int max) {
         String v = get(name, null);
         if (v == null) {
             return fallback;
         }
-        try {
-            return Integer.parseInt(v.replace("_", ""));
-        } catch (NumberFormatException e) {
-            throw new UsageException("--" + name + " takes a whole number, got '" + v + "'");
+        long value = parseLong(name, v);
+        if (value < min || value > max) {
+            String range = min != Integer.MIN_VALUE && max != Integer.MAX_VALUE ? "from " + min + " to " + max
+                    : value < min ? "at least " + min : "at most " + max;
+            throw new UsageException("--" + name + " must be " + range + ", got " + v);
         }
+        return (int) value;
     }
 
     long getLong(String name, long fallback) {
         String v = get(name, null);
-        if (v == null) {
-            return fallback;
-        }
+        return v == null ? fallback : parseLong(name, v);
+    }
+
+    private static long parseLong(String name, String v) {
         try {
             return Long.parseLong(v.replace("_", ""));
         } catch (NumberFormatException e) {
@@ -78,16 +105,55 @@ final class Args {
         }
     }
 
+    /** A finite number (not NaN, not infinite), or {@code fallback} when the option is not given. */
     double getDouble(String name, double fallback) {
         String v = get(name, null);
         if (v == null) {
             return fallback;
         }
+        double value;
         try {
-            return Double.parseDouble(v);
+            value = Double.parseDouble(v);
         } catch (NumberFormatException e) {
             throw new UsageException("--" + name + " takes a number, got '" + v + "'");
         }
+        if (!Double.isFinite(value)) {
+            throw new UsageException("--" + name + " takes a finite number, got '" + v + "'");
+        }
+        return value;
+    }
+
+    /** A finite number above 0. */
+    double getPositive(String name, double fallback) {
+        double value = getDouble(name, fallback);
+        if (!(value > 0)) {
+            throw new UsageException("--" + name + " must be more than 0, got " + get(name, null));
+        }
+        return value;
+    }
+
+    /** A finite number at least {@code min} and below {@code below} (which may be infinite: no upper bound). */
+    double getDouble(String name, double fallback, double min, double below) {
+        double value = getDouble(name, fallback);
+        if (value < min || value >= below) {
+            throw new UsageException("--" + name + " must be at least " + number(min)
+                    + (Double.isInfinite(below) ? "" : " and less than " + number(below)) + ", got " + get(name, null));
+        }
+        return value;
+    }
+
+    /** A size such as {@code 512MiB} ({@link Bytes#parse}), or {@code fallback} parsed when not given. */
+    long getBytes(String name, String fallback) {
+        String v = get(name, fallback);
+        try {
+            return Bytes.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--" + name + ": " + e.getMessage());
+        }
+    }
+
+    private static String number(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
     /** Fails on options nobody asked about: they are typos or belong to another subcommand. */

@@ -2,6 +2,7 @@ package io.memscope.trainer.cli;
 
 import io.memscope.trainer.backend.CpuBackend;
 import io.memscope.trainer.data.DataException;
+import io.memscope.trainer.data.DataSource;
 import io.memscope.trainer.export.PerfettoExporter;
 import io.memscope.trainer.export.TraceFile;
 import io.memscope.trainer.export.TraceFormatException;
@@ -51,6 +52,8 @@ import java.util.Set;
  */
 public final class MemScopeCli {
     static final String DEFAULT_BUDGET = "512MiB";
+    /** The most CPU worker threads {@code --threads} accepts. */
+    static final int MAX_THREADS = 1024;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -125,21 +128,21 @@ public final class MemScopeCli {
     private void train(Args a) {
         Network net = loadNetwork(a);
         String traceOut = a.get("trace", null);
-        int batch = a.getInt("batch", 64);
-        int steps = a.getInt("steps", 0);
-        int epochs = a.getInt("epochs", 0);
-        if (steps > 0 && epochs > 0) {
+        int batch = a.getInt("batch", 64, 1, Integer.MAX_VALUE);
+        if (a.has("steps") && a.has("epochs")) {
             throw new UsageException("give --steps or --epochs, not both");
         }
+        int steps = a.getInt("steps", 0, 1, Integer.MAX_VALUE);
+        int epochs = a.getInt("epochs", 0, 1, Integer.MAX_VALUE);
         if (steps == 0 && epochs == 0) {
             steps = 200;
         }
         MemoryMode mode = mode(a);
-        TrainConfig cfg = new TrainConfig(net, mode.id(), a.get("data", "builtin"), batch, steps,
-                epochs, Bytes.parse(a.get("budget", DEFAULT_BUDGET)), a.getLong("seed", 1),
-                optimizer(a), a.getInt("threads", CpuBackend.defaultThreads()), a.getInt("eval", 1000));
+        TrainConfig cfg = new TrainConfig(net, mode.id(), data(a), batch, steps, epochs,
+                a.getBytes("budget", DEFAULT_BUDGET), a.getLong("seed", 1), optimizer(a), threads(a),
+                a.getInt("eval", 1000, 0, Integer.MAX_VALUE));
         boolean quiet = a.flag("quiet");
-        int logEvery = a.getInt("log-every", 0);
+        int logEvery = a.getInt("log-every", 0, 0, Integer.MAX_VALUE);
         a.rejectUnknown("train");
         String layout = mode.layout(net);
 
@@ -218,11 +221,11 @@ public final class MemScopeCli {
 
     private void plan(Args a) {
         Network net = loadNetwork(a);
-        int batch = a.getInt("batch", 64);
+        int batch = a.getInt("batch", 64, 1, Integer.MAX_VALUE);
         MemoryMode mode = mode(a);
-        long budget = Bytes.parse(a.get("budget", DEFAULT_BUDGET));
-        CompileOptions options = new CompileOptions(batch, optimizer(a),
-                CpuBackend.workspaceModel(a.getInt("threads", CpuBackend.defaultThreads())), a.getInt("eval", 1000));
+        long budget = a.getBytes("budget", DEFAULT_BUDGET);
+        CompileOptions options = new CompileOptions(batch, optimizer(a), CpuBackend.workspaceModel(threads(a)),
+                a.getInt("eval", 1000, 0, Integer.MAX_VALUE));
         boolean maxBatch = a.flag("max-batch");
         boolean listing = a.flag("program");
         a.rejectUnknown("plan");
@@ -312,8 +315,8 @@ public final class MemScopeCli {
         Path in = Path.of(a.positional().get(0));
         String perfetto = a.get("perfetto", null);
         String png = a.get("png", null);
-        int width = a.getInt("width", 1920);
-        int height = a.getInt("height", 1080);
+        int width = a.getInt("width", 1920, PngExporter.MIN_SIZE, PngExporter.MAX_SIZE);
+        int height = a.getInt("height", 1080, PngExporter.MIN_SIZE, PngExporter.MAX_SIZE);
         String axis = a.get("axis", "time");
         String steps = a.get("steps", null);
         a.rejectUnknown("export");
@@ -382,7 +385,12 @@ public final class MemScopeCli {
      * of another mode is refused rather than ignored: the user meant it to change something.
      */
     private static MemoryMode mode(Args a) {
-        MemoryMode mode = Modes.get(a.get("mode", "baseline"));
+        MemoryMode mode;
+        try {
+            mode = Modes.get(a.get("mode", "baseline"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--mode: " + e.getMessage());
+        }
         Map<String, String> settings = new LinkedHashMap<>();
         for (MemoryMode m : Modes.all()) {
             for (String key : m.settingKeys()) {
@@ -399,7 +407,28 @@ public final class MemScopeCli {
                 settings.put("--" + key, a.get(key, null));
             }
         }
-        return settings.isEmpty() ? mode : Modes.get(mode.id(), settings);
+        try {
+            return settings.isEmpty() ? mode : Modes.get(mode.id(), settings);
+        } catch (IllegalArgumentException e) {
+            // the settings alone are wrong (a band count of 0, an unknown halo), whatever the network
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    /** {@code --data}, checked as written (the files are read when training starts). */
+    private static String data(Args a) {
+        String spec = a.get("data", "builtin");
+        try {
+            DataSource.parse(spec);
+        } catch (DataException e) {
+            throw new UsageException("--data: " + e.getMessage());
+        }
+        return spec;
+    }
+
+    /** Worker threads of the CPU backend; more than a machine could use is a typo. */
+    private static int threads(Args a) {
+        return a.getInt("threads", CpuBackend.defaultThreads(), 1, MAX_THREADS);
     }
 
     private Network loadNetwork(Args a) {
@@ -427,8 +456,14 @@ public final class MemScopeCli {
 
     private static Optimizer optimizer(Args a) {
         String name = a.get("optimizer", "sgd");
-        double lr = a.getDouble("lr", name.equals("adam") ? 1e-3 : 0.01);
-        return Optimizer.of(name, lr, a.getDouble("momentum", 0.9), a.getDouble("weight-decay", 5e-4));
+        double lr = a.getPositive("lr", name.equals("adam") ? 1e-3 : 0.01);
+        double momentum = a.getDouble("momentum", 0.9, 0, 1);
+        double weightDecay = a.getDouble("weight-decay", 5e-4, 0, Double.POSITIVE_INFINITY);
+        try {
+            return Optimizer.of(name, lr, momentum, weightDecay);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--optimizer: " + e.getMessage());
+        }
     }
 
     static final String HELP = """

@@ -30,7 +30,7 @@ final class IdxFile {
             int count = in.readInt();
             int rows = in.readInt();
             int cols = in.readInt();
-            if (count < 0 || rows <= 0 || cols <= 0 || (long) count * rows * cols > Integer.MAX_VALUE - 8) {
+            if (count < 0 || rows <= 0 || cols <= 0 || (double) count * rows * cols > Integer.MAX_VALUE - 8) {
                 throw new DataException(source + ": " + file + " claims " + count + " images of " + rows + "x" + cols
                         + " pixels, which cannot be right; the header is damaged, fetch the file again");
             }

@@ -57,6 +57,8 @@ import java.util.zip.ZipException;
  *   <li>A row may end before {@code requestedBytes}, {@code freeBytes} and {@code largestFreeBytes} when they
  *       are trailing; the missing values are -1. Only OOM events carry them.
  *   <li>One event per line, so the file stays usable with line-based tools.
+ *   <li>The events keep the rules of a recording, which reading checks ({@link TraceChecks}): sequence numbers
+ *       grow, times never go back, blocks lie inside the budget, a tensor is freed once, after its allocation.
  * </ul>
  *
  * A file name ending in {@code .gz} is written gzip-compressed; gzip input is recognised by its content.
@@ -122,6 +124,9 @@ public final class TraceFile {
 
     public static LoadedTrace read(Path file) throws IOException {
         String source = file.toString();
+        if (Files.size(file) == 0) {
+            throw new TraceFormatException(source + ": the file is empty; a MemScope trace is one JSON object");
+        }
         try (InputStream raw = Files.newInputStream(file)) {
             InputStream in = new BufferedInputStream(raw, ExportFiles.BUFFER_SIZE);
             if (startsWithGzipMagic(in)) {
@@ -136,12 +141,22 @@ public final class TraceFile {
     /**
      * Reads a trace from {@code in}; {@code source} names it in error messages.
      *
-     * @throws TraceFormatException when the content is not a trace this version reads
+     * @throws TraceFormatException when the content is not a trace this version reads, or its events break the
+     *     rules of a recording (a negative size, a time going back, a tensor freed twice: {@link TraceChecks})
      */
     public static LoadedTrace read(Reader in, String source) throws IOException {
+        return read(in, source, true);
+    }
+
+    /** Reads the encoding alone, whatever the values: for tests of the format itself. */
+    static LoadedTrace readUnchecked(Reader in, String source) throws IOException {
+        return read(in, source, false);
+    }
+
+    private static LoadedTrace read(Reader in, String source, boolean checked) throws IOException {
         JsonReader json = new JsonReader(in);
         try {
-            return new TraceFileParser(json, source).trace();
+            return new TraceFileParser(json, source, checked).trace();
         } catch (MalformedJsonException e) {
             throw new TraceFormatException(source + ": not valid JSON: " + firstLine(e), e);
         } catch (EOFException e) {

@@ -17,7 +17,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads one trace file as a stream (see {@link TraceFile} for the format); every failure names the source. */
+/**
+ * Reads one trace file as a stream (see {@link TraceFile} for the format); every failure names the source. A
+ * checked parser also holds the events to the rules of a recording ({@link TraceChecks}).
+ */
 final class TraceFileParser {
     private static final Map<String, TraceColumn> COLUMNS_BY_KEY = new HashMap<>();
 
@@ -38,10 +41,12 @@ final class TraceFileParser {
     private List<String> strings;
     private long eventCount = -1;
     private List<MemoryEvent> events;
+    private final boolean checked;
 
-    TraceFileParser(JsonReader json, String source) {
+    TraceFileParser(JsonReader json, String source, boolean checked) {
         this.json = json;
         this.source = source;
+        this.checked = checked;
     }
 
     LoadedTrace trace() throws IOException {
@@ -60,7 +65,7 @@ final class TraceFileParser {
                 case "actions" -> actionNames = readStrings("actions");
                 case "categories" -> categoryNames = readStrings("categories");
                 case "strings" -> strings = readStrings("strings");
-                case "eventCount" -> eventCount = json.nextLong();
+                case "eventCount" -> eventCount = readEventCount();
                 case "events" -> events = readEvents();
                 default -> json.skipValue();
             }
@@ -87,7 +92,38 @@ final class TraceFileParser {
         } catch (MalformedJsonException e) {
             throw fail("unexpected content after the trace object");
         }
+        if (checked) {
+            TraceChecks.check(source, info, events);
+        }
         return new LoadedTrace(info, Collections.unmodifiableList(events));
+    }
+
+    private long readEventCount() throws IOException {
+        if (json.peek() != JsonToken.NUMBER) {
+            throw fail("\"eventCount\" is " + describe(json.peek()) + ", not a whole number");
+        }
+        try {
+            return json.nextLong();
+        } catch (NumberFormatException e) {
+            throw fail("\"eventCount\" is " + rejectedNumber() + ", not a whole number");
+        }
+    }
+
+    /** The text of the number {@code nextLong} just refused, which the reader keeps as the next value. */
+    private String rejectedNumber() {
+        try {
+            return json.nextString();
+        } catch (IOException | RuntimeException e) {
+            return "a number";
+        }
+    }
+
+    /** Fails unless the next value is of {@code expected} kind; {@code what} names it, e.g. {@code "info"}. */
+    private void expect(JsonToken expected, String what) throws IOException {
+        JsonToken token = json.peek();
+        if (token != expected) {
+            throw fail(what + " is " + describe(token) + ", not " + describe(expected));
+        }
     }
 
     private void readFormat() throws IOException {
@@ -118,6 +154,7 @@ final class TraceFileParser {
         int batch = 0;
         long budgetBytes = 0;
         Map<String, String> extra = new LinkedHashMap<>();
+        expect(JsonToken.BEGIN_OBJECT, "\"info\"");
         json.beginObject();
         while (json.hasNext()) {
             switch (json.nextName()) {
@@ -150,6 +187,7 @@ final class TraceFileParser {
 
     private List<String> readStrings(String key) throws IOException {
         List<String> out = new ArrayList<>();
+        expect(JsonToken.BEGIN_ARRAY, "\"" + key + "\"");
         json.beginArray();
         while (json.hasNext()) {
             if (json.peek() != JsonToken.STRING) {
@@ -213,9 +251,13 @@ final class TraceFileParser {
         long[] v = new long[TraceColumn.values().length];
         long seq = 0;
         long time = 0;
+        expect(JsonToken.BEGIN_ARRAY, "\"events\"");
         json.beginArray();
         while (json.hasNext()) {
             int index = out.size();
+            if (json.peek() != JsonToken.BEGIN_ARRAY) {
+                throw fail("event " + index + " is " + describe(json.peek()) + ", not a list of values");
+            }
             json.beginArray();
             int position = 0;
             while (json.hasNext()) {
@@ -227,7 +269,12 @@ final class TraceFileParser {
                     throw fail("event " + index + " has " + describe(json.peek()) + " for column '" + column.key
                             + "', not an integer");
                 }
-                v[column.ordinal()] = json.nextLong();
+                try {
+                    v[column.ordinal()] = json.nextLong();
+                } catch (NumberFormatException e) {
+                    throw fail("event " + index + " has " + rejectedNumber() + " for column '" + column.key
+                            + "', not a 64-bit whole number");
+                }
             }
             json.endArray();
             for (int i = position; i < columns.length; i++) {

@@ -57,6 +57,9 @@ public final class Bytes {
      */
     public static long parse(String text) {
         String s = text.trim().replace(" ", "").toUpperCase(Locale.ROOT);
+        if (s.startsWith("-")) {
+            throw new IllegalArgumentException("'" + text + "' is negative; a size is at least 1 byte, e.g. 512MiB");
+        }
         int i = 0;
         while (i < s.length() && (Character.isDigit(s.charAt(i)) || s.charAt(i) == '.')) {
             i++;
@@ -81,8 +84,12 @@ public final class Bytes {
                     "unknown unit '" + unit + "' in '" + text + "'; use B, KiB, MiB, GiB or TiB");
         };
         double bytes = number * scale;
-        if (bytes <= 0 || bytes > Long.MAX_VALUE / 2) {
-            throw new IllegalArgumentException("size '" + text + "' is out of range");
+        if (bytes < 1) {
+            throw new IllegalArgumentException("'" + text + "' is less than one byte; write e.g. 512MiB, 2GiB or 1048576");
+        }
+        if (bytes > Long.MAX_VALUE / 2) {
+            throw new IllegalArgumentException("'" + text + "' is more than the largest size MemScope reads ("
+                    + (Long.MAX_VALUE / 2 >> 40) + " TiB)");
         }
         return (long) bytes;
     }

@@ -1,9 +1,12 @@
 package io.memscope.trainer.modes;
 
+import io.memscope.trainer.memory.Bytes;
 import io.memscope.trainer.memory.Category;
 import io.memscope.trainer.memory.Dims;
 import io.memscope.trainer.net.Network;
 import io.memscope.trainer.net.Node;
+import io.memscope.trainer.net.Shape;
+import io.memscope.trainer.net.SpecException;
 import io.memscope.trainer.net.layers.Layer;
 import io.memscope.trainer.net.layers.ParamDef;
 import io.memscope.trainer.net.layers.Pass;
@@ -14,6 +17,7 @@ import io.memscope.trainer.program.TensorDecl;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -130,9 +134,22 @@ public final class Lowering {
             return null;
         }
         String name = node.name() + ".ws." + pass.label();
-        int floats = Math.toIntExact((bytes + Float.BYTES - 1) / Float.BYTES);
-        declare(name, node.name(), Category.WORKSPACE, Dims.of(1, floats, 1, 1), false);
+        declare(name, node.name(), Category.WORKSPACE, workspaceDims(node, pass, bytes, options.batch()), false);
         return name;
+    }
+
+    /**
+     * The shape of a workspace of {@code bytes}, as a vector of floats; a {@link SpecException} naming the layer
+     * when it is more than one tensor holds ({@link Shape#MAX_ELEMENTS} values).
+     */
+    public static Dims workspaceDims(Node node, Pass pass, long bytes, int batch) {
+        long floats = (bytes + Float.BYTES - 1) / Float.BYTES;
+        if (floats > Shape.MAX_ELEMENTS) {
+            throw new SpecException(node.name(), String.format(Locale.ROOT, "its %s workspace at batch %d is %,d values "
+                    + "(%s); at most %,d (2^31-1) values per tensor are supported: use a smaller batch or fewer threads, or make the layer or its input smaller",
+                    pass.label(), batch, floats, Bytes.format(bytes), Shape.MAX_ELEMENTS));
+        }
+        return Dims.vector((int) floats);
     }
 
     public Instruction.Run forward(Node node, boolean training, String workspace) {

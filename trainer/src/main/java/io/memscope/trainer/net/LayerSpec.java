@@ -84,10 +84,17 @@ public final class LayerSpec {
         if (v == null) {
             return fallback;
         }
-        if (v instanceof Number num && num.doubleValue() == Math.rint(num.doubleValue())) {
-            return num.intValue();
+        if (!(v instanceof Number num) || num.doubleValue() != Math.rint(num.doubleValue())) {
+            throw new SpecException(name, key + " must be a whole number, got " + shown(v));
         }
-        throw new SpecException(name, key + " must be a whole number, got " + v);
+        double d = num.doubleValue();
+        if (d > Integer.MAX_VALUE) {
+            throw new SpecException(name, key + " must be at most " + Integer.MAX_VALUE + ", got " + shown(v));
+        }
+        if (d < Integer.MIN_VALUE) {
+            throw new SpecException(name, key + " must be at least " + Integer.MIN_VALUE + ", got " + shown(v));
+        }
+        return (int) d;
     }
 
     public int requiredInt(String key) {
@@ -114,15 +121,19 @@ public final class LayerSpec {
         return v;
     }
 
+    /** A finite number. */
     public double doubleAttr(String key, double fallback) {
         Object v = attrs.get(key);
         if (v == null) {
             return fallback;
         }
-        if (v instanceof Number num) {
-            return num.doubleValue();
+        if (!(v instanceof Number num)) {
+            throw new SpecException(name, key + " must be a number, got " + shown(v));
         }
-        throw new SpecException(name, key + " must be a number, got " + v);
+        if (!Double.isFinite(num.doubleValue())) {
+            throw new SpecException(name, key + " must be a finite number, got " + shown(v));
+        }
+        return num.doubleValue();
     }
 
     public boolean boolAttr(String key, boolean fallback) {
@@ -133,6 +144,30 @@ public final class LayerSpec {
         if (v instanceof Boolean b) {
             return b;
         }
-        throw new SpecException(name, key + " must be true or false, got " + v);
+        throw new SpecException(name, key + " must be true or false, got " + shown(v));
+    }
+
+    /**
+     * A field's value as a message shows it: whole numbers without a decimal point, text as it is, except text
+     * that reads as a number, which was quoted in the file and is shown so: {@code "16" (text in quotes; write
+     * the number without them)}.
+     */
+    public static String shown(Object v) {
+        if (v instanceof Number n) {
+            double d = n.doubleValue();
+            return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+        }
+        if (v instanceof String text && isNumber(text)) {
+            return "\"" + text + "\" (text in quotes; write the number without them)";
+        }
+        return String.valueOf(v);
+    }
+
+    private static boolean isNumber(String text) {
+        try {
+            return Double.isFinite(Double.parseDouble(text.trim()));
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 }

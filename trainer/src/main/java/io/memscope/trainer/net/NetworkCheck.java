@@ -127,6 +127,8 @@ public final class NetworkCheck {
         private final List<SpecException> problems = new ArrayList<>();
         private final Map<String, Integer> byName = new HashMap<>();
         private final List<List<Integer>> inputIndices = new ArrayList<>();
+        /** The input is more than one sample may hold: layers that read it wait for it instead. */
+        private boolean inputTooLarge;
 
         Checker(NetworkSpec spec) {
             this.spec = spec;
@@ -137,6 +139,11 @@ public final class NetworkCheck {
             checkInput("channels", in.c());
             checkInput("height", in.h());
             checkInput("width", in.w());
+            String tooLarge = Shape.tooLarge(in.c(), in.h(), in.w());
+            if (tooLarge != null) {
+                problems.add(new SpecException("input", tooLarge + ": make the input smaller"));
+                inputTooLarge = true;
+            }
             if (spec.layers().isEmpty()) {
                 problems.add(new SpecException("", "the network has no layers"));
             }
@@ -194,8 +201,16 @@ public final class NetworkCheck {
             for (String name : inputNames) {
                 if (name.equals(Network.INPUT_NAME)) {
                     indices.add(Network.DATA);
-                    shapes.add(spec.input());
+                    if (inputTooLarge) {
+                        waitsFor = waitsFor != null ? waitsFor : Network.INPUT_NAME;
+                    } else {
+                        shapes.add(spec.input());
+                    }
                     continue;
+                }
+                if (name.equals(ls.name())) {
+                    return failed(i, ls, inputNames, layer, new SpecException(ls.name(), "\"inputs\" names " + name
+                            + " itself; a layer reads the outputs of earlier layers (or \"input\", the data)"));
                 }
                 Integer idx = byName.get(name);
                 if (idx == null) {

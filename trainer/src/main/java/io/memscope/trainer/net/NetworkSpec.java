@@ -8,6 +8,7 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import com.google.gson.stream.JsonWriter;
 import io.memscope.trainer.io.AtomicFiles;
+import io.memscope.trainer.net.layers.LayerFields;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.Writer;
@@ -41,6 +42,9 @@ public record NetworkSpec(String name, Shape input, List<LayerSpec> layers) {
     }
 
     public static NetworkSpec load(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new SpecException("", file + ": is a folder, not a network file");
+        }
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -57,12 +61,15 @@ public record NetworkSpec(String name, Shape input, List<LayerSpec> layers) {
     }
 
     public static NetworkSpec parse(String json) {
+        if (json.isBlank()) {
+            throw new SpecException("", "the file is empty; a network file holds one JSON object (see samples/)");
+        }
         JsonElement root;
         try {
             root = JsonParser.parseString(json);
         } catch (JsonParseException e) {
             String why = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
-            throw new SpecException("", "not valid JSON: " + why);
+            throw new SpecException("", "not valid JSON: " + firstLine(why));
         }
         if (!root.isJsonObject()) {
             throw new SpecException("", "a network file holds one JSON object");
@@ -82,8 +89,12 @@ public record NetworkSpec(String name, Shape input, List<LayerSpec> layers) {
         }
         JsonObject in = o.getAsJsonObject("input");
         Shape input = new Shape(dim(in, "channels"), dim(in, "height"), dim(in, "width"));
-        if (!o.has("layers") || !o.get("layers").isJsonArray()) {
+        if (!o.has("layers")) {
             throw new SpecException("", "missing \"layers\": [ ... ]");
+        }
+        if (!o.get("layers").isJsonArray()) {
+            throw new SpecException("", "\"layers\" is " + describe(o.get("layers")) + "; write the layers as a list: "
+                    + "\"layers\": [ ... ]");
         }
         JsonArray arr = o.getAsJsonArray("layers");
         List<LayerSpec> layers = new ArrayList<>();
@@ -134,12 +145,47 @@ public record NetworkSpec(String name, Shape input, List<LayerSpec> layers) {
             if (p.isBoolean()) {
                 attrs.put(key, p.getAsBoolean());
             } else if (p.isNumber()) {
-                attrs.put(key, p.getAsDouble());
+                double d = p.getAsDouble();
+                if (!Double.isFinite(d)) {
+                    // 1e400 reads as infinity; say so with the number as written
+                    throw new SpecException(name, key + (wholeNumberField(type, key)
+                            ? (d > 0 ? " must be at most " + Integer.MAX_VALUE : " must not be negative")
+                            : " must be a finite number") + ", got " + p.getAsString());
+                }
+                attrs.put(key, d);
             } else {
                 attrs.put(key, p.getAsString());
             }
         }
         return new LayerSpec(name, type, inputs, attrs);
+    }
+
+    private static boolean wholeNumberField(String type, String key) {
+        LayerFields.Type t = LayerFields.of(type);
+        return t != null && t.fields().stream().anyMatch(f -> f.key().equals(key) && f.kind() == LayerFields.Kind.WHOLE_NUMBER);
+    }
+
+    /** "an object", "a list", "a string", ...: what a JSON value is, for messages. */
+    private static String describe(JsonElement e) {
+        if (e.isJsonObject()) {
+            return "an object";
+        }
+        if (e.isJsonArray()) {
+            return "a list";
+        }
+        if (e.isJsonNull()) {
+            return "null";
+        }
+        JsonPrimitive p = e.getAsJsonPrimitive();
+        return p.isBoolean() ? "true or false" : p.isNumber() ? "a number" : "a string";
+    }
+
+    /** The parser's message without its troubleshooting link and its advice to programmers. */
+    private static String firstLine(String message) {
+        String m = String.valueOf(message);
+        int newline = m.indexOf('\n');
+        return (newline < 0 ? m : m.substring(0, newline))
+                .replace("Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON", "unexpected text");
     }
 
     private static String str(JsonObject o, String key, String fallback) {
@@ -159,15 +205,22 @@ public record NetworkSpec(String name, Shape input, List<LayerSpec> layers) {
     }
 
     private static int integer(JsonElement e, String key, String where) {
+        double d;
         try {
-            double d = e.getAsDouble();
-            if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) {
-                throw new NumberFormatException();
-            }
-            return (int) d;
+            d = e.getAsDouble();
         } catch (RuntimeException ex) {
+            d = Double.NaN;
+        }
+        if (d != Math.rint(d)) {
             throw new SpecException(where, key + " must be a whole number, got " + e);
         }
+        if (d > Integer.MAX_VALUE) {
+            throw new SpecException(where, key + " must be at most " + Integer.MAX_VALUE + ", got " + e);
+        }
+        if (d < Integer.MIN_VALUE) {
+            throw new SpecException(where, key + " must be at least " + Integer.MIN_VALUE + ", got " + e);
+        }
+        return (int) d;
     }
 
     /** The JSON text, in the layout {@link #parse} reads, with a stable key order for clean diffs. */

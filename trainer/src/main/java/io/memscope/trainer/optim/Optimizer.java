@@ -35,11 +35,11 @@ public interface Optimizer {
         if (!(lr > 0) || !Double.isFinite(lr)) {
             throw new IllegalArgumentException("learning rate must be a positive number, got " + lr);
         }
-        if (momentum < 0 || momentum >= 1) {
+        if (!(momentum >= 0 && momentum < 1)) {
             throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
         }
-        if (weightDecay < 0) {
-            throw new IllegalArgumentException("weight decay must not be negative, got " + weightDecay);
+        if (!(weightDecay >= 0) || !Double.isFinite(weightDecay)) {
+            throw new IllegalArgumentException("weight decay must be a finite number of at least 0, got " + weightDecay);
         }
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "sgd" -> new Sgd((float) lr, (float) momentum, (float) weightDecay);

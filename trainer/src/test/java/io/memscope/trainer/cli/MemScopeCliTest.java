@@ -168,11 +168,11 @@ class MemScopeCliTest {
         assertTrue(typo.err().contains("'train' does not take --stpes"), typo.err());
 
         Result budget = run("plan", lenet(), "--budget", "lots");
-        assertEquals(1, budget.code());
+        assertEquals(2, budget.code());
         assertTrue(budget.err().contains("'lots' is not a size"), budget.err());
 
         Result mode = run("plan", lenet(), "--mode", "magic");
-        assertEquals(1, mode.code());
+        assertEquals(2, mode.code());
         assertTrue(mode.err().contains("unknown mode 'magic'; available: baseline"), mode.err());
 
         Result trace = run("export", dir.resolve("none.json").toString(), "--perfetto", dir.resolve("o.json").toString());
@@ -258,7 +258,7 @@ class MemScopeCliTest {
                 + "bands"), split.err());
 
         Result value = run("plan", lenet(), "--mode", "row-centric", "--bands", "many");
-        assertEquals(1, value.code());
+        assertEquals(2, value.code(), "the setting alone is wrong: a usage error");
         assertEquals("memscope: --bands: 'many' is not a band count (e.g. 4) or a band height (e.g. rows:8)\n",
                 value.err());
         Result unknown = run("plan", lenet(), "--mode", "row-centric", "--layer-bands", "conv9=2");

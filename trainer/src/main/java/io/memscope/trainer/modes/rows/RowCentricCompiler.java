@@ -657,8 +657,7 @@ final class RowCentricCompiler {
             return null;
         }
         String name = node.name() + ".ws." + pass.label() + "@" + tag;
-        int floats = Math.toIntExact((bytes + Float.BYTES - 1) / Float.BYTES);
-        low.declare(name, node.name(), Category.WORKSPACE, Dims.of(1, floats, 1, 1), false);
+        low.declare(name, node.name(), Category.WORKSPACE, Lowering.workspaceDims(node, pass, bytes, n), false);
         alloc(name);
         return name;
     }

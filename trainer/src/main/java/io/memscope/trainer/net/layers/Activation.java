@@ -15,7 +15,7 @@ public final class Activation extends Layer {
         boolean leaky = spec.type().equals("leaky_relu");
         double s = leaky ? spec.doubleAttr("negative_slope", 0.01) : 0.0;
         if (s < 0 || s >= 1) {
-            throw new SpecException(spec.name(), "negative_slope must be in [0, 1), got " + s);
+            throw new SpecException(spec.name(), "negative_slope must be in [0, 1), got " + LayerSpec.shown(s));
         }
         slope = (float) s;
     }

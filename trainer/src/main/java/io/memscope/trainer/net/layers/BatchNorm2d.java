@@ -20,10 +20,10 @@ public final class BatchNorm2d extends Layer {
         eps = spec.doubleAttr("eps", 1e-5);
         momentum = spec.doubleAttr("momentum", 0.1);
         if (eps <= 0) {
-            throw error("eps must be positive, got " + eps);
+            throw error("eps must be positive, got " + LayerSpec.shown(eps));
         }
         if (momentum < 0 || momentum > 1) {
-            throw error("momentum must be in [0, 1], got " + momentum);
+            throw error("momentum must be in [0, 1], got " + LayerSpec.shown(momentum));
         }
     }
 

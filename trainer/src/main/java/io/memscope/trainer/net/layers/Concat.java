@@ -24,7 +24,7 @@ public final class Concat extends Layer {
     @Override
     protected Shape infer(List<Shape> inputs) {
         Shape first = inputs.get(0);
-        int channels = 0;
+        long channels = 0;
         for (int i = 0; i < inputs.size(); i++) {
             Shape s = inputs.get(i);
             if (s.h() != first.h() || s.w() != first.w()) {
@@ -33,7 +33,12 @@ public final class Concat extends Layer {
             }
             channels += s.c();
         }
-        return new Shape(channels, first.h(), first.w());
+        return output(channels, first.h(), first.w());
+    }
+
+    @Override
+    protected String sizeHint() {
+        return "concatenate fewer or smaller inputs";
     }
 
     @Override

@@ -30,13 +30,23 @@ public final class Conv2d extends Layer {
     @Override
     protected Shape infer(List<Shape> inputs) {
         Shape x = inputs.get(0);
-        int ph = x.h() + 2 * padding;
-        int pw = x.w() + 2 * padding;
+        long ph = x.h() + 2L * padding;
+        long pw = x.w() + 2L * padding;
+        if (ph > Shape.MAX_ELEMENTS || pw > Shape.MAX_ELEMENTS) {
+            throw error("padding " + padding + " makes the padded input " + ph + "x" + pw + ", more than "
+                    + Shape.MAX_ELEMENTS + " rows or columns; lower padding");
+        }
         if (kernel > ph || kernel > pw) {
             throw error("kernel " + kernel + " larger than padded input " + ph + "x" + pw
                     + " (input " + x.h() + "x" + x.w() + ", padding " + padding + ")");
         }
-        return new Shape(outChannels, (ph - kernel) / stride + 1, (pw - kernel) / stride + 1);
+        return output(outChannels, (ph - kernel) / stride + 1, (pw - kernel) / stride + 1);
+    }
+
+    @Override
+    protected String sizeHint() {
+        return "lower out_channels (" + outChannels + "), kernel (" + kernel + ") or padding (" + padding
+                + "), or make its input smaller";
     }
 
     public ConvGeometry geometry(int n) {

@@ -13,7 +13,7 @@ public final class DropoutLayer extends Layer {
         super(spec);
         double v = spec.doubleAttr("p", 0.5);
         if (v < 0 || v >= 1) {
-            throw error("p must be in [0, 1), got " + v);
+            throw error("p must be in [0, 1), got " + LayerSpec.shown(v));
         }
         p = (float) v;
     }

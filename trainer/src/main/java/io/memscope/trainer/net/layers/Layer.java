@@ -44,14 +44,41 @@ public abstract class Layer {
         return 1;
     }
 
-    /** Computes and remembers the output shape, or throws a {@code SpecException} naming the problem. */
+    /**
+     * Computes and remembers the output shape, or throws a {@code SpecException} naming the problem; that
+     * includes an output or a parameter larger than one tensor may be ({@link Shape#MAX_ELEMENTS}).
+     */
     public final Shape bind(List<Shape> inputs) {
         this.inShapes = List.copyOf(inputs);
         this.outShape = infer(inShapes);
+        for (ParamDef p : params()) {
+            String why = Shape.tooLarge(p.dims());
+            if (why != null) {
+                throw error("its " + p.suffix() + " " + why + ": " + sizeHint());
+            }
+        }
         return outShape;
     }
 
+    /** The output shape for these inputs; sizes too large for a tensor go through {@link #output}. */
     protected abstract Shape infer(List<Shape> inputs);
+
+    /**
+     * The output shape {@code c}×{@code h}×{@code w}, computed in long by the caller, or the error saying it is
+     * more than one sample of a tensor holds.
+     */
+    protected final Shape output(long c, long h, long w) {
+        String why = Shape.tooLarge(c, h, w);
+        if (why != null) {
+            throw error("its output " + why + ": " + sizeHint());
+        }
+        return new Shape((int) c, (int) h, (int) w);
+    }
+
+    /** What to make smaller when the output or a parameter is too large, e.g. {@code lower out_features (10)}. */
+    protected String sizeHint() {
+        return "make its input smaller";
+    }
 
     public List<Shape> inShapes() {
         return inShapes;

@@ -69,7 +69,7 @@ public final class LayerFields {
                 flag("bias", "true", "adds a learned bias per output feature"));
         add("dropout", "zeroes inputs at random while training",
                 number("p", "0.5", "probability of dropping an element, in [0, 1)"));
-        add("add", "element-wise sum of two or more inputs (residual connection)");
+        add("add", "element-wise sum of two inputs of the same shape (residual connection)");
         add("concat", "joins two or more inputs along the channels");
         add("softmax_cross_entropy", "the loss: softmax of the class scores against the labels");
     }

@@ -24,6 +24,11 @@ public final class Linear extends Layer {
     }
 
     @Override
+    protected String sizeHint() {
+        return "lower out_features (" + outFeatures + ") or make its input smaller";
+    }
+
+    @Override
     public List<ParamDef> params() {
         int inFeatures = in(0).elements();
         List<ParamDef> defs = new ArrayList<>();

@@ -29,7 +29,7 @@ public final class Pool2d extends Layer {
             kernel = spec.positiveInt("kernel", 0);
             stride = spec.positiveInt("stride", kernel);
             padding = spec.nonNegativeInt("padding", 0);
-            if (padding * 2 > kernel) {
+            if (2L * padding > kernel) {
                 throw error("padding " + padding + " must be at most half the kernel " + kernel);
             }
         }
@@ -41,12 +41,21 @@ public final class Pool2d extends Layer {
         if (global) {
             return new Shape(x.c(), 1, 1);
         }
-        int ph = x.h() + 2 * padding;
-        int pw = x.w() + 2 * padding;
+        long ph = x.h() + 2L * padding;
+        long pw = x.w() + 2L * padding;
+        if (ph > Shape.MAX_ELEMENTS || pw > Shape.MAX_ELEMENTS) {
+            throw error("padding " + padding + " makes the padded input " + ph + "x" + pw + ", more than "
+                    + Shape.MAX_ELEMENTS + " rows or columns; lower padding");
+        }
         if (kernel > ph || kernel > pw) {
             throw error("kernel " + kernel + " larger than padded input " + ph + "x" + pw);
         }
-        return new Shape(x.c(), (ph - kernel) / stride + 1, (pw - kernel) / stride + 1);
+        return output(x.c(), (ph - kernel) / stride + 1, (pw - kernel) / stride + 1);
+    }
+
+    @Override
+    protected String sizeHint() {
+        return global ? super.sizeHint() : "lower padding (" + padding + ") or make its input smaller";
     }
 
     public PoolGeometry geometry(int n) {
