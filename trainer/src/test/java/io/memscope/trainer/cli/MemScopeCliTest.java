@@ -126,6 +126,15 @@ class MemScopeCliTest {
     }
 
     @Test
+    void aBatchOfThreeThousandTrainsAndEvaluates() {
+        // the evaluation buffer's size once overflowed an int at this batch
+        Result r = run("train", lenet(), "--batch", "3000", "--steps", "1", "--eval", "3000", "--budget", "1GiB");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("test accuracy"), r.out());
+        assertTrue(r.out().matches("(?s).*peak device memory ([0-9.]+ MiB) \\(planned \\1\\).*"), r.out());
+    }
+
+    @Test
     void everyCommandTakesHelp() {
         for (String command : new String[] {"train", "plan", "export", "modes", "layers"}) {
             Result r = run(command, "--help");
