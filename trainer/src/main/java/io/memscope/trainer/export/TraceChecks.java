@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * What a trace read from a file must satisfy to be drawn: the rules a recording keeps. Sequence numbers grow,
  * times never go back, blocks have a size and an address inside the budget, OOM events carry their byte
- * counts, and a tensor is freed only once, after its allocation. A trace that starts after sequence number 0
+ * counts (a planned trace of an unbounded arena, {@link TraceInfo#unboundedArena()}, may pass the budget), and a
+ * tensor is freed only once, after its allocation. A trace that starts after sequence number 0
  * lost its oldest events to the recording's buffer, so a free of a tensor it never saw allocated is allowed
  * there. The first broken rule is a {@link TraceFormatException} naming the file, the event, the field and
  * the value.
@@ -36,7 +37,7 @@ final class TraceChecks {
             throw new TraceFormatException(source + ": \"info\" has budgetBytes " + info.budgetBytes()
                     + "; a budget is 0 (unknown) or more");
         }
-        TraceChecks checks = new TraceChecks(source, info.budgetBytes());
+        TraceChecks checks = new TraceChecks(source, info.unboundedArena() ? 0 : info.budgetBytes());
         checks.complete = !events.isEmpty() && events.get(0).seq() == 0;
         for (int i = 0; i < events.size(); i++) {
             checks.event(i, events.get(i), i == 0 ? null : events.get(i - 1));

@@ -14,7 +14,18 @@ import java.util.Map;
  */
 public record TraceInfo(String network, String mode, String backend, int batch, long budgetBytes,
                         Map<String, String> extra) {
+    /**
+     * The {@code extra} key of a planned trace simulated on an arena without a capacity (value {@code
+     * unbounded}): its addresses may pass the budget, which is then only the line it was checked against.
+     */
+    public static final String ARENA = "arena";
+
     public TraceInfo {
         extra = extra == null ? Map.of() : Map.copyOf(extra);
+    }
+
+    /** True when the arena had no capacity (a plan drawn across its budget), so addresses may pass the budget. */
+    public boolean unboundedArena() {
+        return "unbounded".equals(extra.get(ARENA));
     }
 }

@@ -1,6 +1,7 @@
 package io.memscope.trainer.plan;
 
 import io.memscope.trainer.backend.MetaBackend;
+import io.memscope.trainer.memory.Action;
 import io.memscope.trainer.memory.Bytes;
 import io.memscope.trainer.memory.DeviceMemory;
 import io.memscope.trainer.memory.MemoryEvent;
@@ -14,6 +15,7 @@ import io.memscope.trainer.program.Batch;
 import io.memscope.trainer.program.ProgramChecker;
 import io.memscope.trainer.program.ProgramRunner;
 import io.memscope.trainer.program.StepProgram;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -29,21 +31,58 @@ public final class Planner {
     /**
      * A plan.
      *
+     * @param networkName the network planned
+     * @param batchSize the batch planned
      * @param program  the compiled training step
      * @param eval     the compiled evaluation program, or null when the run evaluates nothing
      * @param profile  the memory profile of setup, one step and one evaluation batch, without a budget
      * @param budget   the budget it was checked against
      * @param oom      null when the run fits the budget (fragmentation included), else the failed allocation
+     * @param oomAllocIndex how many allocations succeeded before the failed one, -1 when the run fits
      * @param events   the planned events (setup, one step, one evaluation batch; unbounded arena)
      */
-    public record Plan(StepProgram program, StepProgram eval, MemoryProfile profile, long budget,
-                       OutOfDeviceMemoryException oom, List<MemoryEvent> events) {
+    public record Plan(String networkName, int batchSize, StepProgram program, StepProgram eval, MemoryProfile profile,
+                       long budget, OutOfDeviceMemoryException oom, long oomAllocIndex, List<MemoryEvent> events) {
         public boolean fits() {
             return oom == null;
         }
 
         public long peakBytes() {
             return profile.peakBytes();
+        }
+
+        /**
+         * The planned run as a trace to draw: the events of the unbounded simulation, so a run that does not fit
+         * shows its memory crossing the budget, with an OOM event where the run against the budget fails — just
+         * before the allocation of the same tensor, the same number of allocations in. Sequence numbers are
+         * renumbered without gaps.
+         */
+        public List<MemoryEvent> timeline() {
+            List<MemoryEvent> out = new ArrayList<>(events.size() + 1);
+            MemoryEvent failed = oom == null ? null : oom.event();
+            long allocsBefore = failed == null ? -1 : oomAllocIndex;
+            long allocs = 0;
+            for (MemoryEvent e : events) {
+                if (failed != null && e.action() == Action.ALLOC && allocs++ == allocsBefore) {
+                    out.add(renumber(new MemoryEvent(0, e.timeNs(), Action.OOM, -1, failed.tensorName(), failed.layer(),
+                            failed.category(), -1, 0, e.step(), e.phase(), failed.requestedBytes(), failed.freeBytes(),
+                            failed.largestFreeBytes()), out.size()));
+                    failed = null;
+                }
+                out.add(renumber(e, out.size()));
+            }
+            return out;
+        }
+
+        private static MemoryEvent renumber(MemoryEvent e, long seq) {
+            return new MemoryEvent(seq, e.timeNs(), e.action(), e.tensorId(), e.tensorName(), e.layer(), e.category(),
+                    e.offset(), e.bytes(), e.step(), e.phase(), e.requestedBytes(), e.freeBytes(), e.largestFreeBytes());
+        }
+
+        /** What the planned trace was recorded from: the network, mode and batch, with the budget it was checked against. */
+        public TraceInfo info() {
+            return new TraceInfo(networkName, program.mode(), "meta (planned)", batchSize, budget,
+                    Map.of("plan", fits() ? "fits" : "does not fit", TraceInfo.ARENA, "unbounded"));
         }
     }
 
@@ -56,8 +95,10 @@ public final class Planner {
         List<MemoryEvent> events = simulate(net, program, eval, options, UNBOUNDED, mode.id());
         MemoryProfile profile = MemoryProfile.of(events);
         // Even when the peak is under the budget, a fragmented arena may fail: replay against the real capacity.
-        OutOfDeviceMemoryException oom = firstOom(net, program, eval, options, budget, mode.id());
-        return new Plan(program, eval, profile, budget, oom, events);
+        List<MemoryEvent> bounded = new ArrayList<>();
+        OutOfDeviceMemoryException oom = firstOom(net, program, eval, options, budget, mode.id(), bounded);
+        long allocs = oom == null ? -1 : bounded.stream().filter(e -> e.action() == Action.ALLOC).count();
+        return new Plan(net.name(), options.batch(), program, eval, profile, budget, oom, allocs, events);
     }
 
     /** The mode's evaluation program at the run's evaluation batch, checked; null when the run evaluates nothing. */
@@ -120,18 +161,38 @@ public final class Planner {
 
     private static OutOfDeviceMemoryException firstOom(Network net, StepProgram program, StepProgram eval,
                                                        CompileOptions options, long budget, String mode) {
+        return firstOom(net, program, eval, options, budget, mode, null);
+    }
+
+    /** The failed allocation against the budget, or null; {@code seen}, when given, receives the events until then. */
+    private static OutOfDeviceMemoryException firstOom(Network net, StepProgram program, StepProgram eval,
+                                                       CompileOptions options, long budget, String mode,
+                                                       List<MemoryEvent> seen) {
+        Trace trace = trace(net, options, budget, mode);
         try {
-            simulate(net, program, eval, options, budget, mode);
+            simulate(net, program, eval, options, trace);
             return null;
         } catch (OutOfDeviceMemoryException e) {
+            if (seen != null) {
+                seen.addAll(trace.events());
+            }
             return e;
         }
     }
 
+    private static Trace trace(Network net, CompileOptions options, long capacity, String mode) {
+        return new Trace(new TraceInfo(net.name(), mode, "meta", options.batch(), capacity,
+                Map.of("optimizer", options.optimizer().describe())), 1 << 18);
+    }
+
     private static List<MemoryEvent> simulate(Network net, StepProgram program, StepProgram eval,
                                               CompileOptions options, long capacity, String mode) {
-        Trace trace = new Trace(new TraceInfo(net.name(), mode, "meta", options.batch(), capacity,
-                Map.of("optimizer", options.optimizer().describe())), 1 << 18);
+        return simulate(net, program, eval, options, trace(net, options, capacity, mode));
+    }
+
+    private static List<MemoryEvent> simulate(Network net, StepProgram program, StepProgram eval,
+                                              CompileOptions options, Trace trace) {
+        long capacity = trace.info().budgetBytes();
         DeviceMemory memory = new DeviceMemory(capacity, trace);
         MetaBackend meta = new MetaBackend(memory, options.workspace());
         ProgramRunner runner = new ProgramRunner(net, meta, options.optimizer(), 0);
