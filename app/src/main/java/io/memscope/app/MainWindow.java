@@ -31,6 +31,7 @@ import io.memscope.trainer.export.TraceFile;
 import io.memscope.trainer.memory.Bytes;
 import io.memscope.trainer.memory.MemoryEvent;
 import io.memscope.trainer.plan.MemoryProfile;
+import io.memscope.trainer.plan.Planner;
 import io.memscope.trainer.program.TensorDecl;
 import io.memscope.trainer.train.StepResult;
 import io.memscope.trainer.train.TrainConfig;
@@ -212,7 +213,7 @@ public final class MainWindow {
 
         tabs.setId("tabs");
         tabs.getTabs().addAll(tab("Tensor lifetimes", lifetimePane), tab("Layers", layerTable),
-                tab("Plan", new PlanView(plan)), tab("Loss & accuracy", charts), tab("Log", log));
+                tab("Plan", new PlanView(plan, r -> showPlanned(r.plan()))), tab("Loss & accuracy", charts), tab("Log", log));
         tabs.getSelectionModel().selectedIndexProperty().addListener((o, a, i) -> {
             if (i.intValue() == 1) {
                 measureLayers();
@@ -404,8 +405,35 @@ public final class MainWindow {
         } else if (outcome instanceof TrainingSession.Failed f) {
             run.onFailed(f.message());
             notice(Notice.error(f.message()));
+            if (f.refusedPlan() != null) {
+                // nothing ran: draw what the plan predicts, crossing the budget where it fails
+                showPlanned(f.refusedPlan());
+                return;
+            }
         }
         measureLayers(done.events());
+    }
+
+    /**
+     * Draws a plan in the timeline and lifetime views: setup, one step and an evaluation batch as the meta
+     * backend predicts them, with the budget line and, when it does not fit, the OOM marker on the allocation
+     * that fails. Not while a run is in progress.
+     */
+    public void showPlanned(Planner.Plan p) {
+        if (session != null) {
+            showMessage("Stop the run before drawing a plan.");
+            return;
+        }
+        replay.close();
+        List<MemoryEvent> events = p.timeline();
+        recording.begin(p.info(), () -> events);
+        recording.append(events);
+        measured = null;
+        timeline.followLiveProperty().set(true);
+        lifetimes.clearSelection();
+        notice(Notice.info(String.format(Locale.ROOT, "Planned %s at batch %d in %s mode: peak %s of %s%s", p.networkName(),
+                p.batchSize(), p.program().mode(), Bytes.format(p.peakBytes()), Bytes.format(p.budget()),
+                p.fits() ? " (fits)" : " (does not fit: " + p.oom().getMessage() + ")")));
     }
 
     // ---- per-layer table --------------------------------------------------------------------------------

@@ -111,6 +111,36 @@ class MainWindowTest {
         assertEquals(recorded, window.recording().timeline().events());
     }
 
+    @Test
+    void aRefusedRunDrawsItsPlannedStepCrossingTheBudget(FxRobot robot) throws Exception {
+        WaitForAsyncUtils.asyncFx(() -> {
+            window.run().batchProperty().set(44);
+            window.run().budgetTextProperty().set("2 MiB");
+        }).get();
+        waitFor(() -> window.plan().resultProperty().get() != null
+                && window.plan().resultProperty().get().batch() == 44
+                && !window.plan().resultProperty().get().plan().fits(), 20);
+        robot.clickOn("#run");
+        waitFor(() -> window.run().stateProperty().get() == RunState.FAILED, 60);
+
+        var m = window.recording().timeline();
+        assertEquals("meta (planned)", window.recording().info().backend());
+        assertEquals(2L << 20, m.budgetBytes());
+        assertTrue(m.peakBytes() > m.budgetBytes(), "the planned step crosses the budget line: " + m.peakBytes());
+        assertEquals(1, m.ooms().size());
+        assertEquals("relu1.out", m.ooms().get(0).tensorName());
+        assertTrue(window.recording().lifetimes().blocks() > 20, "the planned tensors' lifetimes are drawn");
+        assertTrue(window.run().outcomeProperty().get().contains("Batch 22 fits"), window.run().outcomeProperty().get());
+
+        // the Plan tab's button draws a plan that fits just the same
+        WaitForAsyncUtils.asyncFx(() -> window.run().batchProperty().set(8)).get();
+        waitFor(() -> window.plan().resultProperty().get() != null && window.plan().resultProperty().get().batch() == 8,
+                20);
+        WaitForAsyncUtils.asyncFx(() -> window.showPlanned(window.plan().resultProperty().get().plan())).get();
+        assertTrue(window.recording().timeline().ooms().isEmpty());
+        assertTrue(window.recording().timeline().peakBytes() <= 2L << 20);
+    }
+
     static int differing(BufferedImage a, BufferedImage b) {
         int n = 0;
         for (int y = 0; y < a.getHeight(); y++) {

@@ -5,11 +5,14 @@ import io.memscope.trainer.memory.Category;
 import io.memscope.trainer.plan.MemoryProfile;
 import io.memscope.trainer.plan.Planner;
 import io.memscope.visual.Palette;
+import java.util.function.Consumer;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
+import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
@@ -22,8 +25,19 @@ public final class PlanView extends ScrollPane {
     private final Label maxBatch = new Label();
     private final Label oom = new Label();
     private final GridPane categories = new GridPane();
+    private final Button showInTimeline = new Button("Show in timeline");
 
-    public PlanView(PlanViewModel vm) {
+    /** {@code draw} shows a plan's step in the main timeline (the window's, which owns the views). */
+    public PlanView(PlanViewModel vm, Consumer<PlanResult> draw) {
+        showInTimeline.setId("plan-show-timeline");
+        showInTimeline.setTooltip(new Tooltip("Draw the planned step in the timeline and lifetime views: where a "
+                + "run does not fit, its memory crosses the budget line at the allocation that fails"));
+        showInTimeline.setDisable(true);
+        showInTimeline.setOnAction(e -> {
+            if (vm.resultProperty().get() != null) {
+                draw.accept(vm.resultProperty().get());
+            }
+        });
         setId("plan-view");
         headline.setId("plan-headline");
         headline.getStyleClass().add("plan-headline");
@@ -37,7 +51,7 @@ public final class PlanView extends ScrollPane {
         ProgressIndicator spinner = new ProgressIndicator();
         spinner.setPrefSize(18, 18);
         spinner.visibleProperty().bind(vm.busyProperty());
-        HBox top = new HBox(10, headline, spinner);
+        HBox top = new HBox(10, headline, spinner, showInTimeline);
         top.setAlignment(Pos.CENTER_LEFT);
         Label byCat = new Label("BYTES BY CATEGORY AT THE PEAK");
         byCat.getStyleClass().add("section-title");
@@ -63,6 +77,7 @@ public final class PlanView extends ScrollPane {
 
     private void show(PlanResult r) {
         categories.getChildren().clear();
+        showInTimeline.setDisable(r == null);
         if (r == null) {
             return;
         }

@@ -1,5 +1,8 @@
 package io.memscope.app.run;
 
+import io.memscope.trainer.plan.Planner;
+import io.memscope.trainer.train.TrainingException;
+
 import io.memscope.app.task.Errors;
 import io.memscope.trainer.memory.MemoryEvent;
 import io.memscope.trainer.memory.Trace;
@@ -30,7 +33,8 @@ public final class TrainingSession {
 
     public record Finished(TrainSummary summary) implements Outcome {}
 
-    public record Failed(String message) implements Outcome {}
+    /** A failed run; {@code refusedPlan} is the plan that did not fit when it was refused before its first step. */
+    public record Failed(String message, Planner.Plan refusedPlan) implements Outcome {}
 
     private final Trainer trainer;
     private final BlockingQueue<StepResult> steps = new ArrayBlockingQueue<>(STEP_QUEUE);
@@ -73,7 +77,7 @@ public final class TrainingSession {
             });
             outcome = new Finished(summary);
         } catch (Throwable t) {
-            outcome = new Failed(Errors.message(t));
+            outcome = new Failed(Errors.message(t), t instanceof TrainingException e ? e.plan() : null);
         }
     }
 

@@ -156,7 +156,7 @@ public final class Trainer {
         if (!plan.fits()) {
             FitAdvice advice = FitAdvice.of(net, mode, options, config.budgetBytes(), plan);
             throw new TrainingException(net.name() + " at batch " + config.batch() + " in " + mode.id() + " mode does not "
-                    + "fit: " + advice.facts() + " (" + plan.oom().getMessage() + ")", advice, plan.oom());
+                    + "fit: " + advice.facts() + " (" + plan.oom().getMessage() + ")", advice, plan, plan.oom());
         }
 
         DeviceMemory memory = new DeviceMemory(config.budgetBytes(), trace);

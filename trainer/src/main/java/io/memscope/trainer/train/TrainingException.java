@@ -1,6 +1,7 @@
 package io.memscope.trainer.train;
 
 import io.memscope.trainer.plan.FitAdvice;
+import io.memscope.trainer.plan.Planner;
 
 /**
  * A run that cannot start or go on, with a message a user can act on. A run that does not fit its budget
@@ -9,6 +10,7 @@ import io.memscope.trainer.plan.FitAdvice;
  */
 public final class TrainingException extends RuntimeException {
     private final transient FitAdvice advice;
+    private final transient Planner.Plan plan;
 
     public TrainingException(String message) {
         this(message, null, null);
@@ -19,8 +21,19 @@ public final class TrainingException extends RuntimeException {
     }
 
     public TrainingException(String message, FitAdvice advice, Throwable cause) {
+        this(message, advice, null, cause);
+    }
+
+    /** A run refused before it started, with the plan that does not fit (for drawing its timeline). */
+    public TrainingException(String message, FitAdvice advice, Planner.Plan plan, Throwable cause) {
         super(message, cause);
         this.advice = advice;
+        this.plan = plan;
+    }
+
+    /** The plan that did not fit, when the run was refused before its first step; else null. */
+    public Planner.Plan plan() {
+        return plan;
     }
 
     /** What would fit, or null when the failure is not about memory. */
