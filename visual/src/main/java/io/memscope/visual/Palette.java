@@ -1,6 +1,7 @@
 package io.memscope.visual;
 
 import io.memscope.trainer.memory.Category;
+import io.memscope.trainer.render.PhaseKind;
 import io.memscope.trainer.render.TimelineColors;
 import java.util.Locale;
 import javafx.scene.paint.Color;
@@ -54,14 +55,13 @@ public final class Palette {
     public static final Color BUDGET = fx(TimelineColors.BUDGET);
     public static final Color OOM = fx(TimelineColors.OOM);
 
-    /** Background tint of a phase band on the timeline. */
+    /** Colour of a phase band on the timeline: its kind's, as in the exported picture's phase strip. */
     public static Color phase(String phase) {
-        return switch (phase) {
-            case "forward" -> Color.web("#4c78a8");
-            case "backward" -> Color.web("#e45756");
-            case "update" -> Color.web("#b279a2");
-            case "eval" -> Color.web("#54a24b");
-            default -> Color.web("#9e9e9e");
-        };
+        return fx(TimelineColors.of(PhaseKind.of(phase)));
+    }
+
+    /** Colour of a phase kind, for the legend. */
+    public static Color phase(PhaseKind kind) {
+        return fx(TimelineColors.of(kind));
     }
 }

@@ -7,16 +7,19 @@ public enum PhaseKind {
     SETUP,
     FORWARD,
     BACKWARD,
+    /** Row-centric backward: a band's forward run again before its gradient. */
+    RECOMPUTE,
     UPDATE,
     EVAL,
     OTHER;
 
-    private static final PhaseKind[] KNOWN = {SETUP, FORWARD, BACKWARD, UPDATE, EVAL};
+    private static final PhaseKind[] KNOWN = {SETUP, FORWARD, BACKWARD, RECOMPUTE, UPDATE, EVAL};
 
     private final String label = name().toLowerCase(Locale.ROOT);
 
     /**
-     * Reads the family from a phase name such as {@code forward}, {@code backward-recompute} or {@code eval}.
+     * Reads the family from a phase name such as {@code forward}, {@code backward band 2/4 of segment 1},
+     * {@code recompute band 2/4} or {@code eval}.
      * Called for every phase of every column drawn, so it compares in place instead of lower-casing a copy.
      */
     public static PhaseKind of(String phaseName) {

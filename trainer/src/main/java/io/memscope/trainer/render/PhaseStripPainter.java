@@ -119,11 +119,17 @@ final class PhaseStripPainter {
                                    PhaseInterval only) {
         double font = 0.78 * l.u();
         double room = to - from - 0.8 * l.u();
+        // the most that fits: the phase as named (a row-centric band says which band of which segment) with
+        // its layer, the phase alone, its kind
         String label = kind.label();
-        if (only != null && !only.layer().isEmpty()) {
-            String withLayer = label + " · " + only.layer();
-            if (c.textWidth(withLayer, font, false) <= room) {
-                label = withLayer;
+        if (only != null) {
+            String name = only.name().isEmpty() ? label : only.name();
+            for (String candidate : only.layer().isEmpty() ? new String[] {name}
+                    : new String[] {name + " · " + only.layer(), name}) {
+                if (c.textWidth(candidate, font, false) <= room) {
+                    label = candidate;
+                    break;
+                }
             }
         }
         if (c.textWidth(label, font, false) <= room) {

@@ -40,6 +40,7 @@ public final class TimelineColors {
             case SETUP -> 0xFFCFCFCF;
             case FORWARD -> 0xFF9FB8D6;
             case BACKWARD -> 0xFFE3B7A0;
+            case RECOMPUTE -> 0xFFE9D39A;
             case UPDATE -> 0xFFA9CFA4;
             case EVAL -> 0xFFC6B5DA;
             case OTHER -> 0xFFDDDDC8;

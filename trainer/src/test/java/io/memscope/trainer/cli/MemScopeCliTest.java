@@ -94,7 +94,7 @@ class MemScopeCliTest {
         // already row-centric: the advice is this mode's setting, not "a memory-saving mode"
         Result rows = run("train", lenet(), "--mode", "row-centric", "--batch", "64", "--budget", "2MiB");
         assertEquals(1, rows.code());
-        assertTrue(rows.err().contains("(training forward band 4/4: relu1.out@f4"), rows.err());
+        assertTrue(rows.err().contains("(training forward band 4/4 of segment 1: relu1.out@f4"), rows.err());
         assertTrue(rows.err().matches("(?s).*what fits: --batch \\d+, --bands \\d+( --bwd-bands \\d+)? or --budget .*"),
                 rows.err());
         assertFalse(rows.err().contains("--mode"), rows.err());
@@ -210,7 +210,7 @@ class MemScopeCliTest {
         assertTrue(train.out().contains("mode row-centric"), train.out());
         assertTrue(train.out().contains("row-centric (two-phase, 7 bands, cuts downsampling)"), train.out());
         assertTrue(train.out().contains("done: 2 steps"), train.out());
-        assertTrue(TraceFile.read(trace).events().stream().anyMatch(e -> e.phase().equals("forward band 7/7")),
+        assertTrue(TraceFile.read(trace).events().stream().anyMatch(e -> e.phase().equals("forward band 7/7 of segment 1")),
                 "the run used the 7 bands asked for");
     }
 

@@ -6,6 +6,8 @@ import io.fair_acc.dataset.DataSet;
 import io.memscope.trainer.memory.Bytes;
 import io.memscope.trainer.memory.Category;
 import io.memscope.trainer.memory.MemoryEvent;
+import io.memscope.trainer.render.PhaseKind;
+import io.memscope.trainer.render.TimelineColors;
 import io.memscope.visual.Palette;
 import java.util.List;
 import javafx.geometry.VPos;
@@ -197,15 +199,31 @@ final class StackedMemoryRenderer extends AbstractRendererXY<StackedMemoryRender
             }
             x0 = Math.max(x0, drawnTo);
             double w = Math.max(1, x1 - x0);
-            Color c = Palette.phase(p.phase());
-            gc.setFill(c.deriveColor(0, 1, 1, p.layer().isEmpty() ? 0.35 : 0.6));
+            PhaseKind kind = PhaseKind.of(p.phase());
+            gc.setFill(Palette.phase(kind));
             gc.fillRect(x0, 1, w, BAND_HEIGHT - 2);
             drawnTo = x0 + w;
-            String label = p.layer().isEmpty() ? p.phase() : p.layer();
+            // the most that fits, as in the exported picture: the phase as named (which band of which
+            // segment) with its layer, then the phase alone
+            String named = p.phase().isEmpty() ? kind.label() : p.phase();
+            String label = p.layer().isEmpty() ? named : named + " \u00b7 " + p.layer();
+            if (w <= label.length() * 6 + 6) {
+                label = named;
+            }
             if (w > label.length() * 6 + 6) {
-                gc.setFill(Color.WHITE);
+                gc.setFill(PHASE_TEXT.get(kind));
                 gc.fillText(label, x0 + 3, BAND_HEIGHT / 2);
             }
+        }
+    }
+
+    /** Text on a phase band: a dark shade of its colour, as in the exported picture. */
+    private static final java.util.Map<PhaseKind, Color> PHASE_TEXT = new java.util.EnumMap<>(PhaseKind.class);
+
+    static {
+        for (PhaseKind k : PhaseKind.values()) {
+            int argb = TimelineColors.darker(TimelineColors.of(k), 0.62);
+            PHASE_TEXT.put(k, Color.rgb((argb >> 16) & 0xFF, (argb >> 8) & 0xFF, argb & 0xFF));
         }
     }
 

@@ -3,9 +3,13 @@ package io.memscope.visual.timeline;
 import io.memscope.trainer.memory.Action;
 import io.memscope.trainer.memory.Category;
 import io.memscope.trainer.memory.MemoryEvent;
+import io.memscope.trainer.render.PhaseKind;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Resident device memory over time, by category, kept so that drawing it costs the same whether it holds a
@@ -57,8 +61,10 @@ public final class TimelineModel {
     private long events;
     private long budgetBytes;
     private long version;
+    private final Set<PhaseKind> phaseKinds = EnumSet.noneOf(PhaseKind.class);
 
     public void clear() {
+        phaseKinds.clear();
         points = 0;
         Arrays.fill(resident, 0);
         Arrays.fill(maxByCategory, 0);
@@ -83,6 +89,11 @@ public final class TimelineModel {
         return budgetBytes;
     }
 
+    /** The kinds of phase the events so far went through (for the legend). */
+    public Set<PhaseKind> phaseKinds() {
+        return Collections.unmodifiableSet(phaseKinds);
+    }
+
     public void addAll(List<MemoryEvent> batch) {
         for (MemoryEvent e : batch) {
             add(e);
@@ -96,7 +107,10 @@ public final class TimelineModel {
         firstNs = Math.min(firstNs, t);
         lastNs = Math.max(lastNs, t);
         switch (e.action()) {
-            case PHASE -> phases.add(new PhaseSpan(t, e.phase(), e.layer(), e.step()));
+            case PHASE -> {
+                phases.add(new PhaseSpan(t, e.phase(), e.layer(), e.step()));
+                phaseKinds.add(PhaseKind.of(e.phase()));
+            }
             case SEGMENT -> {
                 if (steps == stepStarts.length) {
                     stepStarts = Arrays.copyOf(stepStarts, steps * 2);

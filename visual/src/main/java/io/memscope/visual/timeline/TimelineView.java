@@ -6,6 +6,7 @@ import io.fair_acc.chartfx.plugins.Zoomer;
 import io.fair_acc.dataset.spi.DoubleDataSet;
 import io.memscope.trainer.memory.Bytes;
 import io.memscope.trainer.memory.Category;
+import io.memscope.trainer.render.PhaseKind;
 import io.memscope.visual.Palette;
 import java.util.EnumMap;
 import java.util.Locale;
@@ -45,6 +46,8 @@ public final class TimelineView extends BorderPane {
     private final BooleanProperty followLive = new SimpleBooleanProperty(this, "followLive", true);
     private final ReadOnlyObjectWrapper<String> readout = new ReadOnlyObjectWrapper<>(this, "readout", "");
     private final Map<Category, HBox> legendItems = new EnumMap<>(Category.class);
+    /** Phase colours of the strip along the top, shown for the kinds of phase the trace has. */
+    private final Map<PhaseKind, HBox> phaseLegendItems = new EnumMap<>(PhaseKind.class);
     private final Label title = new Label();
     private final Label peakLabel = new Label();
     private boolean adjusting;
@@ -116,6 +119,16 @@ public final class TimelineView extends BorderPane {
             item.setAlignment(Pos.CENTER_LEFT);
             item.getStyleClass().add("legend-item");
             legendItems.put(c, item);
+            legend.getChildren().add(item);
+        }
+        for (PhaseKind k : PhaseKind.values()) {
+            Rectangle strip = new Rectangle(16, 7, Palette.phase(k));
+            Label name = new Label(k.label());
+            HBox item = new HBox(5, strip, name);
+            item.setAlignment(Pos.CENTER_LEFT);
+            item.getStyleClass().addAll("legend-item", "legend-phase");
+            item.setId("legend-phase-" + k.label());
+            phaseLegendItems.put(k, item);
             legend.getChildren().add(item);
         }
         return legend;
@@ -223,6 +236,11 @@ public final class TimelineView extends BorderPane {
     private void updateLegend() {
         for (Map.Entry<Category, HBox> e : legendItems.entrySet()) {
             boolean seen = model.isEmpty() || model.maxBytes(e.getKey()) > 0;
+            e.getValue().setVisible(seen);
+            e.getValue().setManaged(seen);
+        }
+        for (Map.Entry<PhaseKind, HBox> e : phaseLegendItems.entrySet()) {
+            boolean seen = model.phaseKinds().contains(e.getKey());
             e.getValue().setVisible(seen);
             e.getValue().setManaged(seen);
         }

@@ -47,6 +47,21 @@ class TimelineViewTest {
     }
 
     @Test
+    void theLegendShowsThePhaseKindsOfTheTrace(org.testfx.api.FxRobot robot) throws Exception {
+        WaitForAsyncUtils.asyncFx(() -> {
+            model.addAll(SyntheticTrace.steps(3, 4, 1024));
+            view.refresh();
+        }).get();
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(robot.lookup("#legend-phase-forward").query().isVisible());
+        assertTrue(robot.lookup("#legend-phase-backward").query().isVisible());
+        assertFalse(robot.lookup("#legend-phase-recompute").query().isVisible(), "no recompute phase in this trace");
+        assertEquals(Palette.phase("forward band 2/4 of segment 1"), Palette.phase("forward"),
+                "a band's phase has its kind's colour");
+        assertFalse(Palette.phase("recompute band 2/4").equals(Palette.phase("backward band 2/4")));
+    }
+
+    @Test
     void followsUntilTheUserZooms() throws Exception {
         WaitForAsyncUtils.asyncFx(() -> {
             model.addAll(SyntheticTrace.steps(10, 4, 1024));

@@ -52,9 +52,12 @@ final class RowCentricCompiler {
         /** Per step and band (0-based): the keep tensor the band reads, or null. */
         final List<String[]> forwardKeep = new ArrayList<>();
         final List<String[]> backwardKeep = new ArrayList<>();
+        /** The segment's number, from 1, as the layout prints it; 0 when the trunk is one segment. */
+        final int segment;
 
-        StagePlan(RowTrunk.Stage stage, Halo halo) {
+        StagePlan(RowTrunk.Stage stage, Halo halo, int segment) {
             this.stage = stage;
+            this.segment = segment;
             this.forward = stage.planner.plan(halo, stage.forwardBands);
             this.backward = stage.planner.plan(halo, stage.backwardBands);
         }
@@ -82,7 +85,8 @@ final class RowCentricCompiler {
             this.band = band;
             this.backward = backward;
             this.tag = (backward ? "b" : "f") + band.number();
-            this.label = "band " + band.number() + "/" + plan.bands().size();
+            this.label = "band " + band.number() + "/" + plan.bands().size()
+                    + (sp.segment > 0 ? " of segment " + sp.segment : "");
             int count = pl.steps().size();
             this.inputs = new String[count][];
             this.outputs = new String[count];
@@ -176,7 +180,17 @@ final class RowCentricCompiler {
     // ---- plans ----------------------------------------------------------------------------------------
 
     private StagePlan plan(RowTrunk.Stage st) {
-        StagePlan sp = new StagePlan(st, halo);
+        int segments = (int) trunk.stages.stream().filter(x -> !x.steps.isEmpty()).count();
+        int number = 0;
+        for (RowTrunk.Stage x : trunk.stages) {
+            if (!x.steps.isEmpty()) {
+                number++;
+            }
+            if (x == st) {
+                break;
+            }
+        }
+        StagePlan sp = new StagePlan(st, halo, segments > 1 ? number : 0);
         if (halo != Halo.TWO_PHASE) {
             return sp;
         }

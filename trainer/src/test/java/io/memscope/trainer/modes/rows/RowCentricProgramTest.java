@@ -123,11 +123,12 @@ class RowCentricProgramTest {
         }
         List<String> expected = new ArrayList<>();
         for (int k = 1; k <= bands; k++) {
-            expected.add("forward band " + k + "/" + bands);
+            expected.add("forward band " + k + "/" + bands + " of segment 1");
         }
         assertEquals(expected, List.copyOf(forwardPeaks.keySet()), "one phase per band, in order");
-        assertEquals("backward band " + bands + "/" + bands, backwardBands.get(0), "backward starts at the last band");
-        assertEquals("backward band 1/" + bands, backwardBands.get(bands - 1));
+        assertEquals("backward band " + bands + "/" + bands + " of segment 1", backwardBands.get(0),
+                "backward starts at the last band");
+        assertEquals("backward band 1/" + bands + " of segment 1", backwardBands.get(bands - 1));
         List<Long> interior = List.copyOf(forwardPeaks.values()).subList(1, bands - 1);
         long hi = interior.stream().mapToLong(Long::longValue).max().orElseThrow();
         long lo = interior.stream().mapToLong(Long::longValue).min().orElseThrow();
