@@ -16,6 +16,7 @@ import io.memscope.visual.Palette;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.control.Button;
@@ -139,6 +140,20 @@ class MainWindowTest {
         WaitForAsyncUtils.asyncFx(() -> window.showPlanned(window.plan().resultProperty().get().plan())).get();
         assertTrue(window.recording().timeline().ooms().isEmpty());
         assertTrue(window.recording().timeline().peakBytes() <= 2L << 20);
+    }
+
+    @Test
+    void budgetPresetsTheHeapCannotHoldSayWhyInTheList(FxRobot robot) throws Exception {
+        WaitForAsyncUtils.asyncFx(() -> window.run().maxDeviceBytesProperty().set(1L << 30)).get();
+        robot.clickOn("#budget .arrow-button");
+        WaitForAsyncUtils.waitForFxEvents();
+        var unavailable = robot.lookup(".preset-unavailable").queryAllAs(javafx.scene.control.ListCell.class);
+        List<String> texts = unavailable.stream().map(c -> c.getText()).sorted().toList();
+        assertEquals(List.of("2 GiB  \u2014 too large here", "4 GiB  \u2014 too large here",
+                "8 GiB  \u2014 too large here"), texts);
+        assertTrue(unavailable.iterator().next().getTooltip().getText().contains("Java heap")
+                || unavailable.iterator().next().getTooltip().getText().contains("8 GiB"));
+        robot.type(javafx.scene.input.KeyCode.ESCAPE);
     }
 
     static int differing(BufferedImage a, BufferedImage b) {

@@ -104,6 +104,25 @@ public final class RunToolbar extends VBox {
             }
         });
         Tooltip.install(budget, new Tooltip("Device-memory budget: a preset or a size such as 512 MiB"));
+        // presets this device cannot hold say why in the list, before they are picked
+        budget.setCellFactory(list -> new ListCell<>() {
+            @Override
+            protected void updateItem(String item, boolean empty) {
+                super.updateItem(item, empty);
+                getStyleClass().remove("preset-unavailable");
+                setTooltip(null);
+                if (empty || item == null) {
+                    setText(null);
+                    return;
+                }
+                String why = vm.presetProblem(item);
+                setText(why.isEmpty() ? item : item + "  \u2014 too large here");
+                if (!why.isEmpty()) {
+                    getStyleClass().add("preset-unavailable");
+                    setTooltip(new Tooltip(why));
+                }
+            }
+        });
 
         ComboBox<String> device = new ComboBox<>(vm.devices());
         device.setId("device");

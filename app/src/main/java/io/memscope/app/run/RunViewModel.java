@@ -135,12 +135,40 @@ public final class RunViewModel {
             p = settings;
         } else if (!(p = layoutProblem()).isEmpty()) {
             // the mode's settings do not suit this network (e.g. more bands than the input has rows)
-        } else if (DEVICE_CPU.equals(device.get()) && budgetBytes.get() > maxDeviceBytes.get()) {
-            p = "The CPU device keeps its memory in the Java heap: a " + Bytes.format(budgetBytes.get())
-                    + " budget needs more than this heap allows (" + Bytes.format(maxDeviceBytes.get())
-                    + "). Choose a smaller budget, or start MemScope with a larger -Xmx.";
+        } else {
+            p = budgetProblem(budgetBytes.get());
         }
         problem.set(p);
+    }
+
+    /**
+     * Why a budget cannot run on the chosen device, or empty. The CPU device keeps its memory in one Java array
+     * inside the heap, so it is bounded by the heap this JVM was started with (and by 8 GiB, an array's limit).
+     */
+    public String budgetProblem(long bytes) {
+        if (!DEVICE_CPU.equals(device.get())) {
+            return "";
+        }
+        String engine = CpuBackend.deviceProblem(bytes);
+        if (engine != null && bytes / Float.BYTES >= Integer.MAX_VALUE - 8) {
+            return "The CPU device holds just under 8 GiB (one Java array of floats): choose a budget below 8 GiB.";
+        }
+        if (engine != null || bytes > maxDeviceBytes.get()) {
+            return "The CPU device keeps its memory in the Java heap: a " + Bytes.format(bytes)
+                    + " budget needs more than this heap allows (" + Bytes.format(maxDeviceBytes.get()) + "). Choose a "
+                    + "smaller budget, or start MemScope with a larger heap (java -Xmx" + ((bytes >> 30) + 3)
+                    + "g, or MEMSCOPE_HEAP=" + ((bytes >> 30) + 3) + "g with the launcher).";
+        }
+        return "";
+    }
+
+    /** Why a budget preset cannot be used here (shown before it is picked), or empty. */
+    public String presetProblem(String preset) {
+        try {
+            return budgetProblem(Budgets.parse(preset));
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
     }
 
     /** The first problem with the settings themselves (not the network), or empty. */

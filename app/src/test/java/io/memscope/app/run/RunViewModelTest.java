@@ -86,10 +86,24 @@ class RunViewModelTest {
     @Test
     void aBudgetBeyondTheHeapIsRefusedForTheCpuDevice() {
         vm.maxDeviceBytesProperty().set(1L << 30);
-        vm.budgetTextProperty().set("8 GiB");
+        vm.budgetTextProperty().set("4 GiB");
         assertFalse(vm.canRunProperty().get());
-        assertTrue(vm.problemProperty().get().contains("-Xmx"), vm.problemProperty().get());
+        assertTrue(vm.problemProperty().get().contains("-Xmx7g"), vm.problemProperty().get());
         assertEquals("", vm.settingsProblemProperty().get(), "planning still works");
+
+        // 8 GiB is past what one Java array holds, whatever the heap
+        vm.maxDeviceBytesProperty().set(1L << 40);
+        vm.budgetTextProperty().set("8 GiB");
+        assertTrue(vm.problemProperty().get().contains("just under 8 GiB"), vm.problemProperty().get());
+    }
+
+    @Test
+    void presetsThatCannotWorkSayWhyBeforeTheyArePicked() {
+        vm.maxDeviceBytesProperty().set(1L << 30);
+        assertEquals("", vm.presetProblem("256 MiB"));
+        assertEquals("", vm.presetProblem("1 GiB (GTX 750)"));
+        assertTrue(vm.presetProblem("2 GiB").contains("heap"), vm.presetProblem("2 GiB"));
+        assertTrue(vm.presetProblem("8 GiB").contains("just under 8 GiB"), vm.presetProblem("8 GiB"));
     }
 
     @Test
