@@ -30,6 +30,8 @@ import io.memscope.trainer.export.PerfettoExporter;
 import io.memscope.trainer.export.TraceFile;
 import io.memscope.trainer.memory.Bytes;
 import io.memscope.trainer.memory.MemoryEvent;
+import io.memscope.app.plan.AdviceText;
+import io.memscope.trainer.plan.FitAdvice;
 import io.memscope.trainer.plan.MemoryProfile;
 import io.memscope.trainer.plan.Planner;
 import io.memscope.trainer.program.TensorDecl;
@@ -102,6 +104,8 @@ public final class MainWindow {
     private final TrainingCharts charts;
     private final Label message = new Label();
     private final HBox messageBar;
+    /** Buttons that apply what would fit, after a run was refused for its memory. */
+    private final HBox applyBox = new HBox(6);
     private final Label status = new Label();
     private final Label frameStatus = new Label();
     private final TabPane tabs = new TabPane();
@@ -129,7 +133,9 @@ public final class MainWindow {
         dismiss.setOnAction(e -> hideMessage());
         Region grow = new Region();
         HBox.setHgrow(grow, Priority.ALWAYS);
-        messageBar = new HBox(message, grow, dismiss);
+        applyBox.setAlignment(Pos.CENTER_LEFT);
+        applyBox.setId("apply-advice");
+        messageBar = new HBox(message, grow, applyBox, dismiss);
         messageBar.getStyleClass().add("message-bar");
         messageBar.setAlignment(Pos.CENTER_LEFT);
         hideMessage();
@@ -213,7 +219,7 @@ public final class MainWindow {
 
         tabs.setId("tabs");
         tabs.getTabs().addAll(tab("Tensor lifetimes", lifetimePane), tab("Layers", layerTable),
-                tab("Plan", new PlanView(plan, r -> showPlanned(r.plan()))), tab("Loss & accuracy", charts), tab("Log", log));
+                tab("Plan", new PlanView(plan, r -> showPlanned(r.plan()), run::apply)), tab("Loss & accuracy", charts), tab("Log", log));
         tabs.getSelectionModel().selectedIndexProperty().addListener((o, a, i) -> {
             if (i.intValue() == 1) {
                 measureLayers();
@@ -405,6 +411,9 @@ public final class MainWindow {
         } else if (outcome instanceof TrainingSession.Failed f) {
             run.onFailed(f.message());
             notice(Notice.error(f.message()));
+            if (f.advice() != null) {
+                offer(f.advice());
+            }
             if (f.refusedPlan() != null) {
                 // nothing ran: draw what the plan predicts, crossing the budget where it fails
                 showPlanned(f.refusedPlan());
@@ -704,7 +713,22 @@ public final class MainWindow {
         bus.publish(n);
     }
 
+    /** Offers each suggestion of the advice as a button that sets the controls, beside the message. */
+    private void offer(FitAdvice advice) {
+        applyBox.getChildren().setAll(new Label("Apply:"));
+        for (FitAdvice.Suggestion s : advice.suggestions()) {
+            Button b = new Button(AdviceText.control(s));
+            b.getStyleClass().add("apply-advice");
+            b.setOnAction(e -> {
+                run.apply(s);
+                hideMessage();
+            });
+            applyBox.getChildren().add(b);
+        }
+    }
+
     private void showMessage(String text) {
+        applyBox.getChildren().clear();
         message.setText(text);
         messageBar.setVisible(true);
         messageBar.setManaged(true);

@@ -133,6 +133,23 @@ class MainWindowTest {
         assertTrue(window.recording().lifetimes().blocks() > 20, "the planned tensors' lifetimes are drawn");
         assertTrue(window.run().outcomeProperty().get().contains("Batch 22 fits"), window.run().outcomeProperty().get());
 
+        // each suggestion is a button that sets the controls
+        List<String> offered = robot.lookup("#apply-advice .button").queryAllAs(Button.class).stream()
+                .map(Button::getText).toList();
+        assertEquals("Batch 22", offered.get(0), offered.toString());
+        assertTrue(offered.stream().anyMatch(t -> t.startsWith("Row-centric mode, Bands ")), offered.toString());
+        assertTrue(offered.get(offered.size() - 1).startsWith("Budget "), offered.toString());
+        robot.clickOn("Row-centric mode" + offered.stream().filter(t -> t.startsWith("Row-centric mode")).findFirst()
+                .orElseThrow().substring("Row-centric mode".length()));
+        assertEquals("row-centric", window.run().modeProperty().get().id());
+        assertEquals(44, window.run().batchProperty().get(), "the batch stays");
+        waitFor(() -> window.plan().resultProperty().get() != null
+                && window.plan().resultProperty().get().plan().program().mode().equals("row-centric")
+                && window.plan().resultProperty().get().batch() == 44, 20);
+        assertTrue(window.plan().resultProperty().get().plan().fits(), "what was offered fits");
+        WaitForAsyncUtils.asyncFx(() -> window.run().modeProperty().set(
+                io.memscope.trainer.modes.Modes.get("baseline"))).get();
+
         // the Plan tab's button draws a plan that fits just the same
         WaitForAsyncUtils.asyncFx(() -> window.run().batchProperty().set(8)).get();
         waitFor(() -> window.plan().resultProperty().get() != null && window.plan().resultProperty().get().batch() == 8,

@@ -15,25 +15,30 @@ import java.util.List;
 public final class AdviceText {
     private AdviceText() {}
 
-    /** One phrase per suggestion, in the advice's order. */
+    /** One phrase per suggestion, in the advice's order: the control's setting, then "fits". */
     public static List<String> phrases(FitAdvice advice) {
         List<String> out = new ArrayList<>();
         for (FitAdvice.Suggestion s : advice.suggestions()) {
-            if (s instanceof FitAdvice.Batch b) {
-                out.add(String.format("Batch %,d fits", b.batch()));
-            } else if (s instanceof FitAdvice.Mode m) {
-                List<String> parts = new ArrayList<>();
-                if (!m.current()) {
-                    parts.add(modeLabel(m.mode()) + " mode");
-                }
-                m.settings().forEach((k, v) -> parts.add(settingLabel(m.mode(), k) + " " + v));
-                out.add(String.join(", ", parts) + " fits");
-            } else if (s instanceof FitAdvice.Budget b) {
-                out.add("Budget " + Bytes.format(b.bytes()) + " fits"
-                        + (advice.setupExceedsBudget() ? " (no smaller batch or other mode helps)" : ""));
-            }
+            out.add(control(s) + " fits" + (s instanceof FitAdvice.Budget && advice.setupExceedsBudget()
+                    ? " (no smaller batch or other mode helps)" : ""));
         }
         return out;
+    }
+
+    /** The setting of the controls a suggestion makes: {@code Batch 22}, {@code Row-centric mode, Bands 4}. */
+    public static String control(FitAdvice.Suggestion s) {
+        if (s instanceof FitAdvice.Batch b) {
+            return String.format("Batch %,d", b.batch());
+        }
+        if (s instanceof FitAdvice.Mode m) {
+            List<String> parts = new ArrayList<>();
+            if (!m.current()) {
+                parts.add(modeLabel(m.mode()) + " mode");
+            }
+            m.settings().forEach((k, v) -> parts.add(settingLabel(m.mode(), k) + " " + v));
+            return String.join(", ", parts);
+        }
+        return "Budget " + Bytes.format(((FitAdvice.Budget) s).bytes());
     }
 
     /** The phrases in one line: {@code Batch 22 fits · Row-centric mode, Bands 4 fits · Budget 3.3 MiB fits}. */

@@ -2,6 +2,7 @@ package io.memscope.app.plan;
 
 import io.memscope.trainer.memory.Bytes;
 import io.memscope.trainer.memory.Category;
+import io.memscope.trainer.plan.FitAdvice;
 import io.memscope.trainer.plan.MemoryProfile;
 import io.memscope.trainer.plan.Planner;
 import io.memscope.visual.Palette;
@@ -13,6 +14,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Tooltip;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
@@ -26,9 +28,14 @@ public final class PlanView extends ScrollPane {
     private final Label oom = new Label();
     private final GridPane categories = new GridPane();
     private final Button showInTimeline = new Button("Show in timeline");
+    /** One button per suggestion of what would fit, each setting the controls. */
+    private final FlowPane applyRow = new FlowPane(6, 6);
+    private final Consumer<FitAdvice.Suggestion> apply;
 
     /** {@code draw} shows a plan's step in the main timeline (the window's, which owns the views). */
-    public PlanView(PlanViewModel vm, Consumer<PlanResult> draw) {
+    public PlanView(PlanViewModel vm, Consumer<PlanResult> draw, Consumer<FitAdvice.Suggestion> apply) {
+        this.apply = apply;
+        applyRow.setId("plan-apply");
         showInTimeline.setId("plan-show-timeline");
         showInTimeline.setTooltip(new Tooltip("Draw the planned step in the timeline and lifetime views: where a "
                 + "run does not fit, its memory crosses the budget line at the allocation that fails"));
@@ -55,7 +62,7 @@ public final class PlanView extends ScrollPane {
         top.setAlignment(Pos.CENTER_LEFT);
         Label byCat = new Label("BYTES BY CATEGORY AT THE PEAK");
         byCat.getStyleClass().add("section-title");
-        VBox box = new VBox(8, top, detail, oom, maxBatch, byCat, categories);
+        VBox box = new VBox(8, top, detail, oom, applyRow, maxBatch, byCat, categories);
         box.setPadding(new Insets(12, 16, 12, 16));
         setContent(box);
         setFitToWidth(true);
@@ -66,6 +73,7 @@ public final class PlanView extends ScrollPane {
                 headline.getStyleClass().removeAll("fits", "oom");
                 detail.setText(e);
                 oom.setText("");
+                applyRow.getChildren().clear();
                 maxBatch.setText("");
                 categories.getChildren().clear();
             }
@@ -93,6 +101,16 @@ public final class PlanView extends ScrollPane {
                         p.eval().decl("input").dims().n(), Bytes.format(prof.evalPeakBytes())))
                 + (r.note().isEmpty() ? "" : "\n" + r.note()));
         oom.setText(p.fits() ? "" : p.oom().getMessage() + "\n" + AdviceText.line(r.advice()));
+        applyRow.getChildren().clear();
+        if (r.advice() != null) {
+            applyRow.getChildren().add(new Label("Apply:"));
+            for (FitAdvice.Suggestion s : r.advice().suggestions()) {
+                Button b = new Button(AdviceText.control(s));
+                b.getStyleClass().add("apply-advice");
+                b.setOnAction(e -> apply.accept(s));
+                applyRow.getChildren().add(b);
+            }
+        }
         maxBatch.setText(PlanViewModel.maxBatchText(r));
         long peak = Math.max(1, prof.peakBytes());
         int row = 0;

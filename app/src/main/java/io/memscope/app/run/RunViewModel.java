@@ -5,6 +5,7 @@ import io.memscope.trainer.backend.CpuBackend;
 import io.memscope.trainer.data.DataException;
 import io.memscope.trainer.data.DataSource;
 import io.memscope.trainer.memory.Bytes;
+import io.memscope.trainer.plan.FitAdvice;
 import io.memscope.trainer.modes.CompileOptions;
 import io.memscope.trainer.modes.MemoryMode;
 import io.memscope.trainer.modes.Modes;
@@ -160,6 +161,25 @@ public final class RunViewModel {
                     + "g, or MEMSCOPE_HEAP=" + ((bytes >> 30) + 3) + "g with the launcher).";
         }
         return "";
+    }
+
+    /**
+     * Applies one suggestion of a {@link FitAdvice} to the settings: the batch, the budget, or a mode with the
+     * settings it chose. The plan follows, as after any change.
+     */
+    public void apply(FitAdvice.Suggestion suggestion) {
+        if (suggestion instanceof FitAdvice.Batch b) {
+            batch.set(b.batch());
+        } else if (suggestion instanceof FitAdvice.Budget b) {
+            budgetText.set(Bytes.format(b.bytes()));
+        } else if (suggestion instanceof FitAdvice.Mode m) {
+            MemoryMode target = modes().stream().filter(x -> x.id().equals(m.mode())).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no mode " + m.mode() + " in this build"));
+            if (mode.get() != target) {
+                mode.set(target); // clears the settings of the mode before
+            }
+            modeSettings.putAll(m.settings());
+        }
     }
 
     /** Why a budget preset cannot be used here (shown before it is picked), or empty. */

@@ -1,5 +1,6 @@
 package io.memscope.app.run;
 
+import io.memscope.trainer.plan.FitAdvice;
 import io.memscope.trainer.plan.Planner;
 import io.memscope.trainer.train.TrainingException;
 
@@ -33,8 +34,11 @@ public final class TrainingSession {
 
     public record Finished(TrainSummary summary) implements Outcome {}
 
-    /** A failed run; {@code refusedPlan} is the plan that did not fit when it was refused before its first step. */
-    public record Failed(String message, Planner.Plan refusedPlan) implements Outcome {}
+    /**
+     * A failed run; {@code refusedPlan} is the plan that did not fit when it was refused before its first step,
+     * {@code advice} what would fit when memory was the reason (both null otherwise).
+     */
+    public record Failed(String message, Planner.Plan refusedPlan, FitAdvice advice) implements Outcome {}
 
     private final Trainer trainer;
     private final BlockingQueue<StepResult> steps = new ArrayBlockingQueue<>(STEP_QUEUE);
@@ -77,7 +81,9 @@ public final class TrainingSession {
             });
             outcome = new Finished(summary);
         } catch (Throwable t) {
-            outcome = new Failed(Errors.message(t), t instanceof TrainingException e ? e.plan() : null);
+            TrainingException refused = t instanceof TrainingException e ? e : null;
+            outcome = new Failed(Errors.message(t), refused == null ? null : refused.plan(),
+                    refused == null ? null : refused.advice());
         }
     }
 
