@@ -236,6 +236,9 @@ public final class MainWindow {
 
         Region grow = new Region();
         HBox.setHgrow(grow, Priority.ALWAYS);
+        // frame timings are for developers: shown with -Dmemscope.timings=true only
+        frameStatus.setVisible(Boolean.getBoolean("memscope.timings"));
+        frameStatus.setManaged(frameStatus.isVisible());
         HBox statusBar = new HBox(status, grow, frameStatus);
         statusBar.getStyleClass().add("status-bar");
         root.setBottom(statusBar);
@@ -253,6 +256,7 @@ public final class MainWindow {
         Menu samples = new Menu("Open _sample");
         for (String s : Samples.networks()) {
             MenuItem item = new MenuItem(s.replace(".json", ""));
+            item.setMnemonicParsing(false); // vgg_small keeps its underscore
             item.setOnAction(e -> {
                 if (confirmDiscard()) {
                     editor.openSample(s);
@@ -408,6 +412,7 @@ public final class MainWindow {
         if (outcome instanceof TrainingSession.Finished f) {
             run.onFinished(f.summary());
             notice(Notice.info(run.outcomeProperty().get()));
+            timeline.showTraining();
         } else if (outcome instanceof TrainingSession.Failed f) {
             run.onFailed(f.message());
             notice(Notice.error(f.message()));

@@ -67,6 +67,15 @@ class MainWindowTest {
         assertTrue(window.recording().timeline().peakBytes() > 0);
         assertTrue(window.recording().lifetimes().blocks() > 20);
         assertEquals(5, window.charts().points());
+        // after the run the view shows its last training steps, not the evaluation it ended with
+        var tm = window.recording().timeline();
+        long evalStart = tm.phases().stream().filter(p -> p.phase().startsWith("eval")).mapToLong(p -> p.startNs())
+                .min().orElseThrow();
+        assertFalse(window.timeline().followLiveProperty().get());
+        assertTrue(window.timeline().visibleTo() * 1e9 < evalStart + (evalStart - tm.stepStartNs(1)) * 0.05,
+                "view ends at " + window.timeline().visibleTo() + " s, evaluation starts at " + evalStart / 1e9);
+        assertTrue(window.timeline().visibleFrom() * 1e9 <= tm.stepStartNs(1) + 1);
+        WaitForAsyncUtils.asyncFx(() -> window.timeline().followLiveProperty().set(true)).get(); // the whole trace again
         waitFor(() -> window.layerTable().rows().stream().anyMatch(r -> r.measuredPeak() > 0), 20);
         assertTrue(window.layerTable().rows().stream().allMatch(r -> r.measuredPeak() < 0 || r.difference() == 0),
                 "planned and measured per-layer peaks agree");
@@ -171,6 +180,27 @@ class MainWindowTest {
         assertTrue(unavailable.iterator().next().getTooltip().getText().contains("Java heap")
                 || unavailable.iterator().next().getTooltip().getText().contains("8 GiB"));
         robot.type(javafx.scene.input.KeyCode.ESCAPE);
+    }
+
+    @Test
+    void smallThingsReadRight(FxRobot robot) {
+        // sample names keep their underscores; the loss axis has no empty unit; developer timings stay hidden
+        var menuItems = robot.lookup(".menu-bar").queryAs(javafx.scene.control.MenuBar.class).getMenus().get(0)
+                .getItems();
+        var samples = (javafx.scene.control.Menu) menuItems.stream().filter(i -> "Open _sample".equals(i.getText()))
+                .findFirst().orElseThrow();
+        assertTrue(samples.getItems().stream().anyMatch(i -> i.getText().equals("vgg_small") && !i.isMnemonicParsing()));
+        var y = (io.fair_acc.chartfx.axes.spi.DefaultNumericAxis) window.charts().lossChart().getYAxis();
+        assertEquals("Loss", y.getName());
+        assertTrue(y.getUnit() == null, "no unit, so no \"Loss []\"");
+        assertTrue(robot.lookup(".status-bar .label").queryAll().stream()
+                .filter(javafx.scene.Node::isVisible).noneMatch(n -> ((javafx.scene.control.Label) n).getText()
+                        .contains("frame ")));
+        // a disabled Run still says why: its slot carries the tooltip
+        var slot = robot.lookup("#run-slot").query();
+        var tip = (javafx.scene.control.Tooltip) slot.getProperties().get("javafx.scene.control.Tooltip");
+        assertNotNull(tip, "the slot around Run has a tooltip");
+        assertEquals(robot.lookup("#run").queryAs(Button.class).getTooltip().getText(), tip.getText());
     }
 
     static int differing(BufferedImage a, BufferedImage b) {

@@ -73,13 +73,19 @@ public final class TrainingCharts extends HBox {
     }
 
     /** Points plotted so far. */
+    /** The loss chart, for tests of its axes. */
+    public XYChart lossChart() {
+        return lossChart;
+    }
+
     public int points() {
         return loss.getDataCount();
     }
 
     private static XYChart chart(String title, String unit, DoubleDataSet data) {
-        DefaultNumericAxis x = new DefaultNumericAxis("Step", "");
-        DefaultNumericAxis y = new DefaultNumericAxis(title, unit);
+        // a null unit, not an empty one: ChartFX writes "Loss []" for ""
+        DefaultNumericAxis x = new DefaultNumericAxis("Step", null);
+        DefaultNumericAxis y = new DefaultNumericAxis(title, unit == null || unit.isEmpty() ? null : unit);
         x.setAutoRangePadding(0.02);
         y.setAutoRangePadding(0.05);
         x.setAnimated(false);

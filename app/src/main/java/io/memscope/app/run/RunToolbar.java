@@ -12,6 +12,7 @@ import javafx.scene.control.Separator;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.SpinnerValueFactory;
 import javafx.scene.control.Tooltip;
+import javafx.scene.layout.StackPane;
 import javafx.geometry.Orientation;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -34,6 +35,8 @@ public final class RunToolbar extends VBox {
         run.setOnAction(e -> vm.run());
         run.disableProperty().bind(vm.canRunProperty().not()
                 .and(vm.stateProperty().isNotEqualTo(RunState.PAUSED)));
+        StackPane runSlot = new StackPane(run);
+        runSlot.setId("run-slot");
         Button pause = button("\u275a\u275a  Pause", "pause", "Pause or resume the run (F6)");
         pause.textProperty().bind(Bindings.when(vm.stateProperty().isEqualTo(RunState.PAUSED))
                 .then("\u25b6  Resume").otherwise("\u275a\u275a  Pause"));
@@ -157,7 +160,7 @@ public final class RunToolbar extends VBox {
 
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox row = new HBox(8, run, pause, step, stop, sep(), field("Mode"), mode, field("Batch"), batch,
+        HBox row = new HBox(8, runSlot, pause, step, stop, sep(), field("Mode"), mode, field("Batch"), batch,
                 field("Budget"), budget, field("Device"), device, sep(), planButton, spacer, state, progress);
         row.setAlignment(Pos.CENTER_LEFT);
 
@@ -171,6 +174,8 @@ public final class RunToolbar extends VBox {
         why.textProperty().bind(Bindings.when(vm.problemProperty().isEmpty()).then("Train with these settings (F5)")
                 .otherwise(vm.problemProperty()));
         run.setTooltip(why);
+        // a disabled button shows no tooltip: the slot around it says why Run is disabled
+        Tooltip.install(runSlot, why);
         Region spacer2 = new Region();
         HBox.setHgrow(spacer2, Priority.ALWAYS);
         HBox second = new HBox(8, problem, spacer2, counter);

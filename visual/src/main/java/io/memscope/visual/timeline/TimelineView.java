@@ -180,6 +180,26 @@ public final class TimelineView extends BorderPane {
         refresh();
     }
 
+    /**
+     * After a run: the last few training steps, up to where the held-out evaluation begins, rather than the
+     * evaluation the run ended with. Stops following. Nothing changes for a trace without steps.
+     */
+    public void showTraining() {
+        int steps = model.steps();
+        if (steps == 0) {
+            return;
+        }
+        long from = model.stepStartNs(Math.max(0, steps - FOLLOW_STEPS));
+        long to = model.lastNs();
+        for (TimelineModel.PhaseSpan p : model.phases()) {
+            if (p.startNs() > from && p.phase().startsWith("eval")) {
+                to = p.startNs();
+                break;
+            }
+        }
+        showRange(from / 1e9, (to + (to - from) * 0.02) / 1e9);
+    }
+
     /** Shows the given time range (seconds) and stops following. */
     public void showRange(double fromSeconds, double toSeconds) {
         followLive.set(false);
