@@ -134,6 +134,7 @@ public final class MainWindow {
         Region grow = new Region();
         HBox.setHgrow(grow, Priority.ALWAYS);
         applyBox.setAlignment(Pos.CENTER_LEFT);
+        applyBox.setMinWidth(Region.USE_PREF_SIZE);
         applyBox.setId("apply-advice");
         messageBar = new HBox(message, grow, applyBox, dismiss);
         messageBar.getStyleClass().add("message-bar");
@@ -203,6 +204,13 @@ public final class MainWindow {
         Label readout = new Label();
         readout.getStyleClass().add("readout");
         readout.textProperty().bind(timeline.readoutProperty());
+        // the buttons keep their words; a long readout wraps onto a second line instead
+        follow.setMinWidth(Region.USE_PREF_SIZE);
+        fit.setMinWidth(Region.USE_PREF_SIZE);
+        readout.setWrapText(true);
+        readout.setMinHeight(Region.USE_PREF_SIZE);
+        readout.setMaxWidth(Double.MAX_VALUE);
+        HBox.setHgrow(readout, Priority.ALWAYS);
         HBox timelineBar = new HBox(8, follow, fit, readout);
         timelineBar.getStyleClass().add("timeline-bar");
         timelineBar.setAlignment(Pos.CENTER_LEFT);
@@ -230,7 +238,7 @@ public final class MainWindow {
         center.setOrientation(Orientation.VERTICAL);
         center.setDividerPositions(0.58);
         SplitPane main = new SplitPane(left, center);
-        main.setDividerPositions(0.295);
+        main.setDividerPositions(0.32);
         SplitPane.setResizableWithParent(left, false);
         root.setCenter(main);
 
@@ -720,10 +728,13 @@ public final class MainWindow {
 
     /** Offers each suggestion of the advice as a button that sets the controls, beside the message. */
     private void offer(FitAdvice advice) {
-        applyBox.getChildren().setAll(new Label("Apply:"));
+        Label applyLabel = new Label("Apply:");
+        applyLabel.setMinWidth(Region.USE_PREF_SIZE);
+        applyBox.getChildren().setAll(applyLabel);
         for (FitAdvice.Suggestion s : advice.suggestions()) {
             Button b = new Button(AdviceText.control(s));
             b.getStyleClass().add("apply-advice");
+            b.setMinWidth(Region.USE_PREF_SIZE);
             b.setOnAction(e -> {
                 run.apply(s);
                 hideMessage();

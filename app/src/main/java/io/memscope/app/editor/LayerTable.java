@@ -38,8 +38,10 @@ final class LayerTable extends TableView<LayerRow> {
         setPlaceholder(new Label("No layers: add one from the palette above"));
         getColumns().add(text("Layer", LayerRow::name, 68, "layer name; \u21b3 marks a layer that names its inputs"));
         getColumns().add(text("Type", r -> LayerPalette.label(r.type()), 70, "layer type"));
-        getColumns().add(text("Output", r -> r.output().isEmpty() ? "\u2014" : r.output(), 80,
-                "output shape per sample: channels x height x width"));
+        TableColumn<LayerRow, String> output = text("Output", r -> r.output().isEmpty() ? "\u2014" : r.output(), 92,
+                "output shape per sample: channels x height x width");
+        output.setMinWidth(92); // VGG-16's 512x224x224 stays whole; the other columns give way
+        getColumns().add(output);
         getColumns().add(number("Params", r -> compact(r.parameters()), 52, "trainable parameters"));
         getColumns().add(number("FLOPs", r -> compact(r.flops()), 48, "forward FLOPs per sample"));
         TableColumn<LayerRow, String> act = number("Act.", r -> r.outputBytes() == 0 ? "" : Bytes.formatShort(r.outputBytes()),

@@ -12,11 +12,11 @@ import javafx.scene.control.Separator;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.SpinnerValueFactory;
 import javafx.scene.control.Tooltip;
-import javafx.scene.layout.StackPane;
 import javafx.geometry.Orientation;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
+import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.util.StringConverter;
 
@@ -168,6 +168,10 @@ public final class RunToolbar extends VBox {
         problem.setId("run-problem");
         problem.getStyleClass().add("run-problem");
         problem.textProperty().bind(vm.problemProperty());
+        problem.setWrapText(true); // the advice at its end must not be cut off
+        problem.setMinHeight(Region.USE_PREF_SIZE);
+        problem.setMaxWidth(Double.MAX_VALUE);
+        HBox.setHgrow(problem, Priority.ALWAYS);
         problem.visibleProperty().bind(vm.problemProperty().isNotEmpty().and(vm.stateProperty().isNotEqualTo(RunState.RUNNING)));
         problem.managedProperty().bind(problem.visibleProperty());
         Tooltip why = new Tooltip();

@@ -266,7 +266,15 @@ final class StackedMemoryRenderer extends AbstractRendererXY<StackedMemoryRender
             gc.strokeLine(ox, BAND_HEIGHT, ox, height);
             gc.setFill(Palette.OOM);
             gc.fillPolygon(new double[] {ox - 6, ox + 6, ox}, new double[] {BAND_HEIGHT, BAND_HEIGHT, BAND_HEIGHT + 9}, 3);
-            gc.fillText(OomText.of(e), ox + 6, BAND_HEIGHT + 12);
+            // the label reads to the right of the marker, or to its left where the right edge would clip it
+            String text = OomText.of(e);
+            javafx.scene.text.Text probe = new javafx.scene.text.Text(text);
+            probe.setFont(LABEL_FONT);
+            double w = probe.getLayoutBounds().getWidth();
+            boolean left = ox + 6 + w > gc.getCanvas().getWidth() && ox - 6 - w >= 0;
+            gc.setTextAlign(left ? TextAlignment.RIGHT : TextAlignment.LEFT);
+            gc.fillText(text, left ? ox - 6 : ox + 6, BAND_HEIGHT + 12);
         }
+        gc.setTextAlign(TextAlignment.LEFT);
     }
 }

@@ -1,0 +1,108 @@
+package io.memscope.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.memscope.app.run.RunState;
+import io.memscope.app.task.FxBackground;
+import java.util.ArrayList;
+import java.util.List;
+import javafx.geometry.Bounds;
+import javafx.scene.Node;
+import javafx.scene.Parent;
+import javafx.scene.control.Labeled;
+import javafx.scene.text.Text;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * At 1280x800, with the busiest states on screen (a refused run's message with its advice and Apply buttons, the
+ * hover readout, VGG-16 in the editor), no label, button or table cell is cut short ("...").
+ */
+@ExtendWith(ApplicationExtension.class)
+class NothingCutOffTest {
+    private MainWindow window;
+    private Stage stage;
+
+    @Start
+    void start(Stage stage) {
+        this.stage = stage;
+        window = new MainWindow(stage, new FxBackground());
+        window.show();
+        stage.setWidth(1280);
+        stage.setHeight(800);
+    }
+
+    @Test
+    void noLabelIsTruncatedAt1280x800(FxRobot robot) throws Exception {
+        // a refused run: message bar with the advice and its Apply buttons, the OOM label on the timeline
+        WaitForAsyncUtils.asyncFx(() -> {
+            window.run().batchProperty().set(44);
+            window.run().budgetTextProperty().set("2 MiB");
+        }).get();
+        MainWindowTest.waitFor(() -> window.plan().resultProperty().get() != null
+                && window.plan().resultProperty().get().batch() == 44, 20);
+        robot.clickOn("#run");
+        MainWindowTest.waitFor(() -> window.run().stateProperty().get() == RunState.FAILED, 60);
+        // hover the chart so the readout shows beside Follow live / Zoom to fit
+        robot.moveTo(window.timeline().chart());
+        WaitForAsyncUtils.waitForFxEvents();
+        List<String> cut = truncated(stage.getScene().getRoot());
+        assertEquals(List.of(), cut, "cut off at 1280x800");
+
+        // the heap message under the toolbar keeps its advice
+        WaitForAsyncUtils.asyncFx(() -> {
+            window.run().maxDeviceBytesProperty().set(1L << 30);
+            window.run().budgetTextProperty().set("4 GiB");
+        }).get();
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(List.of(), truncated(stage.getScene().getRoot()), "cut off with the heap message shown");
+        javafx.scene.control.Label problem = robot.lookup("#run-problem").queryAs(javafx.scene.control.Label.class);
+        assertTrue(problem.isVisible() && problem.getText().contains("-Xmx"), problem.getText());
+        WaitForAsyncUtils.asyncFx(() -> window.run().budgetTextProperty().set("256 MiB")).get();
+
+        // VGG-16's layer table: the Output column holds its widest shapes
+        WaitForAsyncUtils.asyncFx(() -> window.editor().openSample("vgg16.json")).get();
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(List.of(), truncated(stage.getScene().getRoot()), "cut off with VGG-16 open");
+    }
+
+    /** Every visible labeled control whose text is drawn shorter than it is, with what is shown. */
+    static List<String> truncated(Parent root) {
+        List<String> out = new ArrayList<>();
+        walk(root, out, root.getLayoutBounds());
+        return out;
+    }
+
+    private static void walk(Node n, List<String> out, Bounds scene) {
+        if (!n.isVisible()) {
+            return;
+        }
+        if (n instanceof Labeled l && l.getText() != null && !l.getText().isEmpty() && inView(l)) {
+            for (Node child : l.getChildrenUnmodifiable()) {
+                if (child instanceof Text t && !t.getText().equals(l.getText()) && t.getText().endsWith("\u2026")
+                        || child instanceof Text t2 && !t2.getText().equals(l.getText()) && t2.getText().endsWith("...")) {
+                    out.add(l.getClass().getSimpleName() + (l.getId() == null ? "" : "#" + l.getId()) + " '"
+                            + l.getText() + "' shown as '" + ((Text) child).getText() + "'");
+                }
+            }
+        }
+        if (n instanceof Parent p) {
+            for (Node c : p.getChildrenUnmodifiable()) {
+                walk(c, out, scene);
+            }
+        }
+    }
+
+    /** Inside the window: cells scrolled out of a table's view do not count. */
+    private static boolean inView(Node n) {
+        Bounds b = n.localToScene(n.getLayoutBounds());
+        return b.getWidth() > 0 && b.getMinX() >= 0 && b.getMinY() >= 0 && b.getMaxX() <= 1280 + 1
+                && b.getMaxY() <= 800 + 1;
+    }
+}
