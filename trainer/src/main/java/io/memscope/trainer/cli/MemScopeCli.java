@@ -26,6 +26,7 @@ import io.memscope.trainer.render.Viewport;
 import io.memscope.trainer.render.XAxis;
 import io.memscope.trainer.train.StepResult;
 import io.memscope.trainer.train.TrainConfig;
+import io.memscope.trainer.train.TrainDefaults;
 import io.memscope.trainer.train.TrainListener;
 import io.memscope.trainer.train.TrainSummary;
 import io.memscope.trainer.train.Trainer;
@@ -48,7 +49,9 @@ import java.util.Set;
  * {@code MEMSCOPE_DEBUG=1}.
  */
 public final class MemScopeCli {
-    static final String DEFAULT_BUDGET = "512MiB";
+    static final String DEFAULT_BUDGET = TrainDefaults.BUDGET;
+    /** The flags (options without a value) {@code train} takes. */
+    static final Set<String> TRAIN_FLAGS = Set.of("quiet");
 
     private final PrintStream out;
     private final PrintStream err;
@@ -74,7 +77,7 @@ public final class MemScopeCli {
         List<String> rest = Arrays.asList(argv).subList(1, argv.length);
         try {
             switch (command) {
-                case "train" -> train(new Args(rest, Set.of("quiet")));
+                case "train" -> train(new Args(rest, TRAIN_FLAGS));
                 case "plan" -> plan(new Args(rest, Set.of("max-batch", "program")));
                 case "export" -> export(new Args(rest, Set.of()));
                 case "modes" -> printModes(out);
@@ -113,22 +116,42 @@ public final class MemScopeCli {
 
     // ---- train ----------------------------------------------------------------------------------------
 
-    private void train(Args a) {
+    /** What {@code train} runs: the configuration and the configured mode its id names. */
+    private record TrainRun(TrainConfig config, MemoryMode mode) {}
+
+    private static TrainRun trainRun(Args a) {
         Network net = loadNetwork(a);
-        String traceOut = a.get("trace", null);
-        int batch = a.getInt("batch", 64);
+        int batch = a.getInt("batch", TrainDefaults.BATCH);
         int steps = a.getInt("steps", 0);
         int epochs = a.getInt("epochs", 0);
         if (steps > 0 && epochs > 0) {
             throw new UsageException("give --steps or --epochs, not both");
         }
         if (steps == 0 && epochs == 0) {
-            steps = 200;
+            steps = TrainDefaults.STEPS;
         }
         MemoryMode mode = mode(a);
-        TrainConfig cfg = new TrainConfig(net, mode.id(), a.get("data", "builtin"), batch, steps,
-                epochs, Bytes.parse(a.get("budget", DEFAULT_BUDGET)), a.getLong("seed", 1),
-                optimizer(a), a.getInt("threads", CpuBackend.defaultThreads()), a.getInt("eval", 1000));
+        TrainConfig cfg = new TrainConfig(net, mode.id(), a.get("data", TrainDefaults.DATA), batch, steps,
+                epochs, Bytes.parse(a.get("budget", DEFAULT_BUDGET)), a.getLong("seed", TrainDefaults.SEED),
+                optimizer(a), a.getInt("threads", TrainDefaults.threads()), a.getInt("eval", TrainDefaults.EVAL_SAMPLES));
+        return new TrainRun(cfg, mode);
+    }
+
+    /**
+     * The configuration {@code memscope train ARGS} runs, without running it; {@code trainArgs} are the words after
+     * {@code train}, e.g. {@code "lenet5", "--batch", "32"}. Options that only change the output are not checked.
+     */
+    public static TrainConfig configFor(String... trainArgs) {
+        return trainRun(new Args(Arrays.asList(trainArgs), TRAIN_FLAGS)).config();
+    }
+
+    private void train(Args a) {
+        TrainRun run = trainRun(a);
+        TrainConfig cfg = run.config();
+        MemoryMode mode = run.mode();
+        Network net = cfg.network();
+        int batch = cfg.batch();
+        String traceOut = a.get("trace", null);
         boolean quiet = a.flag("quiet");
         int logEvery = a.getInt("log-every", 0);
         a.rejectUnknown("train");
@@ -209,11 +232,11 @@ public final class MemScopeCli {
 
     private void plan(Args a) {
         Network net = loadNetwork(a);
-        int batch = a.getInt("batch", 64);
+        int batch = a.getInt("batch", TrainDefaults.BATCH);
         MemoryMode mode = mode(a);
         long budget = Bytes.parse(a.get("budget", DEFAULT_BUDGET));
         CompileOptions options = new CompileOptions(batch, optimizer(a),
-                CpuBackend.workspaceModel(a.getInt("threads", CpuBackend.defaultThreads())));
+                CpuBackend.workspaceModel(a.getInt("threads", TrainDefaults.threads())));
         boolean maxBatch = a.flag("max-batch");
         boolean listing = a.flag("program");
         a.rejectUnknown("plan");
@@ -354,7 +377,7 @@ public final class MemScopeCli {
      * of another mode is refused rather than ignored: the user meant it to change something.
      */
     private static MemoryMode mode(Args a) {
-        MemoryMode mode = Modes.get(a.get("mode", "baseline"));
+        MemoryMode mode = Modes.get(a.get("mode", TrainDefaults.MODE));
         Map<String, String> settings = new LinkedHashMap<>();
         for (MemoryMode m : Modes.all()) {
             for (String key : m.settingKeys()) {
@@ -374,7 +397,7 @@ public final class MemScopeCli {
         return settings.isEmpty() ? mode : Modes.get(mode.id(), settings);
     }
 
-    private Network loadNetwork(Args a) {
+    private static Network loadNetwork(Args a) {
         if (a.positional().size() != 1) {
             throw new UsageException("name one network file (e.g. samples/lenet5.json)");
         }
@@ -398,9 +421,10 @@ public final class MemScopeCli {
     }
 
     private static Optimizer optimizer(Args a) {
-        String name = a.get("optimizer", "sgd");
-        double lr = a.getDouble("lr", name.equals("adam") ? 1e-3 : 0.01);
-        return Optimizer.of(name, lr, a.getDouble("momentum", 0.9), a.getDouble("weight-decay", 5e-4));
+        String name = a.get("optimizer", TrainDefaults.OPTIMIZER);
+        double lr = a.getDouble("lr", TrainDefaults.learningRate(name));
+        return Optimizer.of(name, lr, a.getDouble("momentum", TrainDefaults.MOMENTUM),
+                a.getDouble("weight-decay", TrainDefaults.WEIGHT_DECAY));
     }
 
     static final String HELP = """
