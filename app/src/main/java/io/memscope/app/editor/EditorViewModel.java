@@ -8,6 +8,7 @@ import io.memscope.trainer.net.NetworkCheck;
 import io.memscope.trainer.net.NetworkSpec;
 import io.memscope.trainer.net.Shape;
 import io.memscope.trainer.net.layers.LayerFields;
+import io.memscope.trainer.train.TrainDefaults;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ public final class EditorViewModel {
     private final ReadOnlyStringWrapper undoText = new ReadOnlyStringWrapper(this, "undoText", "");
     private final ReadOnlyStringWrapper redoText = new ReadOnlyStringWrapper(this, "redoText", "");
     private final IntegerProperty selected = new SimpleIntegerProperty(this, "selected", -1);
-    private final IntegerProperty batch = new SimpleIntegerProperty(this, "batch", 32);
+    private final IntegerProperty batch = new SimpleIntegerProperty(this, "batch", TrainDefaults.BATCH);
     private final ObservableList<LayerRow> rows = FXCollections.observableArrayList();
     private final EditHistory history = new EditHistory();
     private final BooleanBinding canUndo = undoText.isNotEmpty();

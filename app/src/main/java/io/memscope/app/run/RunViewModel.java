@@ -13,6 +13,7 @@ import io.memscope.trainer.net.Network;
 import io.memscope.trainer.optim.Optimizer;
 import io.memscope.trainer.train.StepResult;
 import io.memscope.trainer.train.TrainConfig;
+import io.memscope.trainer.train.TrainDefaults;
 import io.memscope.trainer.train.TrainSummary;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -52,32 +53,33 @@ import javafx.collections.ObservableMap;
 public final class RunViewModel {
     public static final String DEVICE_CPU = "CPU (simulated device)";
     public static final List<String> OPTIMIZERS = List.of("SGD", "Adam");
-    static final String SGD_LR = "0.01";
-    static final String ADAM_LR = "0.001";
+    static final String SGD_LR = decimal(TrainDefaults.SGD_LR);
+    static final String ADAM_LR = decimal(TrainDefaults.ADAM_LR);
     /** Part of the Java heap the CPU device may take; the rest holds the network, data and the trace. */
     static final double HEAP_SHARE = 0.8;
 
     private final ObjectProperty<Network> network = new SimpleObjectProperty<>(this, "network");
     private final StringProperty networkProblem = new SimpleStringProperty(this, "networkProblem", "");
     private final ObservableList<MemoryMode> modes = FXCollections.observableArrayList(Modes.all());
-    private final ObjectProperty<MemoryMode> mode = new SimpleObjectProperty<>(this, "mode", modes.get(0));
+    private final ObjectProperty<MemoryMode> mode = new SimpleObjectProperty<>(this, "mode",
+            modes.stream().filter(m -> m.id().equals(TrainDefaults.MODE)).findFirst().orElse(modes.get(0)));
     /** The chosen mode's settings by key ({@link MemoryMode#settings()}); a key not here takes its default. */
     private final ObservableMap<String, String> modeSettings = FXCollections.observableHashMap();
-    private final IntegerProperty batch = new SimpleIntegerProperty(this, "batch", 32);
+    private final IntegerProperty batch = new SimpleIntegerProperty(this, "batch", TrainDefaults.BATCH);
     private final ObservableList<String> budgetPresets = FXCollections.observableArrayList(Budgets.PRESETS);
     private final StringProperty budgetText = new SimpleStringProperty(this, "budget", Budgets.DEFAULT);
     private final ObservableList<String> devices = FXCollections.observableArrayList(DEVICE_CPU);
     private final StringProperty device = new SimpleStringProperty(this, "device", DEVICE_CPU);
-    private final StringProperty optimizer = new SimpleStringProperty(this, "optimizer", "SGD");
-    private final StringProperty learningRate = new SimpleStringProperty(this, "learningRate", SGD_LR);
+    private final StringProperty optimizer = new SimpleStringProperty(this, "optimizer", OPTIMIZERS.stream()
+            .filter(o -> o.equalsIgnoreCase(TrainDefaults.OPTIMIZER)).findFirst().orElse(OPTIMIZERS.get(0)));
+    private final StringProperty learningRate = new SimpleStringProperty(this, "learningRate",
+            decimal(TrainDefaults.learningRate(TrainDefaults.OPTIMIZER)));
     private final ObservableList<DataChoice> dataChoices = FXCollections.observableArrayList();
     private final ObjectProperty<DataChoice> data = new SimpleObjectProperty<>(this, "data");
-    private final IntegerProperty steps = new SimpleIntegerProperty(this, "steps", 200);
+    private final IntegerProperty steps = new SimpleIntegerProperty(this, "steps", TrainDefaults.STEPS);
     private final LongProperty maxDeviceBytes = new SimpleLongProperty(this, "maxDeviceBytes",
             (long) (Runtime.getRuntime().maxMemory() * HEAP_SHARE));
-    private final int threads = CpuBackend.defaultThreads();
-    /** Held-out samples a run evaluates after training; the plan covers them. */
-    private static final int EVAL_SAMPLES = 512;
+    private final int threads = TrainDefaults.threads();
 
     private final ReadOnlyStringWrapper problem = new ReadOnlyStringWrapper(this, "problem", "");
     private final ReadOnlyStringWrapper settingsProblem = new ReadOnlyStringWrapper(this, "settingsProblem", "");
@@ -96,11 +98,12 @@ public final class RunViewModel {
     public RunViewModel(TrainingDriver driver) {
         this.driver = driver;
         dataChoices.addAll(
-                DataChoice.of("Built-in shapes", "builtin"),
+                DataChoice.of("Built-in shapes", TrainDefaults.DATA),
                 DataChoice.of("MNIST subset (samples)", "mnist:" + Samples.mnistSubset()),
                 DataChoice.askFolder("MNIST folder\u2026", "mnist"),
                 DataChoice.askFolder("CIFAR-10 folder\u2026", "cifar10"));
-        data.set(dataChoices.get(0));
+        data.set(dataChoices.stream().filter(d -> TrainDefaults.DATA.equals(d.spec())).findFirst()
+                .orElse(dataChoices.get(0)));
         optimizer.addListener((o, was, now) -> {
             // Follow the optimizer's usual learning rate unless the user typed their own.
             if ("Adam".equals(now) && SGD_LR.equals(learningRate.get())) {
@@ -270,12 +273,13 @@ public final class RunViewModel {
         } catch (NumberFormatException | NullPointerException e) {
             throw new IllegalArgumentException("'" + learningRate.get() + "' is not a number; write e.g. 0.01");
         }
-        return Optimizer.of(optimizer.get().toLowerCase(Locale.ROOT), lr, 0.9, 5e-4);
+        return TrainDefaults.optimizer(optimizer.get().toLowerCase(Locale.ROOT), lr);
     }
 
     /** What the planner compiles for, with these settings: the training step and the evaluation after it. */
     public CompileOptions compileOptions(int batchSize) {
-        return new CompileOptions(batchSize, optimizerValue(), CpuBackend.workspaceModel(threads), EVAL_SAMPLES);
+        return new CompileOptions(batchSize, optimizerValue(), CpuBackend.workspaceModel(threads),
+                TrainDefaults.EVAL_SAMPLES);
     }
 
     /** The run these settings describe. Only valid when {@link #problemProperty()} is empty. */
@@ -284,7 +288,12 @@ public final class RunViewModel {
             throw new IllegalStateException(problem.get());
         }
         return new TrainConfig(network.get(), mode.get().id(), data.get().spec(), batch.get(), steps.get(), 0,
-                budgetBytes.get(), 1, optimizerValue(), threads, EVAL_SAMPLES);
+                budgetBytes.get(), TrainDefaults.SEED, optimizerValue(), threads, TrainDefaults.EVAL_SAMPLES);
+    }
+
+    /** A number as people write it: 0.01, 0.001. */
+    private static String decimal(double v) {
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 
     /** Adds a data folder the user chose and selects it. */

@@ -60,7 +60,7 @@ class EditorViewModelTest {
         assertEquals("6x28x28", conv1.output());
         assertEquals(156, conv1.parameters());
         assertEquals(2L * 6 * 25 * 784 + 6 * 784, conv1.flops());
-        assertEquals(4L * 32 * 6 * 28 * 28, conv1.outputBytes(), "at the default batch of 32");
+        assertEquals(4L * 64 * 6 * 28 * 28, conv1.outputBytes(), "at the default batch of 64");
         vm.batchProperty().set(8);
         assertEquals(4L * 8 * 6 * 28 * 28, row("conv1").outputBytes(), "activation bytes follow the batch");
         assertTrue(vm.summaryProperty().get().contains("61,706 parameters"), vm.summaryProperty().get());

@@ -62,8 +62,9 @@ class RunViewModelTest {
     void readyToRunWithTheDefaults() {
         assertEquals("", vm.problemProperty().get());
         assertTrue(vm.canRunProperty().get());
-        assertEquals(256L << 20, vm.budgetBytesProperty().get());
-        assertEquals(List.of("256 MiB", "1 GiB (GTX 750)", "2 GiB", "4 GiB", "8 GiB"), vm.budgetPresets());
+        assertEquals(512L << 20, vm.budgetBytesProperty().get());
+        assertEquals("512 MiB", vm.budgetTextProperty().get(), "the default as the presets write it");
+        assertEquals(List.of("256 MiB", "512 MiB", "1 GiB (GTX 750)", "2 GiB", "4 GiB", "8 GiB"), vm.budgetPresets());
     }
 
     @Test
@@ -146,7 +147,7 @@ class RunViewModelTest {
         vm.batchProperty().set(16);
         vm.run();
         assertEquals(RunState.RUNNING, vm.stateProperty().get());
-        assertEquals("start LeNet-5 16 268435456", calls.get(0));
+        assertEquals("start LeNet-5 16 536870912", calls.get(0));
         assertFalse(vm.canRunProperty().get());
         assertTrue(vm.canStopProperty().get());
 
@@ -168,14 +169,14 @@ class RunViewModelTest {
         assertEquals(RunState.FINISHED, vm.stateProperty().get());
         assertTrue(vm.outcomeProperty().get().startsWith("Stopped after 1 steps"));
         assertTrue(vm.canRunProperty().get(), "a finished run can be run again");
-        assertEquals(List.of("start LeNet-5 16 268435456", "pause", "step", "step", "resume", "stop"), calls);
+        assertEquals(List.of("start LeNet-5 16 536870912", "pause", "step", "step", "resume", "stop"), calls);
     }
 
     @Test
     void stepFromRestStartsPausedAndRunsOneStep() {
         vm.step();
         assertEquals(RunState.PAUSED, vm.stateProperty().get());
-        assertEquals(List.of("start LeNet-5 32 268435456", "pause", "step"), calls);
+        assertEquals(List.of("start LeNet-5 64 536870912", "pause", "step"), calls);
     }
 
     @Test

@@ -29,6 +29,7 @@ import io.memscope.trainer.render.Viewport;
 import io.memscope.trainer.render.XAxis;
 import io.memscope.trainer.train.StepResult;
 import io.memscope.trainer.train.TrainConfig;
+import io.memscope.trainer.train.TrainDefaults;
 import io.memscope.trainer.train.TrainListener;
 import io.memscope.trainer.train.TrainSummary;
 import io.memscope.trainer.train.Trainer;
@@ -51,9 +52,11 @@ import java.util.Set;
  * {@code MEMSCOPE_DEBUG=1}.
  */
 public final class MemScopeCli {
-    static final String DEFAULT_BUDGET = "512MiB";
+    static final String DEFAULT_BUDGET = TrainDefaults.BUDGET;
     /** The most CPU worker threads {@code --threads} accepts. */
     static final int MAX_THREADS = 1024;
+    /** The flags (options without a value) {@code train} takes. */
+    static final Set<String> TRAIN_FLAGS = Set.of("quiet");
 
     private final PrintStream out;
     private final PrintStream err;
@@ -83,7 +86,7 @@ public final class MemScopeCli {
         }
         try {
             switch (command) {
-                case "train" -> train(new Args(rest, Set.of("quiet")));
+                case "train" -> train(new Args(rest, TRAIN_FLAGS));
                 case "plan" -> plan(new Args(rest, Set.of("max-batch", "program")));
                 case "export" -> export(new Args(rest, Set.of()));
                 case "modes" -> printModes(out);
@@ -125,22 +128,42 @@ public final class MemScopeCli {
 
     // ---- train ----------------------------------------------------------------------------------------
 
-    private void train(Args a) {
+    /** What {@code train} runs: the configuration and the configured mode its id names. */
+    private record TrainRun(TrainConfig config, MemoryMode mode) {}
+
+    private static TrainRun trainRun(Args a) {
         Network net = loadNetwork(a);
-        String traceOut = a.get("trace", null);
-        int batch = a.getInt("batch", 64, 1, Integer.MAX_VALUE);
+        int batch = a.getInt("batch", TrainDefaults.BATCH, 1, Integer.MAX_VALUE);
         if (a.has("steps") && a.has("epochs")) {
             throw new UsageException("give --steps or --epochs, not both");
         }
         int steps = a.getInt("steps", 0, 1, Integer.MAX_VALUE);
         int epochs = a.getInt("epochs", 0, 1, Integer.MAX_VALUE);
         if (steps == 0 && epochs == 0) {
-            steps = 200;
+            steps = TrainDefaults.STEPS;
         }
         MemoryMode mode = mode(a);
         TrainConfig cfg = new TrainConfig(net, mode.id(), data(a), batch, steps, epochs,
-                a.getBytes("budget", DEFAULT_BUDGET), a.getLong("seed", 1), optimizer(a), threads(a),
-                a.getInt("eval", 1000, 0, Integer.MAX_VALUE));
+                a.getBytes("budget", DEFAULT_BUDGET), a.getLong("seed", TrainDefaults.SEED), optimizer(a), threads(a),
+                a.getInt("eval", TrainDefaults.EVAL_SAMPLES, 0, Integer.MAX_VALUE));
+        return new TrainRun(cfg, mode);
+    }
+
+    /**
+     * The configuration {@code memscope train ARGS} runs, without running it; {@code trainArgs} are the words after
+     * {@code train}, e.g. {@code "lenet5", "--batch", "32"}. Options that only change the output are not checked.
+     */
+    public static TrainConfig configFor(String... trainArgs) {
+        return trainRun(new Args(Arrays.asList(trainArgs), TRAIN_FLAGS)).config();
+    }
+
+    private void train(Args a) {
+        TrainRun run = trainRun(a);
+        TrainConfig cfg = run.config();
+        MemoryMode mode = run.mode();
+        Network net = cfg.network();
+        int batch = cfg.batch();
+        String traceOut = a.get("trace", null);
         boolean quiet = a.flag("quiet");
         int logEvery = a.getInt("log-every", 0, 0, Integer.MAX_VALUE);
         a.rejectUnknown("train");
@@ -221,11 +244,11 @@ public final class MemScopeCli {
 
     private void plan(Args a) {
         Network net = loadNetwork(a);
-        int batch = a.getInt("batch", 64, 1, Integer.MAX_VALUE);
+        int batch = a.getInt("batch", TrainDefaults.BATCH, 1, Integer.MAX_VALUE);
         MemoryMode mode = mode(a);
         long budget = a.getBytes("budget", DEFAULT_BUDGET);
         CompileOptions options = new CompileOptions(batch, optimizer(a), CpuBackend.workspaceModel(threads(a)),
-                a.getInt("eval", 1000, 0, Integer.MAX_VALUE));
+                a.getInt("eval", TrainDefaults.EVAL_SAMPLES, 0, Integer.MAX_VALUE));
         boolean maxBatch = a.flag("max-batch");
         boolean listing = a.flag("program");
         a.rejectUnknown("plan");
@@ -387,7 +410,7 @@ public final class MemScopeCli {
     private static MemoryMode mode(Args a) {
         MemoryMode mode;
         try {
-            mode = Modes.get(a.get("mode", "baseline"));
+            mode = Modes.get(a.get("mode", TrainDefaults.MODE));
         } catch (IllegalArgumentException e) {
             throw new UsageException("--mode: " + e.getMessage());
         }
@@ -417,7 +440,7 @@ public final class MemScopeCli {
 
     /** {@code --data}, checked as written (the files are read when training starts). */
     private static String data(Args a) {
-        String spec = a.get("data", "builtin");
+        String spec = a.get("data", TrainDefaults.DATA);
         try {
             DataSource.parse(spec);
         } catch (DataException e) {
@@ -428,10 +451,10 @@ public final class MemScopeCli {
 
     /** Worker threads of the CPU backend; more than a machine could use is a typo. */
     private static int threads(Args a) {
-        return a.getInt("threads", CpuBackend.defaultThreads(), 1, MAX_THREADS);
+        return a.getInt("threads", TrainDefaults.threads(), 1, MAX_THREADS);
     }
 
-    private Network loadNetwork(Args a) {
+    private static Network loadNetwork(Args a) {
         if (a.positional().size() != 1) {
             throw new UsageException("name one network file (e.g. samples/lenet5.json)");
         }
@@ -455,10 +478,10 @@ public final class MemScopeCli {
     }
 
     private static Optimizer optimizer(Args a) {
-        String name = a.get("optimizer", "sgd");
-        double lr = a.getPositive("lr", name.equals("adam") ? 1e-3 : 0.01);
-        double momentum = a.getDouble("momentum", 0.9, 0, 1);
-        double weightDecay = a.getDouble("weight-decay", 5e-4, 0, Double.POSITIVE_INFINITY);
+        String name = a.get("optimizer", TrainDefaults.OPTIMIZER);
+        double lr = a.getPositive("lr", TrainDefaults.learningRate(name));
+        double momentum = a.getDouble("momentum", TrainDefaults.MOMENTUM, 0, 1);
+        double weightDecay = a.getDouble("weight-decay", TrainDefaults.WEIGHT_DECAY, 0, Double.POSITIVE_INFINITY);
         try {
             return Optimizer.of(name, lr, momentum, weightDecay);
         } catch (IllegalArgumentException e) {

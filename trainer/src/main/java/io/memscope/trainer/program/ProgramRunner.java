@@ -53,9 +53,9 @@ public final class ProgramRunner {
     }
 
     /**
-     * Allocates the persistent tensors and initializes them: parameters from the seed (He normal for weights),
-     * gradients and optimizer state to zero (on a backend that computes, not on meta). Runs once, before the
-     * first step.
+     * Allocates the persistent tensors and initializes them: parameters from the seed as PyTorch's layers do by
+     * default ({@link ParamDef.Init}), gradients and optimizer state to zero (on a backend that computes, not on
+     * meta). Runs once, before the first step.
      */
     public void setup(StepProgram program) {
         if (!live.isEmpty()) {
@@ -239,11 +239,11 @@ public final class ProgramRunner {
         switch (def.init()) {
             case ZEROS -> { }
             case ONES -> Arrays.fill(v, 1f);
-            case HE_NORMAL -> {
+            case UNIFORM_FAN_IN -> {
                 Random r = new Random(mix(seed, name.hashCode(), 0x5eed));
-                double std = Math.sqrt(2.0 / Math.max(1, def.fanIn()));
+                double bound = ParamDef.Init.uniformBound(def.fanIn());
                 for (int k = 0; k < v.length; k++) {
-                    v[k] = (float) (r.nextGaussian() * std);
+                    v[k] = (float) ((2 * r.nextDouble() - 1) * bound);
                 }
             }
         }

@@ -89,9 +89,10 @@ public final class Conv2d extends Layer {
     public List<ParamDef> params() {
         int fanIn = in(0).c() * kernel * kernel;
         List<ParamDef> defs = new ArrayList<>();
-        defs.add(new ParamDef("weight", Dims.of(outChannels, in(0).c(), kernel, kernel), ParamDef.Init.HE_NORMAL, fanIn, true));
+        defs.add(new ParamDef("weight", Dims.of(outChannels, in(0).c(), kernel, kernel), ParamDef.Init.UNIFORM_FAN_IN, fanIn,
+                true));
         if (bias) {
-            defs.add(new ParamDef("bias", Dims.vector(outChannels), ParamDef.Init.ZEROS, 0, true));
+            defs.add(new ParamDef("bias", Dims.vector(outChannels), ParamDef.Init.UNIFORM_FAN_IN, fanIn, true));
         }
         return defs;
     }

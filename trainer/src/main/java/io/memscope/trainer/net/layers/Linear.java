@@ -32,9 +32,10 @@ public final class Linear extends Layer {
     public List<ParamDef> params() {
         int inFeatures = in(0).elements();
         List<ParamDef> defs = new ArrayList<>();
-        defs.add(new ParamDef("weight", Dims.of(outFeatures, inFeatures, 1, 1), ParamDef.Init.HE_NORMAL, inFeatures, true));
+        defs.add(new ParamDef("weight", Dims.of(outFeatures, inFeatures, 1, 1), ParamDef.Init.UNIFORM_FAN_IN, inFeatures,
+                true));
         if (bias) {
-            defs.add(new ParamDef("bias", Dims.vector(outFeatures), ParamDef.Init.ZEROS, 0, true));
+            defs.add(new ParamDef("bias", Dims.vector(outFeatures), ParamDef.Init.UNIFORM_FAN_IN, inFeatures, true));
         }
         return defs;
     }
