@@ -500,7 +500,7 @@ public final class MemScopeCli {
                       --cuts downsampling|none  --layer-bands LAYER=SPEC[,LAYER=SPEC] (SPEC: N, rows:R, FWD/BWD)
                   --data builtin          builtin | mnist:DIR | cifar10:DIR
                   --batch 64              samples per step
-                  --steps 200 | --epochs N
+                  --steps 400 | --epochs N
                   --budget 512MiB         device-memory budget (the arena's size)
                   --optimizer sgd|adam    --lr 0.01 (adam: 0.001)  --momentum 0.9  --weight-decay 5e-4
                   --seed 1                --threads N   --eval 1000 (held-out samples; 0 = none)
