@@ -30,7 +30,7 @@ import io.memscope.trainer.export.PerfettoExporter;
 import io.memscope.trainer.export.TraceFile;
 import io.memscope.trainer.memory.Bytes;
 import io.memscope.trainer.memory.MemoryEvent;
-import io.memscope.app.plan.AdviceText;
+import io.memscope.app.plan.ApplyButtons;
 import io.memscope.trainer.plan.FitAdvice;
 import io.memscope.trainer.plan.MemoryProfile;
 import io.memscope.trainer.plan.Planner;
@@ -728,19 +728,10 @@ public final class MainWindow {
 
     /** Offers each suggestion of the advice as a button that sets the controls, beside the message. */
     private void offer(FitAdvice advice) {
-        Label applyLabel = new Label("Apply:");
-        applyLabel.setMinWidth(Region.USE_PREF_SIZE);
-        applyBox.getChildren().setAll(applyLabel);
-        for (FitAdvice.Suggestion s : advice.suggestions()) {
-            Button b = new Button(AdviceText.control(s));
-            b.getStyleClass().add("apply-advice");
-            b.setMinWidth(Region.USE_PREF_SIZE);
-            b.setOnAction(e -> {
-                run.apply(s);
-                hideMessage();
-            });
-            applyBox.getChildren().add(b);
-        }
+        applyBox.getChildren().setAll(ApplyButtons.of(advice, s -> {
+            run.apply(s);
+            hideMessage();
+        }));
     }
 
     private void showMessage(String text) {

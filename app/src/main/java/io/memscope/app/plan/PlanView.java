@@ -103,13 +103,7 @@ public final class PlanView extends ScrollPane {
         oom.setText(p.fits() ? "" : p.oom().getMessage() + "\n" + AdviceText.line(r.advice()));
         applyRow.getChildren().clear();
         if (r.advice() != null) {
-            applyRow.getChildren().add(new Label("Apply:"));
-            for (FitAdvice.Suggestion s : r.advice().suggestions()) {
-                Button b = new Button(AdviceText.control(s));
-                b.getStyleClass().add("apply-advice");
-                b.setOnAction(e -> apply.accept(s));
-                applyRow.getChildren().add(b);
-            }
+            applyRow.getChildren().setAll(ApplyButtons.of(r.advice(), apply));
         }
         maxBatch.setText(PlanViewModel.maxBatchText(r));
         long peak = Math.max(1, prof.peakBytes());
