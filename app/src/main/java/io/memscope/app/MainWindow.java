@@ -131,6 +131,7 @@ public final class MainWindow {
         message.setId("message");
         Button dismiss = new Button("Dismiss");
         dismiss.setOnAction(e -> hideMessage());
+        dismiss.setMinWidth(Region.USE_PREF_SIZE);
         Region grow = new Region();
         HBox.setHgrow(grow, Priority.ALWAYS);
         applyBox.setAlignment(Pos.CENTER_LEFT);

@@ -54,6 +54,13 @@ class NothingCutOffTest {
         WaitForAsyncUtils.waitForFxEvents();
         List<String> cut = truncated(stage.getScene().getRoot());
         assertEquals(List.of(), cut, "cut off at 1280x800");
+        for (double width : new double[] {1440, 1920}) {
+            WaitForAsyncUtils.asyncFx(() -> stage.setWidth(width)).get();
+            WaitForAsyncUtils.waitForFxEvents();
+            assertEquals(List.of(), truncated(stage.getScene().getRoot()), "cut off at " + width + " wide");
+        }
+        WaitForAsyncUtils.asyncFx(() -> stage.setWidth(1280)).get();
+        WaitForAsyncUtils.waitForFxEvents();
 
         // the heap message under the toolbar keeps its advice
         WaitForAsyncUtils.asyncFx(() -> {
@@ -102,7 +109,8 @@ class NothingCutOffTest {
     /** Inside the window: cells scrolled out of a table's view do not count. */
     private static boolean inView(Node n) {
         Bounds b = n.localToScene(n.getLayoutBounds());
-        return b.getWidth() > 0 && b.getMinX() >= 0 && b.getMinY() >= 0 && b.getMaxX() <= 1280 + 1
-                && b.getMaxY() <= 800 + 1;
+        javafx.scene.Scene scene = n.getScene();
+        return b.getWidth() > 0 && b.getMinX() >= 0 && b.getMinY() >= 0 && b.getMaxX() <= scene.getWidth() + 1
+                && b.getMaxY() <= scene.getHeight() + 1;
     }
 }

@@ -22,7 +22,8 @@ import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * Makes the README's screenshots with the real window, headless: {@code docs/screenshots/main-window.png}
- * mid-run and {@code docs/screenshots/timeline.png} through File ▸ Export ▸ Timeline PNG. Runs only when asked:
+ * mid-run, {@code docs/screenshots/timeline.png} through File ▸ Export ▸ Timeline PNG, and
+ * {@code docs/screenshots/refused-run.png}: a run that does not fit, drawn as planned. Runs only when asked:
  * {@code mvn -pl app test -Dtest=ScreenshotsTest -Dmemscope.screenshots=true}.
  */
 @EnabledIfSystemProperty(named = "memscope.screenshots", matches = "true")
@@ -69,5 +70,26 @@ class ScreenshotsTest {
         WaitForAsyncUtils.asyncFx(() -> window.exportPng(timeline, 1920, 1080)).get();
         assertTrue(Files.size(main) > 10_000);
         assertEquals(1920, ImageIO.read(timeline.toFile()).getWidth());
+    }
+
+    @Test
+    void aRefusedRunDrawnAsPlanned() throws Exception {
+        Path dir = Samples.root().resolve("docs").resolve("screenshots");
+        Files.createDirectories(dir);
+        WaitForAsyncUtils.asyncFx(() -> {
+            window.run().batchProperty().set(44);
+            window.run().budgetTextProperty().set("2 MiB");
+        }).get();
+        MainWindowTest.waitFor(() -> window.plan().resultProperty().get() != null
+                && window.plan().resultProperty().get().batch() == 44, 20);
+        WaitForAsyncUtils.asyncFx(() -> window.run().run()).get();
+        MainWindowTest.waitFor(() -> window.run().stateProperty().get() == RunState.FAILED, 60);
+        WaitForAsyncUtils.asyncFx(() -> window.tabs().getSelectionModel().select(2)).get(); // the plan
+        Thread.sleep(600);
+        WaitForAsyncUtils.waitForFxEvents();
+        Path refused = dir.resolve("refused-run.png");
+        WritableImage shot = WaitForAsyncUtils.asyncFx(() -> window.stage().getScene().snapshot(null)).get();
+        AtomicFiles.writeStream(refused, out -> ImageIO.write(SwingFXUtils.fromFXImage(shot, null), "png", out));
+        assertTrue(Files.size(refused) > 10_000);
     }
 }
