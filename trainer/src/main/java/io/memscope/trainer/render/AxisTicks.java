@@ -4,14 +4,31 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Where to put axis ticks and how to label them, so labels are round numbers that never lie. */
-final class AxisTicks {
+/**
+ * Where to put axis ticks and how to label them, so labels are round numbers that never lie. The exported
+ * picture and the desktop window both label their time axes here, so the two read the same for the same range.
+ */
+public final class AxisTicks {
     private static final String[] UNIT_SYMBOLS = {"B", "KiB", "MiB", "GiB", "TiB"};
 
     private AxisTicks() {}
 
     /** Tick positions with their labels and the axis title. */
-    record Ticks(double[] values, String[] labels, String title) {}
+    public record Ticks(double[] values, String[] labels, String title) {}
+
+    /** The unit a time axis writes its labels in: its symbol and its length in nanoseconds. */
+    public record TimeUnit(String symbol, double nanos) {}
+
+    /** Smallest room per x tick label, in the picture's size unit. */
+    private static final double X_TICK_ROOM = 7;
+
+    /**
+     * How many x ticks to aim for across a plot {@code width} pixels wide whose text is sized {@code u}
+     * pixels (the picture's size unit; the window passes its own font's).
+     */
+    public static int xTarget(double width, double u) {
+        return (int) Math.max(2, Math.min(12, width / (X_TICK_ROOM * u)));
+    }
 
     /**
      * Ticks at multiples of a power of two from 0 to {@code max}, at most {@code target} above 0. Binary steps
@@ -62,7 +79,7 @@ final class AxisTicks {
      * Ticks for the x axis between {@code x0} and {@code x1}, about {@code target} of them, labelled with
      * their distance from {@code origin} (values stay positions on the axis).
      */
-    static Ticks x(XAxis axis, long origin, long x0, long x1, int target) {
+    public static Ticks x(XAxis axis, long origin, long x0, long x1, int target) {
         Ticks t = axis == XAxis.TIME_NS ? time(x0 - origin, x1 - origin, target)
                 : index(x0 - origin, x1 - origin, target);
         double[] values = t.values().clone();
@@ -72,23 +89,38 @@ final class AxisTicks {
         return new Ticks(values, t.labels(), t.title());
     }
 
+    /** The unit a time axis showing {@code spanNs} nanoseconds labels in: s from 20 s, then ms, µs, ns. */
+    public static TimeUnit timeUnit(double spanNs) {
+        double span = Math.max(1, spanNs);
+        if (span >= 20e9) {
+            return new TimeUnit("s", 1e9);
+        } else if (span >= 0.5e6) {
+            return new TimeUnit("ms", 1e6);
+        } else if (span >= 0.5e3) {
+            return new TimeUnit("µs", 1e3);
+        }
+        return new TimeUnit("ns", 1);
+    }
+
+    /**
+     * One position on the x axis written for a reader, in the unit the axis over {@code [x0, x1]} labels in:
+     * "12.35 ms" from {@code origin}, with the decimals {@code resolution} (x units, e.g. one pixel's worth)
+     * can tell apart; "event 1,234" on {@link XAxis#EVENT_INDEX}.
+     */
+    public static String at(XAxis axis, long origin, double x, long x0, long x1, double resolution) {
+        if (axis == XAxis.EVENT_INDEX) {
+            return String.format(Locale.ROOT, "event %,d", Math.round(x - origin));
+        }
+        TimeUnit unit = timeUnit(x1 - x0);
+        int decimals = decimalsFor(Math.max(1, resolution) / unit.nanos());
+        return String.format(Locale.ROOT, "%,." + decimals + "f %s", (x - origin) / unit.nanos(), unit.symbol());
+    }
+
     private static Ticks time(long x0, long x1, int target) {
         double span = Math.max(1, x1 - x0);
-        String unit;
-        double scale;
-        if (span >= 20e9) {
-            unit = "s";
-            scale = 1e9;
-        } else if (span >= 0.5e6) {
-            unit = "ms";
-            scale = 1e6;
-        } else if (span >= 0.5e3) {
-            unit = "µs";
-            scale = 1e3;
-        } else {
-            unit = "ns";
-            scale = 1;
-        }
+        TimeUnit u = timeUnit(span);
+        String unit = u.symbol();
+        double scale = u.nanos();
         double step = niceStep(span / scale / target);
         int decimals = decimalsFor(step);
         List<Double> values = new ArrayList<>();

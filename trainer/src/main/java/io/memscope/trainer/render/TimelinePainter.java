@@ -41,7 +41,7 @@ public final class TimelinePainter {
         TimelineLayout l = layout(width, height);
         XScale xs = new XScale(l.area().x(), l.area().w(), viewport.x0(), viewport.x1());
         AxisTicks.Ticks xTicks = AxisTicks.x(model.axis(), model.xOrigin(), viewport.x0(), viewport.x1(),
-                (int) Math.max(2, Math.min(12, l.area().w() / (7 * l.u()))));
+                AxisTicks.xTarget(l.area().w(), l.u()));
 
         canvas.fillRect(0, 0, width, height, TimelineColors.BACKGROUND);
         header.paint(canvas, l);

@@ -64,4 +64,16 @@ class AxisTicksTest {
         AxisTicks.Ticks small = AxisTicks.x(XAxis.EVENT_INDEX, 0, 0, 10, 5);
         assertEquals("2", small.labels()[1]);
     }
+
+    @Test
+    void aPositionIsWrittenInTheAxisUnitFromTheOrigin() {
+        long origin = 500_000_000L;
+        // 2 ms in view, 2 µs a pixel: milliseconds to three decimals, counted from the origin.
+        assertEquals("1.250 ms", AxisTicks.at(XAxis.TIME_NS, origin, origin + 1_250_000, origin, origin + 2_000_000, 2_000));
+        assertEquals("ms", AxisTicks.timeUnit(2_000_000).symbol());
+        assertEquals("s", AxisTicks.timeUnit(30e9).symbol());
+        assertEquals("event 1,234", AxisTicks.at(XAxis.EVENT_INDEX, 0, 1234, 0, 5000, 1));
+        assertEquals("time (" + AxisTicks.timeUnit(2_000_000).symbol() + ")",
+                AxisTicks.x(XAxis.TIME_NS, origin, origin, origin + 2_000_000, 5).title(), "the ticks' unit is the same");
+    }
 }

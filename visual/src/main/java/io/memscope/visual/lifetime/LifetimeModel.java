@@ -39,6 +39,8 @@ public final class LifetimeModel {
     private final Map<Long, Integer> openById = new HashMap<>();
     private long highestAddress;
     private long lastNs;
+    private long originNs;
+    private boolean seenEvent;
     private long version;
 
     public void clear() {
@@ -46,11 +48,18 @@ public final class LifetimeModel {
         openById.clear();
         highestAddress = 0;
         lastNs = 0;
+        originNs = 0;
+        seenEvent = false;
         Arrays.fill(origin, null);
         version++;
     }
 
     public void add(MemoryEvent e) {
+        if (!seenEvent) {
+            seenEvent = true;
+            originNs = e.timeNs();
+            version++;
+        }
         lastNs = Math.max(lastNs, e.timeNs());
         switch (e.action()) {
             case ALLOC -> open(e, 0);
@@ -126,6 +135,11 @@ public final class LifetimeModel {
     /** The highest address any block reached: the height of the picture. */
     public long highestAddress() {
         return highestAddress;
+    }
+
+    /** The time of the first event, where the view counts time from (as the memory chart and the picture). */
+    public long originNs() {
+        return originNs;
     }
 
     public long lastNs() {

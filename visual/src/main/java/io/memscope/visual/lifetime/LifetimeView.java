@@ -5,8 +5,11 @@ import io.memscope.trainer.memory.Category;
 import io.memscope.trainer.memory.MemoryEvent;
 import io.memscope.trainer.memory.Steps;
 import io.memscope.visual.Palette;
+import io.memscope.trainer.render.AxisTicks;
+import io.memscope.trainer.render.XAxis;
 import io.memscope.visual.chart.Ticks;
 import io.memscope.visual.timeline.MemoryUnit;
+import io.memscope.visual.timeline.TraceTimeAxis;
 import java.util.Locale;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -29,6 +32,9 @@ import javafx.scene.text.TextAlignment;
  * active-memory view. Swapped-out and compressed ends are marked with a dark edge. Only blocks in the visible
  * time range are visited, and blocks smaller than a pixel share one pixel per category, so drawing stays fast
  * with hundreds of thousands of tensors. Hover shows a tensor's details; a click selects it.
+ *
+ * <p>Ranges are seconds of the trace's clock, as the memory chart's; the time axis and the details count from
+ * the trace's first event in the unit the exported picture and the chart use for the same range.
  */
 public final class LifetimeView extends Region {
     private static final double LEFT = 70;
@@ -249,15 +255,16 @@ public final class LifetimeView extends Region {
         gc.setFill(Color.web("#4a4f55"));
         gc.setStroke(Color.web("#e6e8eb"));
         gc.setLineWidth(1);
-        double span = toSeconds - fromSeconds;
-        double step = Ticks.step(span, (int) Math.max(2, plotWidth() / 110));
+        AxisTicks.Ticks ticks = timeTicks();
         gc.setTextAlign(TextAlignment.CENTER);
         gc.setTextBaseline(VPos.TOP);
-        for (double t = Math.ceil(fromSeconds / step) * step; t <= toSeconds + step * 1e-6; t += step) {
-            double x = Math.round(px((long) (t * 1e9))) + 0.5;
+        for (int i = 0; i < ticks.values().length; i++) {
+            double x = Math.round(px((long) ticks.values()[i])) + 0.5;
             gc.strokeLine(x, TOP, x, TOP + plotHeight());
-            gc.fillText(Ticks.seconds(t, step), x, TOP + plotHeight() + 5);
+            gc.fillText(ticks.labels()[i], x, TOP + plotHeight() + 5);
         }
+        gc.setTextAlign(TextAlignment.RIGHT);
+        gc.fillText(ticks.title(), LEFT - 6, TOP + plotHeight() + 5);
         long top = addressTop();
         MemoryUnit unit = MemoryUnit.forMaximum(top);
         double astep = Ticks.step(unit.of(top), (int) Math.max(2, plotHeight() / 40));
@@ -274,6 +281,21 @@ public final class LifetimeView extends Region {
         gc.setTextAlign(TextAlignment.CENTER);
         gc.fillText("Address", 0, 0);
         gc.restore();
+    }
+
+    /** The time axis' ticks for the range shown: the memory chart's and the exported picture's for it. */
+    public AxisTicks.Ticks timeTicks() {
+        long x0 = (long) Math.floor(fromSeconds * 1e9);
+        long x1 = Math.max(x0 + 1, (long) Math.ceil(toSeconds * 1e9));
+        return AxisTicks.x(XAxis.TIME_NS, model.originNs(), x0, x1,
+                AxisTicks.xTarget(plotWidth(), TraceTimeAxis.TEXT_UNIT));
+    }
+
+    /** A time of the trace's clock in nanoseconds as the details write it: from the first event. */
+    private String time(long ns) {
+        long x0 = (long) Math.floor(fromSeconds * 1e9);
+        long x1 = Math.max(x0 + 1, (long) Math.ceil(toSeconds * 1e9));
+        return AxisTicks.at(XAxis.TIME_NS, model.originNs(), ns, x0, x1, (x1 - x0) / plotWidth());
     }
 
     private void hover(double x, double y) {
@@ -322,8 +344,8 @@ public final class LifetimeView extends Region {
         MemoryEvent e = model.origin(i);
         String shape = shapeOf.apply(e.tensorName());
         long end = model.end(i);
-        String life = String.format(Locale.ROOT, "alloc %.6f s, %s", model.start(i) / 1e9,
-                end == LifetimeModel.OPEN ? "still resident" : String.format(Locale.ROOT, "free %.6f s", end / 1e9));
+        String life = "alloc " + time(model.start(i)) + ", "
+                + (end == LifetimeModel.OPEN ? "still resident" : "free " + time(end));
         return e.tensorName() + (e.layer().isEmpty() ? "" : "  \u00b7  layer " + e.layer())
                 + "  \u00b7  " + Palette.label(model.category(i))
                 + (shape == null || shape.isEmpty() ? "" : "  \u00b7  " + shape)

@@ -57,6 +57,7 @@ public final class TimelineModel {
     private final List<MemoryEvent> ooms = new ArrayList<>();
 
     private long firstNs = Long.MAX_VALUE;
+    private long originNs;
     private long lastNs;
     private long events;
     private long budgetBytes;
@@ -75,6 +76,7 @@ public final class TimelineModel {
         steps = 0;
         ooms.clear();
         firstNs = Long.MAX_VALUE;
+        originNs = 0;
         lastNs = 0;
         events = 0;
         version++;
@@ -104,6 +106,9 @@ public final class TimelineModel {
         events++;
         version++;
         long t = e.timeNs();
+        if (events == 1) {
+            originNs = t;
+        }
         firstNs = Math.min(firstNs, t);
         lastNs = Math.max(lastNs, t);
         switch (e.action()) {
@@ -192,6 +197,14 @@ public final class TimelineModel {
 
     public long firstNs() {
         return events == 0 ? 0 : firstNs;
+    }
+
+    /**
+     * Where the window counts time from: the time of the first event, 0 before any (the exported picture's
+     * origin too, {@code render.TimelineModel.xOrigin()}).
+     */
+    public long originNs() {
+        return originNs;
     }
 
     public long lastNs() {

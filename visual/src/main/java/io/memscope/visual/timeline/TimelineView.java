@@ -9,7 +9,6 @@ import io.memscope.trainer.memory.Category;
 import io.memscope.trainer.render.PhaseKind;
 import io.memscope.visual.Palette;
 import java.util.EnumMap;
-import java.util.Locale;
 import java.util.Map;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -29,6 +28,9 @@ import javafx.scene.shape.Rectangle;
  * The live memory timeline: resident device bytes over time stacked by category, the budget, OOM markers,
  * phase bands and step boundaries, with a legend and a readout under the cursor.
  *
+ * <p>Ranges ({@link #showRange}, {@link #visibleFrom()}) are seconds of the trace's clock; what the axis and
+ * the readout show counts from the trace's first event in the exported picture's unit ({@link TraceTimeAxis}).
+ *
  * <p>Zoom with a drag or the mouse wheel, pan with the right button; either turns "follow live" off, which
  * otherwise keeps the last few steps in view as data arrives. Call {@link #refresh()} once per frame after
  * adding events to the model; it redraws only when something changed.
@@ -38,7 +40,7 @@ public final class TimelineView extends BorderPane {
     static final int FOLLOW_STEPS = 4;
 
     private final TimelineModel model;
-    private final DefaultNumericAxis xAxis = new DefaultNumericAxis("Time", "s");
+    private final TraceTimeAxis xAxis = new TraceTimeAxis();
     private final DefaultNumericAxis yAxis = new DefaultNumericAxis("Device memory", "MiB");
     private final MemoryChart chart;
     private final StackedMemoryRenderer renderer;
@@ -147,6 +149,11 @@ public final class TimelineView extends BorderPane {
         return followLive;
     }
 
+    /** The time axis: its tick labels and the readout's time are the exported picture's. */
+    public TraceTimeAxis timeAxis() {
+        return xAxis;
+    }
+
     /** What lies under the cursor: time, total and each category, or empty. */
     public ReadOnlyObjectProperty<String> readoutProperty() {
         return readout.getReadOnlyProperty();
@@ -213,6 +220,7 @@ public final class TimelineView extends BorderPane {
             return;
         }
         drawnVersion = model.version();
+        xAxis.setOriginNs(model.originNs());
         updateScale();
         if (model.isEmpty()) {
             setRange(0, 1); // an empty chart reads "nothing yet", not a microsecond scale
@@ -283,7 +291,8 @@ public final class TimelineView extends BorderPane {
         }
     }
 
-    private void updateReadout(double px) {
+    /** The readout for the pixel column {@code px} of the chart's canvas (what hovering there shows). */
+    void updateReadout(double px) {
         if (model.isEmpty()) {
             readout.set("");
             return;
@@ -296,8 +305,8 @@ public final class TimelineView extends BorderPane {
             readout.set("");
             return;
         }
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "t = %.4f s   total %s", seconds,
-                Bytes.format(probe.max(0))));
+        StringBuilder sb = new StringBuilder("t = " + xAxis.describe(seconds) + "   total "
+                + Bytes.format(probe.max(0)));
         for (Category c : Category.values()) {
             long b = probe.bytes(0, c);
             if (b > 0) {
