@@ -88,7 +88,7 @@ public final class SvgCanvas implements Canvas2D {
 
     @Override
     public void fillRect(double x, double y, double w, double h, int argb) {
-        if (!(w > 0 && h > 0) || alpha(argb) == 0) {
+        if (!(w > 0 && h > 0) || !finite(x, y, w, h) || alpha(argb) == 0) {
             return;
         }
         if (pending && argb == pargb) {
@@ -123,7 +123,7 @@ public final class SvgCanvas implements Canvas2D {
     }
 
     private void line(double x1, double y1, double x2, double y2, double width, double dash, int argb) {
-        if (!(width > 0) || alpha(argb) == 0) {
+        if (!(width > 0) || !finite(x1, y1, x2, y2) || alpha(argb) == 0) {
             return;
         }
         flushRect();
@@ -149,6 +149,11 @@ public final class SvgCanvas implements Canvas2D {
     public void fillPolygon(double[] xs, double[] ys, int count, int argb) {
         if (count < 3 || alpha(argb) == 0) {
             return;
+        }
+        for (int i = 0; i < count; i++) {
+            if (!finite(xs[i], ys[i], 0, 0)) {
+                return;
+            }
         }
         flushRect();
         buf.append("<polygon points=\"");
@@ -247,6 +252,11 @@ public final class SvgCanvas implements Canvas2D {
 
     // ---- output --------------------------------------------------------------------------------------------
 
+    /** Java2D draws nothing for a shape with a coordinate that is not a number; neither does this. */
+    private static boolean finite(double a, double b, double c, double d) {
+        return Double.isFinite(a) && Double.isFinite(b) && Double.isFinite(c) && Double.isFinite(d);
+    }
+
     private static int alpha(int argb) {
         return argb >>> 24;
     }
@@ -287,10 +297,10 @@ public final class SvgCanvas implements Canvas2D {
         return (char) (v < 10 ? '0' + v : 'a' + v - 10);
     }
 
-    /** Appends {@code v} rounded to two decimals, without trailing zeros. */
+    /** Appends {@code v} rounded to two decimals, without trailing zeros (0 for a value that is not a number). */
     private StringBuilder num(double v) {
         if (!Double.isFinite(v)) {
-            throw new IllegalArgumentException("coordinate " + v + " is not a number");
+            return buf.append('0');
         }
         long hundredths = Math.round(v * 100);
         if (hundredths < 0) {

@@ -183,6 +183,8 @@ class SvgExporterTest {
         c.fillRect(25, 10, 5, 20, 0x80112233); // another colour
         c.fillRect(30, 10, 0, 20, 0xFF112233); // empty: nothing drawn
         c.fillRect(30, 10, 5, 20, 0x00112233); // transparent: nothing drawn
+        c.fillRect(Double.NaN, 10, 5, 20, 0xFF112233); // not a number: nothing drawn, as in Java2D
+        c.strokeLine(0, Double.POSITIVE_INFINITY, 1, 1, 1, 0xFF112233);
         c.pushClip(0, 0, 100, 100);
         c.fillRect(25, 10, 5, 20, 0x80112233);
         c.popClip();
