@@ -277,6 +277,7 @@ public final class MainWindow {
         Menu export = new Menu("_Export");
         export.getItems().addAll(
                 item("Timeline PNG\u2026", new KeyCodeCombination(KeyCode.E, KeyCombination.SHORTCUT_DOWN), this::exportPng),
+                item("Timeline SVG\u2026", null, this::exportSvg),
                 item("Perfetto JSON\u2026", null, this::exportPerfetto),
                 item("MemScope trace JSON\u2026", null, this::saveTrace));
         file.getItems().addAll(
@@ -685,6 +686,27 @@ public final class MainWindow {
             timelineExporter.export(file, recording.info(), recording.events(), width, height,
                     ExportRange.of(timeline));
             notice(Notice.info("Timeline written to " + file + " (" + width + "\u00d7" + height + ")"));
+        });
+    }
+
+    private void exportSvg() {
+        if (!checkTrace()) {
+            return;
+        }
+        ResolutionDialog.ask(stage, "Export timeline as SVG").ifPresent(size -> {
+            File f = chooser("Export timeline as SVG", "SVG images", "*.svg").showSaveDialog(stage);
+            if (f != null) {
+                exportSvg(f.toPath(), size.width(), size.height());
+            }
+        });
+    }
+
+    /** The picture {@link #exportPng(Path, int, int)} writes, as an SVG document laid out at that size. */
+    public void exportSvg(Path file, int width, int height) {
+        guard(() -> {
+            timelineExporter.exportSvg(file, recording.info(), recording.events(), width, height,
+                    ExportRange.of(timeline));
+            notice(Notice.info("Timeline written to " + file + " (SVG, " + width + "\u00d7" + height + ")"));
         });
     }
 

@@ -9,6 +9,7 @@ import io.memscope.app.run.RunState;
 import io.memscope.app.task.FxBackground;
 import io.memscope.trainer.memory.Category;
 import io.memscope.trainer.render.PngExporter;
+import io.memscope.trainer.render.SvgExporter;
 import io.memscope.trainer.render.TimelineColors;
 import io.memscope.trainer.render.TimelineModel;
 import io.memscope.trainer.render.Viewport;
@@ -20,6 +21,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
 import javafx.scene.paint.Color;
 import javafx.stage.Stage;
 import javax.imageio.ImageIO;
@@ -95,6 +100,25 @@ class MainWindowTest {
         // Following the run, the whole trace: the picture `memscope export TRACE --png` draws.
         TimelineModel model = TimelineModel.of(window.recording().info(), window.recording().events());
         assertEquals(0, differing(image, PngExporter.render(model, 1280, 720, null)), "the command line's picture");
+
+        // File ▸ Export ▸ Timeline SVG: the same picture as `memscope export TRACE --svg`, and a failure is a message.
+        MenuBar menus = robot.lookup(".menu-bar").queryAs(MenuBar.class);
+        Menu export = (Menu) menus.getMenus().get(0).getItems().stream()
+                .filter(i -> "_Export".equals(i.getText())).findFirst().orElseThrow();
+        assertEquals(List.of("Timeline PNG\u2026", "Timeline SVG\u2026", "Perfetto JSON\u2026", "MemScope trace JSON\u2026"),
+                export.getItems().stream().map(MenuItem::getText).toList());
+        Path svg = dir.resolve("timeline.svg");
+        WaitForAsyncUtils.asyncFx(() -> window.exportSvg(svg, 1280, 720)).get();
+        assertEquals(SvgExporter.render(model, 1280, 720, null), Files.readString(svg), "the command line's SVG");
+        Label message = robot.lookup("#message").queryAs(Label.class);
+        assertFalse(message.getParent().isVisible(), "the message bar is hidden: " + message.getText());
+        Path tooSmall = dir.resolve("small.svg");
+        WaitForAsyncUtils.asyncFx(() -> window.exportSvg(tooSmall, 100, 720)).get();
+        assertTrue(message.getParent().isVisible(), "the message bar shows the failure");
+        assertTrue(message.getText().startsWith("image width 100 px is out of range"), message.getText());
+        assertFalse(Files.exists(tooSmall));
+        WaitForAsyncUtils.asyncFx(() -> window.exportSvg(dir, 1280, 720)).get();
+        assertTrue(message.getText().startsWith("file error: "), message.getText());
 
         // Zoomed in on step 2, the export shows step 2.
         long from = model.steps().get(2).x();

@@ -31,9 +31,14 @@ public final class ResolutionDialog {
     private ResolutionDialog() {}
 
     public static Optional<Size> ask(Window owner) {
+        return ask(owner, "Export timeline as PNG");
+    }
+
+    /** The same question under another title (the SVG export's size is its layout's size in pixels). */
+    public static Optional<Size> ask(Window owner, String title) {
         Dialog<Size> dialog = new Dialog<>();
         dialog.initOwner(owner);
-        dialog.setTitle("Export timeline as PNG");
+        dialog.setTitle(title);
         dialog.setHeaderText("Picture size in pixels");
         ComboBox<Size> presets = new ComboBox<>();
         presets.getItems().setAll(PRESETS);

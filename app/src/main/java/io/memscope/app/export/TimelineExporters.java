@@ -1,6 +1,6 @@
 package io.memscope.app.export;
 
-/** The one place that picks how timeline PNGs are drawn. */
+/** The one place that picks how timeline pictures (PNG and SVG) are drawn. */
 public final class TimelineExporters {
     private TimelineExporters() {}
 

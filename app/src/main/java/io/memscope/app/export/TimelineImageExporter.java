@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Writes a picture of a trace's memory timeline as a PNG of the given size. The main window calls this one
- * interface for File ▸ Export ▸ Timeline PNG; {@link TimelineExporters#create()} picks the implementation.
- * Called on the UI thread.
+ * Writes a picture of a trace's memory timeline, of the given size, as a PNG or as an SVG of the same picture.
+ * The main window calls this one interface for File ▸ Export ▸ Timeline PNG and Timeline SVG;
+ * {@link TimelineExporters#create()} picks the implementation. Called on the UI thread.
  */
 public interface TimelineImageExporter {
     /**
@@ -18,5 +18,9 @@ public interface TimelineImageExporter {
      *              null for the whole trace
      */
     void export(Path file, TraceInfo info, List<MemoryEvent> events, int width, int height, Viewport range)
+            throws IOException;
+
+    /** As {@link #export}, as an SVG document; the size lays the picture out as the PNG of that size. */
+    void exportSvg(Path file, TraceInfo info, List<MemoryEvent> events, int width, int height, Viewport range)
             throws IOException;
 }

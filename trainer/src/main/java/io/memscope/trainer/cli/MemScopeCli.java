@@ -24,6 +24,7 @@ import io.memscope.trainer.plan.MemoryProfile;
 import io.memscope.trainer.plan.Planner;
 import io.memscope.trainer.render.PngExporter;
 import io.memscope.trainer.render.StepBoundary;
+import io.memscope.trainer.render.SvgExporter;
 import io.memscope.trainer.render.TimelineModel;
 import io.memscope.trainer.render.Viewport;
 import io.memscope.trainer.render.XAxis;
@@ -332,19 +333,20 @@ public final class MemScopeCli {
 
     private void export(Args a) {
         if (a.positional().size() != 1) {
-            throw new UsageException("usage: memscope export TRACE.json [--perfetto OUT.json] [--png OUT.png "
-                    + "[--width 1920 --height 1080] [--axis time|events] [--steps A-B]]");
+            throw new UsageException("usage: memscope export TRACE.json [--perfetto OUT.json] [--png OUT.png] "
+                    + "[--svg OUT.svg] [--width 1920 --height 1080] [--axis time|events] [--steps A-B]");
         }
         Path in = Path.of(a.positional().get(0));
         String perfetto = a.get("perfetto", null);
         String png = a.get("png", null);
+        String svg = a.get("svg", null);
         int width = a.getInt("width", 1920, PngExporter.MIN_SIZE, PngExporter.MAX_SIZE);
         int height = a.getInt("height", 1080, PngExporter.MIN_SIZE, PngExporter.MAX_SIZE);
         String axis = a.get("axis", "time");
         String steps = a.get("steps", null);
         a.rejectUnknown("export");
-        if (perfetto == null && png == null) {
-            throw new UsageException("say what to export: --perfetto OUT.json and/or --png OUT.png");
+        if (perfetto == null && png == null && svg == null) {
+            throw new UsageException("say what to export: --perfetto OUT.json, --png OUT.png and/or --svg OUT.svg");
         }
         if (!Files.isRegularFile(in)) {
             throw new UsageException(in + ": no such trace file");
@@ -360,10 +362,17 @@ public final class MemScopeCli {
                 PerfettoExporter.export(Path.of(perfetto), t.info(), t.events());
                 out.println("wrote " + perfetto + " (" + t.events().size() + " events); open it at https://ui.perfetto.dev");
             }
-            if (png != null) {
+            if (png != null || svg != null) {
                 TimelineModel model = TimelineModel.of(t.info(), t.events(), xAxis);
-                PngExporter.export(Path.of(png), model, width, height, viewport(model, steps));
-                out.println("wrote " + png + " (" + width + "x" + height + ")");
+                Viewport viewport = viewport(model, steps);
+                if (png != null) {
+                    PngExporter.export(Path.of(png), model, width, height, viewport);
+                    out.println("wrote " + png + " (" + width + "x" + height + ")");
+                }
+                if (svg != null) {
+                    SvgExporter.export(Path.of(svg), model, width, height, viewport);
+                    out.println("wrote " + svg + " (" + width + "x" + height + ")");
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -515,6 +524,8 @@ public final class MemScopeCli {
               export TRACE.json    --perfetto OUT.json   Chrome/Perfetto trace (open at https://ui.perfetto.dev)
                   --png OUT.png [--width 1920 --height 1080] [--axis time|events] [--steps A-B]
                                           the memory timeline picture, rendered without a display
+                  --svg OUT.svg           the same picture as SVG (vector graphics, for papers); it takes
+                                          the same options, and --png and --svg may be given together
                                           (steps are numbered from 1, as in train's progress)
               modes                list the memory modes
               layers               list the layer types a network file may use

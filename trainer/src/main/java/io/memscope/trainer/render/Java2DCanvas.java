@@ -89,13 +89,21 @@ public final class Java2DCanvas implements Canvas2D {
             case CENTER -> x - width / 2;
             case RIGHT -> x - width;
         };
-        double baseline = switch (v) {
+        g.drawString(text, (float) left, (float) baseline(fm, y, v));
+    }
+
+    /** The baseline {@link #fillText} draws at for an anchor {@code y} (shared with {@link SvgCanvas}). */
+    double baseline(double y, double size, boolean bold, VAlign v) {
+        return baseline(g.getFontMetrics(font(size, bold)), y, v);
+    }
+
+    private static double baseline(FontMetrics fm, double y, VAlign v) {
+        return switch (v) {
             case TOP -> y + fm.getAscent();
             case MIDDLE -> y + (fm.getAscent() - fm.getDescent()) / 2.0;
             case BASELINE -> y;
             case BOTTOM -> y - fm.getDescent();
         };
-        g.drawString(text, (float) left, (float) baseline);
     }
 
     @Override

@@ -57,7 +57,8 @@ public final class PngExporter {
         return image;
     }
 
-    private static void checkSize(int width, int height) {
+    /** Refuses sizes outside {@link #MIN_SIZE}..{@link #MAX_SIZE} or above {@link #MAX_PIXELS}; shared with {@link SvgExporter}. */
+    static void checkSize(int width, int height) {
         if (width < MIN_SIZE || width > MAX_SIZE) {
             throw new IllegalArgumentException("image width " + width + " px is out of range; use "
                     + MIN_SIZE + ".." + MAX_SIZE + " px (1920 suits a slide)");

@@ -67,6 +67,50 @@ class MemScopeCliTest {
     }
 
     @Test
+    void exportsTheTimelineAsSvgBesideThePng(@TempDir Path dir) throws Exception {
+        Path trace = dir.resolve("run.json");
+        Result r = run("train", "lenet5", "--steps", "2", "--batch", "8", "--eval", "16", "--quiet",
+                "--trace", trace.toString());
+        assertEquals(0, r.code(), r.err());
+
+        Path svg = dir.resolve("out/run.svg");
+        Path png = dir.resolve("run.png");
+        Result e = run("export", trace.toString(), "--svg", svg.toString(), "--png", png.toString());
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().contains("wrote " + svg + " (1920x1080)"), e.out());
+        assertTrue(e.out().contains("wrote " + png + " (1920x1080)"), e.out());
+        javax.xml.parsers.DocumentBuilderFactory f = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+        f.setNamespaceAware(true);
+        org.w3c.dom.Document doc = f.newDocumentBuilder().parse(svg.toFile());
+        assertEquals("http://www.w3.org/2000/svg", doc.getDocumentElement().getNamespaceURI());
+        assertEquals("1920", doc.getDocumentElement().getAttribute("width"));
+        org.w3c.dom.NodeList texts = doc.getElementsByTagNameNS("http://www.w3.org/2000/svg", "text");
+        assertTrue(texts.item(0).getTextContent().startsWith("LeNet-5"), texts.item(0).getTextContent());
+        System.out.printf("LeNet-5, 2 steps: SVG at 1920x1080 has %,d bytes%n", Files.size(svg));
+
+        Path zoomed = dir.resolve("step2.svg");
+        Result z = run("export", trace.toString(), "--svg", zoomed.toString(), "--width", "900", "--height", "600",
+                "--steps", "2", "--axis", "events");
+        assertEquals(0, z.code(), z.err());
+        assertEquals("900", f.newDocumentBuilder().parse(zoomed.toFile()).getDocumentElement().getAttribute("width"));
+
+        Path bad = dir.resolve("bad.svg");
+        Result narrow = run("export", trace.toString(), "--svg", bad.toString(), "--width", "5");
+        assertEquals(2, narrow.code());
+        assertEquals("memscope: --width must be from 200 to 16384, got 5\n", narrow.err());
+        Result huge = run("export", trace.toString(), "--svg", bad.toString(), "--width", "16384", "--height", "16384");
+        assertEquals(1, huge.code());
+        assertTrue(huge.err().matches("memscope: image 16384x16384 has more than \\d+ pixels; [^\n]*\n"), huge.err());
+        Result dirAsFile = run("export", trace.toString(), "--svg", dir.toString());
+        assertEquals(1, dirAsFile.code());
+        assertEquals(1, dirAsFile.err().lines().count(), dirAsFile.err());
+        assertFalse(Files.exists(bad));
+        Result nothing = run("export", trace.toString(), "--width", "800");
+        assertEquals(2, nothing.code());
+        assertTrue(nothing.err().contains("--svg OUT.svg"), nothing.err());
+    }
+
+    @Test
     void budgetTooSmallIsRefusedBeforeRunningWithTheLargestBatchThatFits(@TempDir Path dir) throws Exception {
         // conv1's output does not fit: the planner refuses before anything runs, naming the largest batch.
         Path trace = dir.resolve("oom.json");

@@ -7,6 +7,7 @@ import io.memscope.trainer.memory.MemoryEvent;
 import io.memscope.trainer.memory.TraceInfo;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -61,6 +62,11 @@ class LargeTraceTest {
         long zoomStart = System.nanoTime();
         PngExporter.render(model, 1920, 1080, threeSteps);
         long zoomEnd = System.nanoTime();
+        Path svg = PngExporterTest.EXAMPLES.resolve("large-1m-1920x1080.svg");
+        long svgStart = System.nanoTime();
+        SvgExporter.export(svg, model, 1920, 1080, null);
+        long svgEnd = System.nanoTime();
+        long svgBytes = Files.size(svg);
 
         System.out.printf(Locale.ROOT, "1M-event timeline: %,d events, %,d lifetimes%n", model.eventCount(),
                 model.lifetimeCount());
@@ -71,11 +77,14 @@ class LargeTraceTest {
                 (t5 - t4) / 1e6);
         System.out.printf(Locale.ROOT, "  render zoomed 3 steps %7.1f ms%n", (zoomEnd - zoomStart) / 1e6);
         System.out.printf(Locale.ROOT, "  render + write PNG   %8.1f ms -> %s%n", (t6 - t5) / 1e6, out);
+        System.out.printf(Locale.ROOT, "  render + write SVG   %8.1f ms -> %s, %,d bytes%n", (svgEnd - svgStart) / 1e6,
+                svg, svgBytes);
 
         assertEquals(2000, first.columns());
         assertEquals(model.peakBytes(), maxOver(first));
         assertEquals(1920, image.getWidth());
         assertEquals(1080, again.getHeight());
+        assertTrue(svgBytes < 4_000_000, "the SVG of a million events has " + svgBytes + " bytes");
         assertTrue((zoomEnd - t0) / 1e9 < 20, "a million events took " + (zoomEnd - t0) / 1e9 + " s");
     }
 

@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Draws into an image like the PNG export and remembers every label (with an approximate glyph box) and every
- * dashed line, so a test can ask what was written where.
+ * Draws into an image like the PNG export and remembers every label (with an approximate glyph box and the
+ * call as made) and every dashed line, and counts the other calls, so a test can ask what was written where.
  */
 final class RecordingCanvas implements Canvas2D {
     /** A label as drawn: its text, box {@code [left, top, right, bottom]} and colour. */
@@ -20,9 +20,20 @@ final class RecordingCanvas implements Canvas2D {
     /** A dashed line as drawn. */
     record Dashed(double x1, double y1, double x2, double y2, int argb) {}
 
+    /** A {@code fillText} call as made, with the baseline the PNG draws it at. */
+    record TextCall(String text, double x, double y, double size, boolean bold, HAlign h, VAlign v, int argb,
+                    double baseline) {}
+
     final BufferedImage image;
     final List<Text> texts = new ArrayList<>();
     final List<Dashed> dashed = new ArrayList<>();
+    final List<TextCall> textCalls = new ArrayList<>();
+    /** Calls that draw something: rectangles of positive size, lines of positive width, polygons of 3+ points. */
+    int rects;
+    double rectArea;
+    int lines;
+    int polygons;
+    int clips;
     private final Graphics2D g;
     private final Java2DCanvas real;
 
@@ -47,22 +58,29 @@ final class RecordingCanvas implements Canvas2D {
 
     @Override
     public void fillRect(double x, double y, double w, double h, int argb) {
+        if (w > 0 && h > 0 && argb >>> 24 != 0) {
+            rects++;
+            rectArea += w * h;
+        }
         real.fillRect(x, y, w, h, argb);
     }
 
     @Override
     public void strokeLine(double x1, double y1, double x2, double y2, double width, int argb) {
+        lines += width > 0 && argb >>> 24 != 0 ? 1 : 0;
         real.strokeLine(x1, y1, x2, y2, width, argb);
     }
 
     @Override
     public void strokeDashedLine(double x1, double y1, double x2, double y2, double width, double dash, int argb) {
         dashed.add(new Dashed(x1, y1, x2, y2, argb));
+        lines += width > 0 && argb >>> 24 != 0 ? 1 : 0;
         real.strokeDashedLine(x1, y1, x2, y2, width, dash, argb);
     }
 
     @Override
     public void fillPolygon(double[] xs, double[] ys, int count, int argb) {
+        polygons += count >= 3 && argb >>> 24 != 0 ? 1 : 0;
         real.fillPolygon(xs, ys, count, argb);
     }
 
@@ -79,6 +97,7 @@ final class RecordingCanvas implements Canvas2D {
             case BOTTOM -> y - size * 0.23;
         };
         texts.add(new Text(text, left, baseline - size * 0.75, left + tw, baseline + size * 0.2, argb));
+        textCalls.add(new TextCall(text, x, y, size, bold, ha, va, argb, real.baseline(y, size, bold, va)));
         real.fillText(text, x, y, size, bold, ha, va, argb);
     }
 
@@ -89,6 +108,7 @@ final class RecordingCanvas implements Canvas2D {
 
     @Override
     public void pushClip(double x, double y, double w, double h) {
+        clips++;
         real.pushClip(x, y, w, h);
     }
 
