@@ -32,6 +32,7 @@ import io.memscope.trainer.memory.Bytes;
 import io.memscope.trainer.memory.MemoryEvent;
 import io.memscope.app.plan.ApplyButtons;
 import io.memscope.trainer.plan.FitAdvice;
+import io.memscope.trainer.render.XAxis;
 import io.memscope.trainer.plan.MemoryProfile;
 import io.memscope.trainer.plan.Planner;
 import io.memscope.trainer.program.TensorDecl;
@@ -312,8 +313,13 @@ public final class MainWindow {
         CheckMenuItem follow = new CheckMenuItem("_Follow live");
         follow.selectedProperty().bindBidirectional(timeline.followLiveProperty());
         follow.setAccelerator(new KeyCodeCombination(KeyCode.L, KeyCombination.SHORTCUT_DOWN));
+        CheckMenuItem events = new CheckMenuItem("_Event-index axis");
+        events.setId("event-axis");
+        events.setAccelerator(new KeyCodeCombination(KeyCode.I, KeyCombination.SHORTCUT_DOWN));
+        events.selectedProperty().addListener((o, was, on) -> setAxis(on ? XAxis.EVENT_INDEX : XAxis.TIME_NS));
         view.getItems().addAll(follow,
-                item("_Zoom to fit", new KeyCodeCombination(KeyCode.DIGIT0, KeyCombination.SHORTCUT_DOWN), timeline::zoomToFit));
+                item("_Zoom to fit", new KeyCodeCombination(KeyCode.DIGIT0, KeyCombination.SHORTCUT_DOWN), timeline::zoomToFit),
+                events);
 
         Menu help = new Menu("_Help");
         help.getItems().addAll(item("_Keyboard shortcuts", new KeyCodeCombination(KeyCode.F1), this::showShortcuts),
@@ -436,6 +442,18 @@ public final class MainWindow {
             }
         }
         measureLayers(done.events());
+    }
+
+    /**
+     * What the timeline, the lifetime view and the exported picture count along x: time, or events (one unit per
+     * event, so runs of the same program line up op for op). The view shows the whole trace after the change.
+     */
+    public void setAxis(XAxis axis) {
+        recording.setAxis(axis);
+        timeline.setAxis(axis);
+        lifetimes.setAxis(axis);
+        lifetimes.clearSelection();
+        timeline.zoomToFit();
     }
 
     /**
@@ -684,7 +702,7 @@ public final class MainWindow {
     public void exportPng(Path file, int width, int height) {
         guard(() -> {
             timelineExporter.export(file, recording.info(), recording.events(), width, height,
-                    ExportRange.of(timeline));
+                    ExportRange.of(timeline), recording.axis());
             notice(Notice.info("Timeline written to " + file + " (" + width + "\u00d7" + height + ")"));
         });
     }
@@ -705,7 +723,7 @@ public final class MainWindow {
     public void exportSvg(Path file, int width, int height) {
         guard(() -> {
             timelineExporter.exportSvg(file, recording.info(), recording.events(), width, height,
-                    ExportRange.of(timeline));
+                    ExportRange.of(timeline), recording.axis());
             notice(Notice.info("Timeline written to " + file + " (SVG, " + width + "\u00d7" + height + ")"));
         });
     }
@@ -781,6 +799,7 @@ public final class MainWindow {
                 Shift+F5      Stop
                 F7            Plan without running
                 Ctrl+E        Export the timeline as PNG
+                Ctrl+I        Event-index axis on / off (time otherwise)
                 Ctrl+O        Open a network       Ctrl+T  Open a trace to replay
                 Ctrl+S        Save the network     Ctrl+L  Follow live    Ctrl+0  Zoom to fit
                 Ctrl+Z        Undo a network edit  Ctrl+Shift+Z  Redo

@@ -2,6 +2,7 @@ package io.memscope.app;
 
 import io.memscope.trainer.memory.MemoryEvent;
 import io.memscope.trainer.memory.TraceInfo;
+import io.memscope.trainer.render.XAxis;
 import io.memscope.visual.lifetime.LifetimeModel;
 import io.memscope.visual.timeline.TimelineModel;
 import java.util.List;
@@ -16,18 +17,55 @@ public final class Recording {
     private final LifetimeModel lifetimes = new LifetimeModel();
     private TraceInfo info;
     private Supplier<List<MemoryEvent>> events = List::of;
+    private XAxis axis = XAxis.TIME_NS;
+    /** How many events the models hold, so a change of axis re-reads exactly those. */
+    private int appended;
 
     public void begin(TraceInfo info, Supplier<List<MemoryEvent>> events) {
         this.info = info;
         this.events = events;
-        timeline.clear();
-        lifetimes.clear();
-        timeline.setBudgetBytes(info.budgetBytes());
+        clearModels();
     }
 
+    private void clearModels() {
+        timeline.clear();
+        lifetimes.clear();
+        appended = 0;
+        if (info != null) {
+            timeline.setBudgetBytes(info.budgetBytes());
+        }
+    }
+
+    /**
+     * Adds events to the models. On {@link XAxis#EVENT_INDEX} each event goes in with its sequence number in
+     * place of its time, so every view and range in the window counts events, as the exported picture does.
+     */
     public void append(List<MemoryEvent> batch) {
-        timeline.addAll(batch);
-        lifetimes.addAll(batch);
+        List<MemoryEvent> shown = axis == XAxis.TIME_NS ? batch : batch.stream().map(Recording::atIndex).toList();
+        timeline.addAll(shown);
+        lifetimes.addAll(shown);
+        appended += batch.size();
+    }
+
+    /** What the horizontal axis counts. Changing it re-reads the events shown so far. */
+    public XAxis axis() {
+        return axis;
+    }
+
+    public void setAxis(XAxis axis) {
+        if (this.axis == axis) {
+            return;
+        }
+        this.axis = axis;
+        List<MemoryEvent> all = events.get();
+        int shown = Math.min(appended, all.size());
+        clearModels();
+        append(all.subList(0, shown));
+    }
+
+    private static MemoryEvent atIndex(MemoryEvent e) {
+        return new MemoryEvent(e.seq(), e.seq(), e.action(), e.tensorId(), e.tensorName(), e.layer(), e.category(),
+                e.offset(), e.bytes(), e.step(), e.phase(), e.requestedBytes(), e.freeBytes(), e.largestFreeBytes());
     }
 
     public TimelineModel timeline() {

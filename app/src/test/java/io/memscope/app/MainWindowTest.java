@@ -207,6 +207,35 @@ class MainWindowTest {
     }
 
     @Test
+    void anEventIndexAxisCountsEventsInEveryViewAndInTheExport(@TempDir Path dir) throws Exception {
+        MainWindowTest.waitFor(() -> window.plan().resultProperty().get() != null, 20);
+        var plan = window.plan().resultProperty().get().plan();
+        WaitForAsyncUtils.asyncFx(() -> window.showPlanned(plan)).get();
+        int events = plan.timeline().size();
+        long timeSpan = window.recording().timeline().lastNs() - window.recording().timeline().firstNs();
+
+        WaitForAsyncUtils.asyncFx(() -> window.setAxis(io.memscope.trainer.render.XAxis.EVENT_INDEX)).get();
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(events - 1, window.recording().timeline().lastNs(), "x is the event number");
+        assertEquals(events, window.recording().timeline().events());
+        String[] labels = window.timeline().timeAxis().tickLabels();
+        assertTrue(labels.length > 1, java.util.Arrays.toString(labels));
+        assertEquals(window.timeline().timeAxis().getName(), window.lifetimes().timeTicks().title());
+        assertTrue(window.timeline().timeAxis().getName().contains("event"), window.timeline().timeAxis().getName());
+
+        Path png = dir.resolve("events.png");
+        WaitForAsyncUtils.asyncFx(() -> window.exportPng(png, 1280, 720)).get();
+        TimelineModel byEvent = TimelineModel.of(window.recording().info(), window.recording().events(),
+                io.memscope.trainer.render.XAxis.EVENT_INDEX);
+        assertEquals(0, differing(ImageIO.read(png.toFile()), PngExporter.render(byEvent, 1280, 720, null)),
+                "the export counts events too");
+
+        WaitForAsyncUtils.asyncFx(() -> window.setAxis(io.memscope.trainer.render.XAxis.TIME_NS)).get();
+        assertEquals(timeSpan, window.recording().timeline().lastNs() - window.recording().timeline().firstNs(),
+                "back on the time axis, the times return");
+    }
+
+    @Test
     void smallThingsReadRight(FxRobot robot) {
         // sample names keep their underscores; the loss axis has no empty unit; developer timings stay hidden
         var menuItems = robot.lookup(".menu-bar").queryAs(javafx.scene.control.MenuBar.class).getMenus().get(0)

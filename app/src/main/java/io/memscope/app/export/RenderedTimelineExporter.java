@@ -6,6 +6,7 @@ import io.memscope.trainer.render.PngExporter;
 import io.memscope.trainer.render.SvgExporter;
 import io.memscope.trainer.render.TimelineModel;
 import io.memscope.trainer.render.Viewport;
+import io.memscope.trainer.render.XAxis;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,16 +18,16 @@ import java.util.List;
  */
 public final class RenderedTimelineExporter implements TimelineImageExporter {
     @Override
-    public void export(Path file, TraceInfo info, List<MemoryEvent> events, int width, int height, Viewport range)
-            throws IOException {
-        TimelineModel model = TimelineModel.of(info, events);
+    public void export(Path file, TraceInfo info, List<MemoryEvent> events, int width, int height, Viewport range,
+                       XAxis axis) throws IOException {
+        TimelineModel model = TimelineModel.of(info, events, axis);
         PngExporter.export(file, model, width, height, ExportRange.within(range, model));
     }
 
     @Override
-    public void exportSvg(Path file, TraceInfo info, List<MemoryEvent> events, int width, int height, Viewport range)
-            throws IOException {
-        TimelineModel model = TimelineModel.of(info, events);
+    public void exportSvg(Path file, TraceInfo info, List<MemoryEvent> events, int width, int height, Viewport range,
+                          XAxis axis) throws IOException {
+        TimelineModel model = TimelineModel.of(info, events, axis);
         SvgExporter.export(file, model, width, height, ExportRange.within(range, model));
     }
 }

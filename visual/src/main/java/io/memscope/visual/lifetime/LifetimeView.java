@@ -44,6 +44,7 @@ public final class LifetimeView extends Region {
     private static final Font FONT = Font.font("System", 11);
 
     private final LifetimeModel model;
+    private XAxis axis = XAxis.TIME_NS;
     private final Canvas canvas = new Canvas();
     private double fromSeconds;
     private double toSeconds = 1;
@@ -283,11 +284,21 @@ public final class LifetimeView extends Region {
         gc.restore();
     }
 
+    /** What the horizontal axis counts: time, or event numbers held in place of times (as the memory chart). */
+    public void setAxis(XAxis axis) {
+        this.axis = axis;
+        redraw();
+    }
+
+    private long origin() {
+        return axis == XAxis.EVENT_INDEX ? 0 : model.originNs();
+    }
+
     /** The time axis' ticks for the range shown: the memory chart's and the exported picture's for it. */
     public AxisTicks.Ticks timeTicks() {
         long x0 = (long) Math.floor(fromSeconds * 1e9);
         long x1 = Math.max(x0 + 1, (long) Math.ceil(toSeconds * 1e9));
-        return AxisTicks.x(XAxis.TIME_NS, model.originNs(), x0, x1,
+        return AxisTicks.x(axis, origin(), x0, x1,
                 AxisTicks.xTarget(plotWidth(), TraceTimeAxis.TEXT_UNIT));
     }
 
@@ -295,7 +306,7 @@ public final class LifetimeView extends Region {
     private String time(long ns) {
         long x0 = (long) Math.floor(fromSeconds * 1e9);
         long x1 = Math.max(x0 + 1, (long) Math.ceil(toSeconds * 1e9));
-        return AxisTicks.at(XAxis.TIME_NS, model.originNs(), ns, x0, x1, (x1 - x0) / plotWidth());
+        return AxisTicks.at(axis, origin(), ns, x0, x1, (x1 - x0) / plotWidth());
     }
 
     private void hover(double x, double y) {

@@ -7,6 +7,7 @@ import io.fair_acc.dataset.spi.DoubleDataSet;
 import io.memscope.trainer.memory.Bytes;
 import io.memscope.trainer.memory.Category;
 import io.memscope.trainer.render.PhaseKind;
+import io.memscope.trainer.render.XAxis;
 import io.memscope.visual.Palette;
 import java.util.EnumMap;
 import java.util.Map;
@@ -205,6 +206,16 @@ public final class TimelineView extends BorderPane {
             }
         }
         showRange(from / 1e9, (to + (to - from) * 0.02) / 1e9);
+    }
+
+    /** What the horizontal axis counts: time, or event numbers held in the model in place of times. */
+    public void setAxis(XAxis axis) {
+        xAxis.setAxis(axis);
+        chart.invalidate();
+    }
+
+    public XAxis axis() {
+        return xAxis.axis();
     }
 
     /** Shows the given time range (seconds) and stops following. */

@@ -17,6 +17,7 @@ public final class TraceTimeAxis extends DefaultNumericAxis {
     public static final double TEXT_UNIT = 10;
 
     private long originNs;
+    private XAxis axis = XAxis.TIME_NS;
     private AxisTicks.Ticks ticks = new AxisTicks.Ticks(new double[0], new String[0], "time");
 
     public TraceTimeAxis() {
@@ -37,11 +38,32 @@ public final class TraceTimeAxis extends DefaultNumericAxis {
         return originNs;
     }
 
+    /**
+     * What the values count: the trace's nanoseconds, or (on {@link XAxis#EVENT_INDEX}) event numbers, which the
+     * models then hold in place of times (see the app's {@code Recording}); the labels say "event N".
+     */
+    public void setAxis(XAxis axis) {
+        if (this.axis != axis) {
+            this.axis = axis;
+            invalidateTickLabels.run();
+            forceRedraw();
+        }
+    }
+
+    public XAxis axis() {
+        return axis;
+    }
+
+    /** Where labels count from: the first event's time, or 0 for event numbers (as the picture counts them). */
+    private long origin() {
+        return axis == XAxis.EVENT_INDEX ? 0 : originNs;
+    }
+
     /** The ticks for {@code [fromSeconds, toSeconds]} over {@code lengthPx} pixels, as the picture draws them. */
     public AxisTicks.Ticks ticksFor(double fromSeconds, double toSeconds, double lengthPx) {
         long x0 = (long) Math.floor(fromSeconds * 1e9);
         long x1 = Math.max(x0 + 1, (long) Math.ceil(toSeconds * 1e9));
-        return AxisTicks.x(XAxis.TIME_NS, originNs, x0, x1, AxisTicks.xTarget(lengthPx, TEXT_UNIT));
+        return AxisTicks.x(axis, origin(), x0, x1, AxisTicks.xTarget(lengthPx, TEXT_UNIT));
     }
 
     /** The labels of the ticks now shown, left to right. */
@@ -54,7 +76,7 @@ public final class TraceTimeAxis extends DefaultNumericAxis {
         long x0 = (long) Math.floor(getMin() * 1e9);
         long x1 = Math.max(x0 + 1, (long) Math.ceil(getMax() * 1e9));
         double nsPerPixel = (x1 - x0) / Math.max(1, getLength());
-        return AxisTicks.at(XAxis.TIME_NS, originNs, seconds * 1e9, x0, x1, nsPerPixel);
+        return AxisTicks.at(axis, origin(), seconds * 1e9, x0, x1, nsPerPixel);
     }
 
     @Override
