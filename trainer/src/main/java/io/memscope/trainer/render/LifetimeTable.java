@@ -225,6 +225,25 @@ final class LifetimeTable {
         return out;
     }
 
+    /** Capacity grows ahead of need while reading; a table that is done keeps only what it holds. */
+    void trim() {
+        segStart = Arrays.copyOf(segStart, segments);
+        segEnd = Arrays.copyOf(segEnd, segments);
+        segOffset = Arrays.copyOf(segOffset, segments);
+        segBytes = Arrays.copyOf(segBytes, segments);
+        segLifetime = Arrays.copyOf(segLifetime, segments);
+        segNext = Arrays.copyOf(segNext, segments);
+        segState = Arrays.copyOf(segState, segments);
+        segClosedAt = Arrays.copyOf(segClosedAt, segments);
+        tensorId = Arrays.copyOf(tensorId, lifetimes);
+        name = Arrays.copyOf(name, lifetimes);
+        layer = Arrays.copyOf(layer, lifetimes);
+        category = Arrays.copyOf(category, lifetimes);
+        first = Arrays.copyOf(first, lifetimes);
+        last = Arrays.copyOf(last, lifetimes);
+        flags = Arrays.copyOf(flags, lifetimes);
+    }
+
     /** The table as it stands after {@code events} events, the last at {@code xEnd}; shares the arrays. */
     Snapshot snapshot(int events, long xEnd) {
         return new Snapshot(this, events, xEnd);

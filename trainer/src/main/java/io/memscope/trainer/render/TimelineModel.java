@@ -106,7 +106,9 @@ public final class TimelineModel {
 
     public static TimelineModel of(TraceInfo info, List<MemoryEvent> events, XAxis axis) {
         Objects.requireNonNull(events, "events");
-        return new Live(info, axis, events.size()).append(events).snapshot();
+        Live live = new Live(info, axis, events.size()).append(events);
+        live.table.trim();
+        return live.snapshot();
     }
 
     /**
