@@ -4,20 +4,29 @@ import io.memscope.trainer.memory.Category;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Tensor lifetimes and their segments (stretches in one {@link LifetimeState}) in parallel primitive arrays,
  * plus an index that finds the segments overlapping an x range without looking at the others.
  *
  * <p>The index groups segments in creation order into blocks of {@link #BLOCK} and keeps, per block, the
- * earliest start and the latest end, then blocks of blocks. Creation order is almost start order, so a query
- * descends only into blocks that can overlap; long-lived tensors (parameters) widen only the blocks they are in.
+ * earliest start, the latest end and one past the highest address, then blocks of blocks. Creation order is
+ * almost start order, so a query descends only into blocks that can overlap; long-lived tensors (parameters)
+ * widen only the blocks they are in.
+ *
+ * <p>The table grows as events arrive. A segment still open has no end yet: its index nodes count it as open
+ * and reach to any x, and a {@link Snapshot} draws it up to the snapshot's last x. The index is kept up to
+ * date per segment (a start or an end touches one node per level), and a snapshot shares the arrays with a
+ * length bound, so taking one costs nothing however many segments there are. What the table learns after a
+ * snapshot only ever widens the nodes the snapshot reads (an earlier start, a later end, a higher address),
+ * which costs it a look at a block but never a wrong answer, since segments are checked one by one with the
+ * snapshot's own bounds.
  */
 final class LifetimeTable {
     static final int BLOCK = 64;
-    private static final long OPEN = Long.MIN_VALUE;
     private static final byte OPEN_START = 1;
-    private static final byte OPEN_END = 2;
+    private static final int NOT_CLOSED = Integer.MAX_VALUE;
     private static final Category[] CATEGORIES = Category.values();
     private static final LifetimeState[] STATES = LifetimeState.values();
 
@@ -34,6 +43,8 @@ final class LifetimeTable {
     private int[] segLifetime;
     private int[] segNext;
     private byte[] segState;
+    /** Index of the event that ended the segment, {@link #NOT_CLOSED} while it is open. */
+    private int[] segClosedAt;
     private int segments;
 
     private long[] tensorId;
@@ -45,11 +56,17 @@ final class LifetimeTable {
     private byte[] flags;
     private int lifetimes;
 
-    private long[][] levelMinStart;
-    private long[][] levelMaxEnd;
-    /** Per index node: one past the highest address of its segments. */
-    private long[][] levelAddressEnd;
+    /** Level L node i covers segments [i*BLOCK^(L+1), (i+1)*BLOCK^(L+1)). */
+    private long[][] levelMinStart = new long[0][];
+    /** Latest end of the node's closed segments. */
+    private long[][] levelMaxEnd = new long[0][];
+    /** How many of the node's segments are still open. */
+    private int[][] levelOpen = new int[0][];
+    /** One past the highest address of the node's segments. */
+    private long[][] levelAddressEnd = new long[0][];
     private long addressEnd;
+    /** Index of the event being applied. */
+    private int clock;
 
     LifetimeTable(int expectedLifetimes) {
         int cap = Math.max(16, expectedLifetimes);
@@ -60,6 +77,7 @@ final class LifetimeTable {
         segLifetime = new int[cap];
         segNext = new int[cap];
         segState = new byte[cap];
+        segClosedAt = new int[cap];
         tensorId = new long[cap];
         name = new String[cap];
         layer = new String[cap];
@@ -70,6 +88,11 @@ final class LifetimeTable {
     }
 
     // ---- building -------------------------------------------------------------------------------------
+
+    /** The calls that follow apply the event with this index. */
+    void beginEvent(int eventIndex) {
+        clock = eventIndex;
+    }
 
     /** Starts a lifetime with no segment yet; returns its index. */
     int open(long id, String tensorName, String tensorLayer, Category c, boolean openStart) {
@@ -106,16 +129,18 @@ final class LifetimeTable {
             segLifetime = Arrays.copyOf(segLifetime, cap);
             segNext = Arrays.copyOf(segNext, cap);
             segState = Arrays.copyOf(segState, cap);
+            segClosedAt = Arrays.copyOf(segClosedAt, cap);
         }
         int s = segments++;
         int prev = last[lifetime];
         segStart[s] = x;
-        segEnd[s] = OPEN;
+        segEnd[s] = x;
         segOffset[s] = offset < 0 && prev >= 0 ? segOffset[prev] : Math.max(0, offset);
         segBytes[s] = bytes <= 0 && prev >= 0 ? segBytes[prev] : Math.max(0, bytes);
         segLifetime[s] = lifetime;
         segNext[s] = -1;
         segState[s] = (byte) state.ordinal();
+        segClosedAt[s] = NOT_CLOSED;
         if (prev >= 0) {
             segNext[prev] = s;
         } else {
@@ -123,31 +148,85 @@ final class LifetimeTable {
         }
         last[lifetime] = s;
         addressEnd = Math.max(addressEnd, segOffset[s] + segBytes[s]);
+        indexAdded(s);
     }
 
     /** Ends the lifetime's current segment (if one is open) at {@code x}. */
     void endSegment(int lifetime, long x) {
         int s = last[lifetime];
-        if (s >= 0 && segEnd[s] == OPEN) {
+        if (s >= 0 && segClosedAt[s] == NOT_CLOSED) {
             segEnd[s] = Math.max(x, segStart[s]);
+            segClosedAt[s] = clock;
+            indexClosed(s);
         }
     }
 
-    /** Ends every segment still open at the trace's last x, trims the arrays and builds the overlap index. */
-    void finish(long xEnd) {
-        trim();
-        for (int i = 0; i < lifetimes; i++) {
-            int s = last[i];
-            if (s >= 0 && segEnd[s] == OPEN) {
-                segEnd[s] = Math.max(xEnd, segStart[s]);
-                flags[i] |= OPEN_END;
+    private void indexAdded(int s) {
+        if (levelMinStart.length == 0 || s == span(levelMinStart.length)) {
+            addLevel();
+        }
+        long address = segOffset[s] + segBytes[s];
+        int node = s;
+        for (int l = 0; l < levelMinStart.length; l++) {
+            node /= BLOCK;
+            if (node == levelMinStart[l].length) {
+                int cap = node * 2;
+                levelMinStart[l] = grow(levelMinStart[l], cap, Long.MAX_VALUE);
+                levelMaxEnd[l] = grow(levelMaxEnd[l], cap, Long.MIN_VALUE);
+                levelOpen[l] = Arrays.copyOf(levelOpen[l], cap);
+                levelAddressEnd[l] = Arrays.copyOf(levelAddressEnd[l], cap);
             }
+            levelMinStart[l][node] = Math.min(levelMinStart[l][node], segStart[s]);
+            levelOpen[l][node]++;
+            levelAddressEnd[l][node] = Math.max(levelAddressEnd[l][node], address);
         }
-        buildIndex();
     }
 
-    /** Capacity grows ahead of need while reading; a finished table keeps only what it holds. */
-    private void trim() {
+    private void indexClosed(int s) {
+        int node = s;
+        for (int l = 0; l < levelMinStart.length; l++) {
+            node /= BLOCK;
+            levelOpen[l][node]--;
+            levelMaxEnd[l][node] = Math.max(levelMaxEnd[l][node], segEnd[s]);
+        }
+    }
+
+    /** A new top level whose one node holds what the old top node held. */
+    private void addLevel() {
+        int l = levelMinStart.length;
+        levelMinStart = Arrays.copyOf(levelMinStart, l + 1);
+        levelMaxEnd = Arrays.copyOf(levelMaxEnd, l + 1);
+        levelOpen = Arrays.copyOf(levelOpen, l + 1);
+        levelAddressEnd = Arrays.copyOf(levelAddressEnd, l + 1);
+        levelMinStart[l] = grow(new long[0], 1, Long.MAX_VALUE);
+        levelMaxEnd[l] = grow(new long[0], 1, Long.MIN_VALUE);
+        levelOpen[l] = new int[1];
+        levelAddressEnd[l] = new long[1];
+        if (l > 0) {
+            levelMinStart[l][0] = levelMinStart[l - 1][0];
+            levelMaxEnd[l][0] = levelMaxEnd[l - 1][0];
+            levelOpen[l][0] = levelOpen[l - 1][0];
+            levelAddressEnd[l][0] = levelAddressEnd[l - 1][0];
+        }
+    }
+
+    /** Segments one node of {@code levels - 1} covers: BLOCK^levels. */
+    private static long span(int levels) {
+        long span = 1;
+        for (int l = 0; l < levels; l++) {
+            span *= BLOCK;
+        }
+        return span;
+    }
+
+    private static long[] grow(long[] a, int cap, long fill) {
+        long[] out = Arrays.copyOf(a, cap);
+        Arrays.fill(out, a.length, cap, fill);
+        return out;
+    }
+
+    /** Capacity grows ahead of need while reading; a table that is done keeps only what it holds. */
+    void trim() {
         segStart = Arrays.copyOf(segStart, segments);
         segEnd = Arrays.copyOf(segEnd, segments);
         segOffset = Arrays.copyOf(segOffset, segments);
@@ -155,6 +234,7 @@ final class LifetimeTable {
         segLifetime = Arrays.copyOf(segLifetime, segments);
         segNext = Arrays.copyOf(segNext, segments);
         segState = Arrays.copyOf(segState, segments);
+        segClosedAt = Arrays.copyOf(segClosedAt, segments);
         tensorId = Arrays.copyOf(tensorId, lifetimes);
         name = Arrays.copyOf(name, lifetimes);
         layer = Arrays.copyOf(layer, lifetimes);
@@ -164,159 +244,201 @@ final class LifetimeTable {
         flags = Arrays.copyOf(flags, lifetimes);
     }
 
-    private void buildIndex() {
-        List<long[]> mins = new ArrayList<>();
-        List<long[]> maxs = new ArrayList<>();
-        List<long[]> addresses = new ArrayList<>();
-        long[] childMin = segStart;
-        long[] childMax = segEnd;
-        long[] childAddress = new long[segments];
-        for (int s = 0; s < segments; s++) {
-            childAddress[s] = segOffset[s] + segBytes[s];
-        }
-        int children = segments;
-        do {
-            int parents = (children + BLOCK - 1) / BLOCK;
-            long[] pMin = new long[parents];
-            long[] pMax = new long[parents];
-            long[] pAddress = new long[parents];
-            Arrays.fill(pMin, Long.MAX_VALUE);
-            Arrays.fill(pMax, Long.MIN_VALUE);
-            for (int c = 0; c < children; c++) {
-                pMin[c / BLOCK] = Math.min(pMin[c / BLOCK], childMin[c]);
-                pMax[c / BLOCK] = Math.max(pMax[c / BLOCK], childMax[c]);
-                pAddress[c / BLOCK] = Math.max(pAddress[c / BLOCK], childAddress[c]);
-            }
-            mins.add(pMin);
-            maxs.add(pMax);
-            addresses.add(pAddress);
-            childMin = pMin;
-            childMax = pMax;
-            childAddress = pAddress;
-            children = parents;
-        } while (children > 1);
-        levelMinStart = mins.toArray(long[][]::new);
-        levelMaxEnd = maxs.toArray(long[][]::new);
-        levelAddressEnd = addresses.toArray(long[][]::new);
+    /** The table as it stands after {@code events} events, the last at {@code xEnd}; shares the arrays. */
+    Snapshot snapshot(int events, long xEnd) {
+        return new Snapshot(this, events, xEnd);
     }
 
     // ---- queries --------------------------------------------------------------------------------------
 
-    /** Visits every segment with {@code start <= x1 && end >= x0}. */
-    void forEachOverlapping(long x0, long x1, SegmentConsumer consumer) {
-        if (segments == 0) {
-            return;
-        }
-        int top = levelMinStart.length - 1;
-        for (int node = 0; node < levelMinStart[top].length; node++) {
-            descend(top, node, x0, x1, consumer);
-        }
-    }
-
-    private void descend(int level, int node, long x0, long x1, SegmentConsumer consumer) {
-        if (levelMinStart[level][node] > x1 || levelMaxEnd[level][node] < x0) {
-            return;
-        }
-        int from = node * BLOCK;
-        if (level == 0) {
-            int to = Math.min(segments, from + BLOCK);
-            for (int s = from; s < to; s++) {
-                if (segStart[s] <= x1 && segEnd[s] >= x0) {
-                    consumer.accept(s);
-                }
-            }
-            return;
-        }
-        int to = Math.min(levelMinStart[level - 1].length, from + BLOCK);
-        for (int child = from; child < to; child++) {
-            descend(level - 1, child, x0, x1, consumer);
-        }
-    }
-
     /**
-     * One past the highest address of any segment with {@code start <= x1 && end >= x0}, 0 when none: the
-     * high-water mark of the arena over that range. Skips every index node that cannot raise the answer, so
-     * it costs far less than visiting the segments.
+     * The first segments and lifetimes of a table, with segments open at the last event ending there. Answers
+     * the same while the table grows, as long as nothing appends while it is read.
      */
-    long addressEndIn(long x0, long x1) {
-        long best = 0;
-        if (segments == 0) {
-            return best;
-        }
-        int top = levelMinStart.length - 1;
-        for (int node = 0; node < levelMinStart[top].length; node++) {
-            best = addressEndIn(top, node, x0, x1, best);
-        }
-        return best;
-    }
+    static final class Snapshot {
+        private final long[] segStart;
+        private final long[] segEnd;
+        private final long[] segOffset;
+        private final long[] segBytes;
+        private final int[] segLifetime;
+        private final int[] segNext;
+        private final byte[] segState;
+        private final int[] segClosedAt;
+        private final int segments;
+        private final long[] tensorId;
+        private final String[] name;
+        private final String[] layer;
+        private final byte[] category;
+        private final int[] first;
+        private final byte[] flags;
+        private final int lifetimes;
+        private final long[][] levelMinStart;
+        private final long[][] levelMaxEnd;
+        private final int[][] levelOpen;
+        private final long[][] levelAddressEnd;
+        private final long addressEnd;
+        private final int events;
+        private final long xEnd;
 
-    private long addressEndIn(int level, int node, long x0, long x1, long best) {
-        if (levelAddressEnd[level][node] <= best || levelMinStart[level][node] > x1
-                || levelMaxEnd[level][node] < x0) {
-            return best;
+        private Snapshot(LifetimeTable t, int events, long xEnd) {
+            segStart = t.segStart;
+            segEnd = t.segEnd;
+            segOffset = t.segOffset;
+            segBytes = t.segBytes;
+            segLifetime = t.segLifetime;
+            segNext = t.segNext;
+            segState = t.segState;
+            segClosedAt = t.segClosedAt;
+            segments = t.segments;
+            tensorId = t.tensorId;
+            name = t.name;
+            layer = t.layer;
+            category = t.category;
+            first = t.first;
+            flags = t.flags;
+            lifetimes = t.lifetimes;
+            levelMinStart = t.levelMinStart.clone();
+            levelMaxEnd = t.levelMaxEnd.clone();
+            levelOpen = t.levelOpen.clone();
+            levelAddressEnd = t.levelAddressEnd.clone();
+            addressEnd = t.addressEnd;
+            this.events = events;
+            this.xEnd = xEnd;
         }
-        int from = node * BLOCK;
-        if (level == 0) {
-            int to = Math.min(segments, from + BLOCK);
-            for (int s = from; s < to; s++) {
-                if (segStart[s] <= x1 && segEnd[s] >= x0) {
-                    best = Math.max(best, segOffset[s] + segBytes[s]);
+
+        private boolean open(int segment) {
+            return segClosedAt[segment] >= events;
+        }
+
+        /** Nodes of {@code level} that hold any of this snapshot's segments. */
+        private int nodes(int level) {
+            long span = span(level + 1);
+            return (int) ((segments + span - 1) / span);
+        }
+
+        private boolean misses(int level, int node, long x0, long x1) {
+            return levelMinStart[level][node] > x1 || (levelOpen[level][node] == 0 && levelMaxEnd[level][node] < x0);
+        }
+
+        /** Visits every segment with {@code start <= x1 && end >= x0}. */
+        void forEachOverlapping(long x0, long x1, SegmentConsumer consumer) {
+            if (segments == 0) {
+                return;
+            }
+            int top = levelMinStart.length - 1;
+            for (int node = 0; node < nodes(top); node++) {
+                descend(top, node, x0, x1, consumer);
+            }
+        }
+
+        private void descend(int level, int node, long x0, long x1, SegmentConsumer consumer) {
+            if (misses(level, node, x0, x1)) {
+                return;
+            }
+            int from = node * BLOCK;
+            if (level == 0) {
+                int to = Math.min(segments, from + BLOCK);
+                for (int s = from; s < to; s++) {
+                    if (segStart[s] <= x1 && end(s) >= x0) {
+                        consumer.accept(s);
+                    }
                 }
+                return;
+            }
+            int to = Math.min(nodes(level - 1), from + BLOCK);
+            for (int child = from; child < to; child++) {
+                descend(level - 1, child, x0, x1, consumer);
+            }
+        }
+
+        /**
+         * One past the highest address of any segment with {@code start <= x1 && end >= x0}, 0 when none: the
+         * high-water mark of the arena over that range. Skips every index node that cannot raise the answer, so
+         * it costs far less than visiting the segments.
+         */
+        long addressEndIn(long x0, long x1) {
+            long best = 0;
+            if (segments == 0) {
+                return best;
+            }
+            int top = levelMinStart.length - 1;
+            for (int node = 0; node < nodes(top); node++) {
+                best = addressEndIn(top, node, x0, x1, best);
             }
             return best;
         }
-        int to = Math.min(levelMinStart[level - 1].length, from + BLOCK);
-        for (int child = from; child < to; child++) {
-            best = addressEndIn(level - 1, child, x0, x1, best);
+
+        private long addressEndIn(int level, int node, long x0, long x1, long best) {
+            if (levelAddressEnd[level][node] <= best || misses(level, node, x0, x1)) {
+                return best;
+            }
+            int from = node * BLOCK;
+            if (level == 0) {
+                int to = Math.min(segments, from + BLOCK);
+                for (int s = from; s < to; s++) {
+                    if (segStart[s] <= x1 && end(s) >= x0) {
+                        best = Math.max(best, segOffset[s] + segBytes[s]);
+                    }
+                }
+                return best;
+            }
+            int to = Math.min(nodes(level - 1), from + BLOCK);
+            for (int child = from; child < to; child++) {
+                best = addressEndIn(level - 1, child, x0, x1, best);
+            }
+            return best;
         }
-        return best;
-    }
 
-    int lifetimeCount() {
-        return lifetimes;
-    }
-
-    long start(int segment) {
-        return segStart[segment];
-    }
-
-    long end(int segment) {
-        return segEnd[segment];
-    }
-
-    long offset(int segment) {
-        return segOffset[segment];
-    }
-
-    long bytes(int segment) {
-        return segBytes[segment];
-    }
-
-    LifetimeState state(int segment) {
-        return STATES[segState[segment]];
-    }
-
-    int lifetimeOf(int segment) {
-        return segLifetime[segment];
-    }
-
-    Category category(int segment) {
-        return CATEGORIES[category[segLifetime[segment]]];
-    }
-
-    /** One past the highest address any segment used. */
-    long addressEnd() {
-        return addressEnd;
-    }
-
-    TensorLifetime lifetime(int i) {
-        List<LifetimeSegment> parts = new ArrayList<>();
-        for (int s = first[i]; s >= 0; s = segNext[s]) {
-            parts.add(new LifetimeSegment(segStart[s], segEnd[s], segOffset[s], segBytes[s], STATES[segState[s]]));
+        int lifetimeCount() {
+            return lifetimes;
         }
-        LifetimeSegment head = parts.get(0);
-        return new TensorLifetime(tensorId[i], name[i], layer[i], CATEGORIES[category[i]], head.offset(),
-                head.bytes(), head.start(), parts.get(parts.size() - 1).end(), (flags[i] & OPEN_START) != 0,
-                (flags[i] & OPEN_END) != 0, parts);
+
+        long start(int segment) {
+            return segStart[segment];
+        }
+
+        /** The segment's end; one still open at the last event ends there. */
+        long end(int segment) {
+            return open(segment) ? Math.max(xEnd, segStart[segment]) : segEnd[segment];
+        }
+
+        long offset(int segment) {
+            return segOffset[segment];
+        }
+
+        long bytes(int segment) {
+            return segBytes[segment];
+        }
+
+        LifetimeState state(int segment) {
+            return STATES[segState[segment]];
+        }
+
+        int lifetimeOf(int segment) {
+            return segLifetime[segment];
+        }
+
+        Category category(int segment) {
+            return CATEGORIES[category[segLifetime[segment]]];
+        }
+
+        /** One past the highest address any segment used. */
+        long addressEnd() {
+            return addressEnd;
+        }
+
+        TensorLifetime lifetime(int i) {
+            Objects.checkIndex(i, lifetimes);
+            List<LifetimeSegment> parts = new ArrayList<>();
+            int tail = -1;
+            for (int s = first[i]; s >= 0 && s < segments; s = segNext[s]) {
+                parts.add(new LifetimeSegment(segStart[s], end(s), segOffset[s], segBytes[s], STATES[segState[s]]));
+                tail = s;
+            }
+            LifetimeSegment head = parts.get(0);
+            return new TensorLifetime(tensorId[i], name[i], layer[i], CATEGORIES[category[i]], head.offset(),
+                    head.bytes(), head.start(), parts.get(parts.size() - 1).end(), (flags[i] & OPEN_START) != 0,
+                    open(tail), parts);
+        }
     }
 }

@@ -2,16 +2,16 @@ package io.memscope.trainer.render;
 
 import io.memscope.trainer.memory.Action;
 import io.memscope.trainer.memory.MemoryEvent;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Turns PHASE and SEGMENT events into phase intervals and step boundaries. A phase lasts until the next PHASE
- * or SEGMENT event; the gap between a SEGMENT and the step's first PHASE belongs to no phase.
+ * or SEGMENT event; the gap between a SEGMENT and the step's first PHASE belongs to no phase. The phase still
+ * running at the last event so far ends there.
  */
 final class PhaseRecorder {
-    private final List<PhaseInterval> phases = new ArrayList<>();
-    private final List<StepBoundary> steps = new ArrayList<>();
+    private final AppendList<PhaseInterval> phases = new AppendList<>();
+    private final AppendList<StepBoundary> steps = new AppendList<>();
     private MemoryEvent open;
     private long openSince;
 
@@ -28,17 +28,14 @@ final class PhaseRecorder {
         }
     }
 
-    /** Ends the phase still running at the end of the trace. */
-    void finish(long xEnd) {
-        close(xEnd);
-    }
-
-    List<PhaseInterval> phases() {
-        return List.copyOf(phases);
+    /** The phases so far, the one still running ending at {@code xEnd}; later events leave the list as it is. */
+    List<PhaseInterval> phases(long xEnd) {
+        return open == null ? phases.view()
+                : phases.view(new PhaseInterval(openSince, xEnd, open.phase(), open.layer(), open.step()));
     }
 
     List<StepBoundary> steps() {
-        return List.copyOf(steps);
+        return steps.view();
     }
 
     private void close(long x) {

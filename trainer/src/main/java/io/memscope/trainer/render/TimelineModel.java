@@ -3,7 +3,7 @@ package io.memscope.trainer.render;
 import io.memscope.trainer.memory.Category;
 import io.memscope.trainer.memory.MemoryEvent;
 import io.memscope.trainer.memory.TraceInfo;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
@@ -22,7 +22,10 @@ import java.util.function.IntPredicate;
  * from several threads) are clamped to their predecessor so that x never decreases and lookups can bisect.
  * The value of the step function at x includes every event at x.
  *
- * <p>Instances are immutable and safe to share between threads.
+ * <p>A model comes from {@link #of} (every event at once) or from a {@link Live} builder (batches as they
+ * arrive); both give the same answers for the same events. A model from {@link #of} is immutable and safe to
+ * share between threads; one from {@link Live#snapshot()} never changes its answers either, but shares the
+ * builder's arrays, so it must not be read while the builder appends.
  */
 public final class TimelineModel {
     /**
@@ -50,9 +53,11 @@ public final class TimelineModel {
 
     private final TraceInfo info;
     private final XAxis axis;
+    /** x of each event; only the first {@link #n} entries belong to this model. */
     private final long[] xs;
+    private final int n;
     private final ResidentSeries series;
-    private final LifetimeTable lifetimes;
+    private final LifetimeTable.Snapshot lifetimes;
     private final List<PhaseInterval> phases;
     private final List<StepBoundary> steps;
     private final List<OomMarker> ooms;
@@ -63,42 +68,205 @@ public final class TimelineModel {
     private final Set<Category> categories;
     private final Set<LifetimeState> states;
 
-    private TimelineModel(TraceInfo info, XAxis axis, List<MemoryEvent> events) {
-        this.info = info;
-        this.axis = axis;
-        int n = events.size();
-        this.xs = new long[n];
-        ResidentSeries.Builder resident = new ResidentSeries.Builder(K, n);
-        this.lifetimes = new LifetimeTable(n / 2);
-        LifetimeRecorder recorder = new LifetimeRecorder(lifetimes, n == 0 ? 0 : xOf(events.get(0)));
-        PhaseRecorder phaseRecorder = new PhaseRecorder();
-        List<OomMarker> oomList = new ArrayList<>();
-        EnumSet<Category> seen = EnumSet.noneOf(Category.class);
-        EnumSet<LifetimeState> seenStates = EnumSet.noneOf(LifetimeState.class);
-        long[] base = new long[K];
-        long[] relativePeak = new long[K];
-        long[] allocated = new long[K];
-        long total = 0;
-        long relativePeakTotal = 0;
-        int peakState = 0;
+    /** The model of the events {@code live} holds now; shares its arrays. */
+    private TimelineModel(Live live) {
+        this.info = live.info;
+        this.axis = live.axis;
+        this.n = live.n;
+        this.xs = live.xs;
+        long xEnd = n == 0 ? 0 : xs[n - 1];
+        long[] base = live.base.clone();
+        this.series = live.resident.view(base);
+        this.lifetimes = live.table.snapshot(n, xEnd);
+        this.phases = live.phaseRecorder.phases(xEnd);
+        this.steps = live.phaseRecorder.steps();
+        this.ooms = live.ooms.view();
 
-        int i = 0;
-        long previous = Long.MIN_VALUE;
-        for (MemoryEvent e : events) {
+        EnumSet<Category> seen = live.seen.clone();
+        long baseTotal = 0;
+        this.peakByCategory = new long[K];
+        for (int k = 0; k < K; k++) {
+            baseTotal += base[k];
+            peakByCategory[k] = live.relativePeak[k] + base[k];
+            if (base[k] > 0) {
+                seen.add(STACK_ORDER.get(k));
+            }
+        }
+        this.peakBytes = live.relativePeakTotal + baseTotal;
+        this.peakX = n == 0 ? 0 : xs[Math.max(0, live.peakState - 1)];
+        this.allocatedByCategory = live.allocated.clone();
+        this.categories = Collections.unmodifiableSet(seen);
+        this.states = Collections.unmodifiableSet(live.seenStates.clone());
+    }
+
+    /** Builds the model with time on the x axis. */
+    public static TimelineModel of(TraceInfo info, List<MemoryEvent> events) {
+        return of(info, events, XAxis.TIME_NS);
+    }
+
+    public static TimelineModel of(TraceInfo info, List<MemoryEvent> events, XAxis axis) {
+        Objects.requireNonNull(events, "events");
+        Live live = new Live(info, axis, events.size()).append(events);
+        live.table.trim();
+        return live.snapshot();
+    }
+
+    /**
+     * Builds a model as events arrive, the way a live window receives them: {@link #append} a batch at a time,
+     * {@link #snapshot} whenever a frame needs one. A snapshot answers every query exactly as {@link
+     * TimelineModel#of} would over the events appended so far: tensors not yet freed and the phase still
+     * running reach to the last event, the peak and the categories are those of the events so far.
+     *
+     * <p>Appending costs amortized O(1) per event (growing arrays, pyramid nodes filled in as they complete) and
+     * a snapshot O(1) in the number of events: it shares the builder's arrays up to their length at that moment,
+     * and keeps answering for that moment while the builder goes on. Not thread-safe: append and read snapshots
+     * on one thread, or hand snapshots over only while nothing appends.
+     */
+    public static final class Live {
+        private TraceInfo info;
+        private final XAxis axis;
+        private final int expectedEvents;
+        private long version;
+        private TimelineModel cached;
+
+        private long[] xs;
+        private int n;
+        private long previous;
+        private ResidentSeries.Builder resident;
+        private LifetimeTable table;
+        private LifetimeRecorder recorder;
+        private PhaseRecorder phaseRecorder;
+        private AppendList<OomMarker> ooms;
+        private EnumSet<Category> seen;
+        private EnumSet<LifetimeState> seenStates;
+        private long[] base;
+        private long[] relativePeak;
+        private long[] allocated;
+        private long total;
+        private long relativePeakTotal;
+        private int peakState;
+
+        /** An empty model with time on the x axis. */
+        public Live(TraceInfo info) {
+            this(info, XAxis.TIME_NS);
+        }
+
+        public Live(TraceInfo info, XAxis axis) {
+            this(info, axis, 0);
+        }
+
+        private Live(TraceInfo info, XAxis axis, int expectedEvents) {
+            this.info = Objects.requireNonNull(info, "info");
+            this.axis = Objects.requireNonNull(axis, "axis");
+            this.expectedEvents = expectedEvents;
+            reset();
+        }
+
+        private void reset() {
+            xs = new long[Math.max(16, expectedEvents)];
+            n = 0;
+            previous = Long.MIN_VALUE;
+            resident = new ResidentSeries.Builder(K, expectedEvents);
+            table = new LifetimeTable(expectedEvents / 2);
+            recorder = null;
+            phaseRecorder = new PhaseRecorder();
+            ooms = new AppendList<>();
+            seen = EnumSet.noneOf(Category.class);
+            seenStates = EnumSet.noneOf(LifetimeState.class);
+            base = new long[K];
+            relativePeak = new long[K];
+            allocated = new long[K];
+            total = 0;
+            relativePeakTotal = 0;
+            peakState = 0;
+            cached = null;
+        }
+
+        public TraceInfo info() {
+            return info;
+        }
+
+        public XAxis axis() {
+            return axis;
+        }
+
+        /** Events appended since the builder was made or last cleared. */
+        public int eventCount() {
+            return n;
+        }
+
+        /** Grows by one with every change (a non-empty batch, a clear, a new budget): a frame's cue to redraw. */
+        public long version() {
+            return version;
+        }
+
+        /** Appends events that follow the ones already appended, in order. */
+        public Live append(List<MemoryEvent> batch) {
+            Objects.requireNonNull(batch, "batch");
+            if (batch.isEmpty()) {
+                return this;
+            }
+            for (MemoryEvent e : batch) {
+                accept(e);
+            }
+            changed();
+            return this;
+        }
+
+        /** Forgets every event, as for a new run; snapshots already taken keep their answers. */
+        public void clear() {
+            reset();
+            changed();
+        }
+
+        /** Draws against another budget from now on (the events stay). */
+        public void setBudget(long budgetBytes) {
+            if (budgetBytes != info.budgetBytes()) {
+                info = new TraceInfo(info.network(), info.mode(), info.backend(), info.batch(), budgetBytes,
+                        info.extra());
+                changed();
+            }
+        }
+
+        /** The model of the events appended so far; the same instance until the next change. */
+        public TimelineModel snapshot() {
+            if (cached == null) {
+                cached = new TimelineModel(this);
+            }
+            return cached;
+        }
+
+        private void changed() {
+            version++;
+            cached = null;
+        }
+
+        private long xOf(MemoryEvent e) {
+            return axis == XAxis.TIME_NS ? e.timeNs() : e.seq();
+        }
+
+        private void accept(MemoryEvent e) {
             long x = Math.max(xOf(e), previous);
+            if (recorder == null) {
+                recorder = new LifetimeRecorder(table, x);
+            }
             previous = x;
-            xs[i] = x;
+            if (n == xs.length) {
+                xs = Arrays.copyOf(xs, n + (n >> 1) + 16);
+            }
+            xs[n] = x;
             long delta = e.residentDelta();
             int k = delta != 0 ? stackIndex(e.category()) : -1;
             resident.add(k, delta);
-            i++;
+            table.beginEvent(n);
+            n++;
             if (k >= 0) {
                 seen.add(STACK_ORDER.get(k));
                 total += delta;
                 relativePeak[k] = Math.max(relativePeak[k], resident.current(k));
                 if (total > relativePeakTotal) {
                     relativePeakTotal = total;
-                    peakState = i;
+                    peakState = n;
                 }
             }
             long residentBefore = recorder.accept(e, x);
@@ -109,50 +277,12 @@ public final class TimelineModel {
                 case ALLOC -> allocated[stackIndex(e.category())] += e.bytes();
                 case SWAP_OUT, SWAP_IN -> seenStates.add(LifetimeState.SWAPPED_OUT);
                 case COMPRESS, DECOMPRESS -> seenStates.add(LifetimeState.COMPRESSED);
-                case OOM -> oomList.add(new OomMarker(x, e.tensorName(), e.layer(), e.category(),
+                case OOM -> ooms.add(new OomMarker(x, e.tensorName(), e.layer(), e.category(),
                         e.requestedBytes(), e.freeBytes(), e.largestFreeBytes()));
                 default -> { }
             }
             phaseRecorder.accept(e, x);
         }
-        long xEnd = n == 0 ? 0 : xs[n - 1];
-        phaseRecorder.finish(xEnd);
-        lifetimes.finish(xEnd);
-        this.series = resident.build(base);
-
-        long baseTotal = 0;
-        this.peakByCategory = new long[K];
-        for (int k = 0; k < K; k++) {
-            baseTotal += base[k];
-            peakByCategory[k] = relativePeak[k] + base[k];
-            if (base[k] > 0) {
-                seen.add(STACK_ORDER.get(k));
-            }
-        }
-        this.peakBytes = relativePeakTotal + baseTotal;
-        this.peakX = n == 0 ? 0 : xs[Math.max(0, peakState - 1)];
-        this.allocatedByCategory = allocated;
-        this.categories = Collections.unmodifiableSet(seen);
-        this.states = Collections.unmodifiableSet(seenStates);
-        this.phases = phaseRecorder.phases();
-        this.steps = phaseRecorder.steps();
-        this.ooms = List.copyOf(oomList);
-    }
-
-    /** Builds the model with time on the x axis. */
-    public static TimelineModel of(TraceInfo info, List<MemoryEvent> events) {
-        return of(info, events, XAxis.TIME_NS);
-    }
-
-    public static TimelineModel of(TraceInfo info, List<MemoryEvent> events, XAxis axis) {
-        Objects.requireNonNull(info, "info");
-        Objects.requireNonNull(events, "events");
-        Objects.requireNonNull(axis, "axis");
-        return new TimelineModel(info, axis, events);
-    }
-
-    private long xOf(MemoryEvent e) {
-        return axis == XAxis.TIME_NS ? e.timeNs() : e.seq();
     }
 
     /** Position of a category in {@link #STACK_ORDER}; events without a category count as temporaries. */
@@ -171,22 +301,23 @@ public final class TimelineModel {
     }
 
     public int eventCount() {
-        return xs.length;
+        return n;
     }
 
     /** x of an event (after clamping to keep x non-decreasing). */
     public long x(int eventIndex) {
+        Objects.checkIndex(eventIndex, n);
         return xs[eventIndex];
     }
 
     /** x of the first event, 0 for an empty trace. */
     public long xMin() {
-        return xs.length == 0 ? 0 : xs[0];
+        return n == 0 ? 0 : xs[0];
     }
 
     /** x of the last event, 0 for an empty trace. */
     public long xMax() {
-        return xs.length == 0 ? 0 : xs[xs.length - 1];
+        return n == 0 ? 0 : xs[n - 1];
     }
 
     /**
@@ -292,7 +423,7 @@ public final class TimelineModel {
 
     /** Resident bytes of one category right after the given event. */
     public long residentAfter(int eventIndex, Category category) {
-        Objects.checkIndex(eventIndex, xs.length);
+        Objects.checkIndex(eventIndex, n);
         return stateAt(eventIndex + 1)[stackIndex(category)];
     }
 
@@ -335,7 +466,7 @@ public final class TimelineModel {
     /** Number of events with x at or before {@code v}: the index of the state in effect at v. */
     private int upperBound(double v) {
         int lo = 0;
-        int hi = xs.length;
+        int hi = n;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
             if (xs[mid] <= v) {
@@ -350,7 +481,7 @@ public final class TimelineModel {
     /** Number of events with x before {@code v}. */
     private int lowerBound(double v) {
         int lo = 0;
-        int hi = xs.length;
+        int hi = n;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
             if (xs[mid] < v) {
