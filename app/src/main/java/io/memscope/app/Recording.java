@@ -2,18 +2,25 @@ package io.memscope.app;
 
 import io.memscope.trainer.memory.MemoryEvent;
 import io.memscope.trainer.memory.TraceInfo;
+import io.memscope.trainer.render.TimelineModel;
 import io.memscope.trainer.render.XAxis;
 import io.memscope.visual.lifetime.LifetimeModel;
-import io.memscope.visual.timeline.TimelineModel;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * The trace on screen — a live run's or a replayed file's: what it was recorded from, the models the timeline
  * and lifetime views draw, and where its full event list comes from for saving and export.
+ *
+ * <p>The memory chart draws from one {@link TimelineModel.Live}, the builder of the model the exported picture
+ * is drawn from; its snapshot ({@link #timeline()}) answers what the chart shows: peak, steps, OOMs, columns.
  */
 public final class Recording {
-    private final TimelineModel timeline = new TimelineModel();
+    /** The window's model carries the trace's budget; what else the trace was recorded from is {@link #info()}. */
+    private static final TraceInfo ON_SCREEN = new TraceInfo("", "", "", 0, 0, Map.of());
+
+    private final TimelineModel.Live timeline = new TimelineModel.Live(ON_SCREEN);
     private final LifetimeModel lifetimes = new LifetimeModel();
     private TraceInfo info;
     private Supplier<List<MemoryEvent>> events = List::of;
@@ -32,7 +39,7 @@ public final class Recording {
         lifetimes.clear();
         appended = 0;
         if (info != null) {
-            timeline.setBudgetBytes(info.budgetBytes());
+            timeline.setBudget(info.budgetBytes());
         }
     }
 
@@ -42,7 +49,7 @@ public final class Recording {
      */
     public void append(List<MemoryEvent> batch) {
         List<MemoryEvent> shown = axis == XAxis.TIME_NS ? batch : batch.stream().map(Recording::atIndex).toList();
-        timeline.addAll(shown);
+        timeline.append(shown);
         lifetimes.addAll(shown);
         appended += batch.size();
     }
@@ -68,8 +75,14 @@ public final class Recording {
                 e.offset(), e.bytes(), e.step(), e.phase(), e.requestedBytes(), e.freeBytes(), e.largestFreeBytes());
     }
 
-    public TimelineModel timeline() {
+    /** The builder the memory chart draws from. */
+    public TimelineModel.Live live() {
         return timeline;
+    }
+
+    /** The model of the events shown so far: what the memory chart draws now. */
+    public TimelineModel timeline() {
+        return timeline.snapshot();
     }
 
     public LifetimeModel lifetimes() {
@@ -82,7 +95,7 @@ public final class Recording {
     }
 
     public boolean isEmpty() {
-        return info == null || timeline.isEmpty();
+        return info == null || timeline.eventCount() == 0;
     }
 
     /** Every event of the trace, for saving and export. */

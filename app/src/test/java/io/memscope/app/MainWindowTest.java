@@ -68,18 +68,18 @@ class MainWindowTest {
                 || window.run().stateProperty().get() == RunState.FAILED, 60);
         assertEquals(RunState.FINISHED, window.run().stateProperty().get(), window.run().outcomeProperty().get());
         assertEquals(5, window.run().history().size());
-        assertTrue(window.recording().timeline().events() > 100, "the timeline holds the run's events");
+        assertTrue(window.recording().timeline().eventCount() > 100, "the timeline holds the run's events");
         assertTrue(window.recording().timeline().peakBytes() > 0);
         assertTrue(window.recording().lifetimes().blocks() > 20);
         assertEquals(5, window.charts().points());
         // after the run the view shows its last training steps, not the evaluation it ended with
         var tm = window.recording().timeline();
-        long evalStart = tm.phases().stream().filter(p -> p.phase().startsWith("eval")).mapToLong(p -> p.startNs())
+        long evalStart = tm.phases().stream().filter(p -> p.name().startsWith("eval")).mapToLong(p -> p.start())
                 .min().orElseThrow();
         assertFalse(window.timeline().followLiveProperty().get());
-        assertTrue(window.timeline().visibleTo() * 1e9 < evalStart + (evalStart - tm.stepStartNs(1)) * 0.05,
+        assertTrue(window.timeline().visibleTo() * 1e9 < evalStart + (evalStart - tm.steps().get(1).x()) * 0.05,
                 "view ends at " + window.timeline().visibleTo() + " s, evaluation starts at " + evalStart / 1e9);
-        assertTrue(window.timeline().visibleFrom() * 1e9 <= tm.stepStartNs(1) + 1);
+        assertTrue(window.timeline().visibleFrom() * 1e9 <= tm.steps().get(1).x() + 1);
         WaitForAsyncUtils.asyncFx(() -> window.timeline().followLiveProperty().set(true)).get(); // the whole trace again
         waitFor(() -> window.layerTable().rows().stream().anyMatch(r -> r.measuredPeak() > 0), 20);
         assertTrue(window.layerTable().rows().stream().allMatch(r -> r.measuredPeak() < 0 || r.difference() == 0),
@@ -133,16 +133,16 @@ class MainWindowTest {
         assertTrue(differing(zoomed, image) > pixels / 20, "the zoomed export is not the whole trace");
 
         // Save the run's trace, then replay it without training: the same events come back on screen.
-        long recorded = window.recording().timeline().events();
+        long recorded = window.recording().timeline().eventCount();
         Path trace = dir.resolve("run.json.gz");
         WaitForAsyncUtils.asyncFx(() -> window.saveTrace(trace)).get();
         waitFor(() -> Files.exists(trace), 20);
         WaitForAsyncUtils.asyncFx(() -> window.openTrace(trace)).get();
         waitFor(() -> window.replay().activeProperty().get(), 20);
-        assertEquals(0, window.recording().timeline().events(), "a replay starts empty, ready to play");
+        assertEquals(0, window.recording().timeline().eventCount(), "a replay starts empty, ready to play");
         WaitForAsyncUtils.asyncFx(() -> window.replay().showAll()).get();
         waitFor(() -> window.replay().isComplete(), 20);
-        assertEquals(recorded, window.recording().timeline().events());
+        assertEquals(recorded, window.recording().timeline().eventCount());
     }
 
     @Test
@@ -159,8 +159,8 @@ class MainWindowTest {
 
         var m = window.recording().timeline();
         assertEquals("meta (planned)", window.recording().info().backend());
-        assertEquals(2L << 20, m.budgetBytes());
-        assertTrue(m.peakBytes() > m.budgetBytes(), "the planned step crosses the budget line: " + m.peakBytes());
+        assertEquals(2L << 20, m.info().budgetBytes());
+        assertTrue(m.peakBytes() > m.info().budgetBytes(), "the planned step crosses the budget line: " + m.peakBytes());
         assertEquals(1, m.ooms().size());
         assertEquals("relu1.out", m.ooms().get(0).tensorName());
         assertTrue(window.recording().lifetimes().blocks() > 20, "the planned tensors' lifetimes are drawn");
@@ -212,12 +212,12 @@ class MainWindowTest {
         var plan = window.plan().resultProperty().get().plan();
         WaitForAsyncUtils.asyncFx(() -> window.showPlanned(plan)).get();
         int events = plan.timeline().size();
-        long timeSpan = window.recording().timeline().lastNs() - window.recording().timeline().firstNs();
+        long timeSpan = window.recording().timeline().xMax() - window.recording().timeline().xMin();
 
         WaitForAsyncUtils.asyncFx(() -> window.setAxis(io.memscope.trainer.render.XAxis.EVENT_INDEX)).get();
         WaitForAsyncUtils.waitForFxEvents();
-        assertEquals(events - 1, window.recording().timeline().lastNs(), "x is the event number");
-        assertEquals(events, window.recording().timeline().events());
+        assertEquals(events - 1, window.recording().timeline().xMax(), "x is the event number");
+        assertEquals(events, window.recording().timeline().eventCount());
         String[] labels = window.timeline().timeAxis().tickLabels();
         assertTrue(labels.length > 1, java.util.Arrays.toString(labels));
         assertEquals(window.timeline().timeAxis().getName(), window.lifetimes().timeTicks().title());
@@ -231,7 +231,7 @@ class MainWindowTest {
                 "the export counts events too");
 
         WaitForAsyncUtils.asyncFx(() -> window.setAxis(io.memscope.trainer.render.XAxis.TIME_NS)).get();
-        assertEquals(timeSpan, window.recording().timeline().lastNs() - window.recording().timeline().firstNs(),
+        assertEquals(timeSpan, window.recording().timeline().xMax() - window.recording().timeline().xMin(),
                 "back on the time axis, the times return");
     }
 

@@ -84,7 +84,7 @@ public final class WindowBenchmark {
             window.replay().showAll();
             return null;
         });
-        waitUntil(() -> window.recording().timeline().events() >= events && window.replay().isComplete());
+        waitUntil(() -> window.recording().timeline().eventCount() >= events && window.replay().isComplete());
         long shown = System.nanoTime();
         beat.stop();
         Thread.sleep(200);
@@ -100,7 +100,7 @@ public final class WindowBenchmark {
             w.timeline().showRange(pan[0], pan[0] + width / 100);
         });
         String status = onFx(() -> String.format(Locale.ROOT, "%,d events in the timeline, %,d tensor blocks",
-                window.recording().timeline().events(), window.recording().lifetimes().blocks()));
+                window.recording().timeline().eventCount(), window.recording().lifetimes().blocks()));
         onFx(() -> {
             window.exit();
             return null;

@@ -49,7 +49,7 @@ class ReplayControllerTest {
     void nothingIsShownUntilPlayOrShowAll() {
         assertTrue(replay.activeProperty().get());
         assertEquals(0, replay.pump(0, Long.MAX_VALUE));
-        assertEquals(0, recording.timeline().events());
+        assertEquals(0, recording.timeline().eventCount());
         assertEquals(events, recording.events(), "saving during a replay saves the whole trace");
     }
 
@@ -62,7 +62,7 @@ class ReplayControllerTest {
             replay.pump(frames * 16_000_000L, Long.MAX_VALUE);
             frames++;
         }
-        assertEquals(events.size(), recording.timeline().events());
+        assertEquals(events.size(), recording.timeline().eventCount());
         assertEquals(1.0, replay.positionProperty().get());
         assertFalse(replay.playingProperty().get());
     }
@@ -72,12 +72,12 @@ class ReplayControllerTest {
         replay.playingProperty().set(true);
         replay.pump(0, Long.MAX_VALUE);
         replay.pump(100_000_000L, Long.MAX_VALUE); // 100 ms later: events up to t = 100 ms, one per ms
-        assertEquals(101, recording.timeline().events());
+        assertEquals(101, recording.timeline().eventCount());
         replay.speedProperty().set(4);
         replay.pump(200_000_000L, Long.MAX_VALUE); // 100 ms at 4x: 400 ms of trace more
-        assertEquals(501, recording.timeline().events());
+        assertEquals(501, recording.timeline().eventCount());
         replay.rewind();
-        assertEquals(0, recording.timeline().events());
+        assertEquals(0, recording.timeline().eventCount());
         assertEquals(0.0, replay.positionProperty().get());
         replay.close();
         assertFalse(replay.activeProperty().get());

@@ -1,14 +1,14 @@
 package io.memscope.visual.timeline;
 
 import io.memscope.trainer.memory.Bytes;
-import io.memscope.trainer.memory.MemoryEvent;
+import io.memscope.trainer.render.OomMarker;
 
 /** The one-line message an OOM marker carries. */
 public final class OomText {
     private OomText() {}
 
-    public static String of(MemoryEvent e) {
-        String what = e.tensorName().isEmpty() ? "" : " for " + e.tensorName();
+    public static String of(OomMarker e) {
+        String what = e.tensorName() == null || e.tensorName().isEmpty() ? "" : " for " + e.tensorName();
         return "OOM" + what + ": requested " + Bytes.format(e.requestedBytes()) + ", free "
                 + Bytes.format(e.freeBytes()) + ", largest free block " + Bytes.format(e.largestFreeBytes());
     }

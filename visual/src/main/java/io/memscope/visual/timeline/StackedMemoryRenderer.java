@@ -5,9 +5,13 @@ import io.fair_acc.chartfx.ui.css.DataSetNode;
 import io.fair_acc.dataset.DataSet;
 import io.memscope.trainer.memory.Bytes;
 import io.memscope.trainer.memory.Category;
-import io.memscope.trainer.memory.MemoryEvent;
+import io.memscope.trainer.render.Aggregate;
+import io.memscope.trainer.render.OomMarker;
+import io.memscope.trainer.render.PhaseInterval;
 import io.memscope.trainer.render.PhaseKind;
+import io.memscope.trainer.render.StepBoundary;
 import io.memscope.trainer.render.TimelineColors;
+import io.memscope.trainer.render.TimelineModel;
 import io.memscope.visual.Palette;
 import java.util.List;
 import javafx.geometry.VPos;
@@ -18,26 +22,33 @@ import javafx.scene.text.FontWeight;
 import javafx.scene.text.TextAlignment;
 
 /**
- * Draws a {@link TimelineModel} onto a ChartFX chart's canvas: phase bands along the top, step boundaries,
- * resident bytes stacked by category (one polygon per category over the level-of-detail columns), the budget
- * line and OOM markers. Only the visible time range is sampled, one column per pixel, so a frame costs the
- * same for a hundred events or millions.
+ * Draws the window's {@link TimelineModel} (the snapshot of its {@link TimelineModel.Live}, the model the
+ * exported picture draws too) onto a ChartFX chart's canvas: phase bands along the top, step boundaries,
+ * resident bytes stacked by category (one polygon per category over the model's {@link Aggregate} columns),
+ * the budget line and OOM markers. Only the visible range is aggregated, one column per pixel, so a frame costs
+ * the same for a hundred events or millions.
  */
 final class StackedMemoryRenderer extends AbstractRendererXY<StackedMemoryRenderer> {
     static final double BAND_HEIGHT = 14;
-    private static final Category[] CATEGORIES = TimelineColumns.STACK_ORDER;
+    private static final List<Category> CATEGORIES = TimelineModel.STACK_ORDER;
     private static final Font BAND_FONT = Font.font("System", 10);
     private static final Font LABEL_FONT = Font.font("System", FontWeight.BOLD, 11);
 
-    private final TimelineModel model;
-    private final TimelineColumns columns = new TimelineColumns(1);
+    private final TimelineModel.Live live;
+    private TimelineModel model;
+    private Aggregate columns;
     private MemoryUnit unit = MemoryUnit.MIB;
     private double[] xs = new double[0];
     private double[] ys = new double[0];
     private long lastSampleNanos;
 
-    StackedMemoryRenderer(TimelineModel model) {
-        this.model = model;
+    StackedMemoryRenderer(TimelineModel.Live live) {
+        this.live = live;
+    }
+
+    /** The columns the last frame drew, null before any: the model's aggregate of the visible range. */
+    Aggregate lastColumns() {
+        return columns;
     }
 
     void setUnit(MemoryUnit unit) {
@@ -59,20 +70,20 @@ final class StackedMemoryRenderer extends AbstractRendererXY<StackedMemoryRender
         long t0 = System.nanoTime();
         double width = xAxis.getLength();
         double height = yAxis.getLength();
-        if (width < 2 || height < 2 || model.isEmpty()) {
+        model = live.snapshot();
+        if (width < 2 || height < 2 || model.eventCount() == 0) {
             return;
         }
         long fromNs = (long) (xMin * 1e9);
-        long toNs = (long) (xMax * 1e9);
+        long toNs = Math.max(fromNs + 1, (long) (xMax * 1e9));
         int n = (int) Math.max(1, Math.ceil(width));
-        if (columns.columns() != n) {
-            columns.resize(n);
+        if (xs.length != 2 * n + 2) {
             xs = new double[2 * n + 2];
             ys = new double[2 * n + 2];
         }
         gc.save();
         drawSteps(gc, fromNs, toNs, height);
-        model.sample(fromNs, toNs, columns);
+        columns = model.aggregate(fromNs, toNs, n);
         drawStack(gc, n, width);
         drawBands(gc, fromNs, toNs, width);
         drawBudget(gc, width);
@@ -90,9 +101,11 @@ final class StackedMemoryRenderer extends AbstractRendererXY<StackedMemoryRender
     }
 
     private void drawStack(GraphicsContext gc, int n, double width) {
+        // Columns after the last event show nothing.
+        long end = model.xMax();
         int last = -1;
         for (int c = 0; c < n; c++) {
-            if (columns.present(c)) {
+            if (columns.columnStart(c) <= end) {
                 last = c;
             }
         }
@@ -102,41 +115,33 @@ final class StackedMemoryRenderer extends AbstractRendererXY<StackedMemoryRender
         double colWidth = width / n;
         double base = y(0);
         // Top of each category band; drawn top-down so lower categories paint over the rest.
-        for (int k = CATEGORIES.length - 1; k >= 0; k--) {
+        for (int k = CATEGORIES.size() - 1; k >= 0; k--) {
+            if (!model.categoriesPresent().contains(CATEGORIES.get(k))) {
+                continue;
+            }
             int m = 0;
-            boolean any = false;
             for (int c = 0; c <= last; c++) {
-                long top = columns.present(c) ? columns.stackedTop(c, k) : 0;
-                any |= columns.present(c) && columns.bytes(c, CATEGORIES[k]) > 0;
-                double yTop = y(top);
+                double yTop = y(columns.stackedMax(c, k));
                 xs[m] = c * colWidth;
                 ys[m++] = yTop;
                 xs[m] = (c + 1) * colWidth;
                 ys[m++] = yTop;
             }
-            if (!any) {
-                continue;
-            }
             xs[m] = (last + 1) * colWidth;
             ys[m++] = base;
             xs[m] = 0;
             ys[m++] = base;
-            gc.setFill(Palette.of(CATEGORIES[k]));
+            gc.setFill(Palette.of(CATEGORIES.get(k)));
             gc.fillPolygon(xs, ys, m);
         }
         // The total's outline makes the envelope readable where categories are thin.
         gc.setStroke(Color.web("#2b2b2b", 0.55));
         gc.setLineWidth(1);
         gc.beginPath();
-        boolean started = false;
         for (int c = 0; c <= last; c++) {
-            if (!columns.present(c)) {
-                continue;
-            }
-            double yTop = y(columns.max(c));
-            if (!started) {
-                gc.moveTo(c * colWidth, yTop);
-                started = true;
+            double yTop = y(columns.totalMax(c));
+            if (c == 0) {
+                gc.moveTo(0, yTop);
             } else {
                 gc.lineTo(c * colWidth, yTop);
             }
@@ -146,7 +151,6 @@ final class StackedMemoryRenderer extends AbstractRendererXY<StackedMemoryRender
     }
 
     private void drawSteps(GraphicsContext gc, long fromNs, long toNs, double height) {
-        int first = model.firstStepAtOrAfter(fromNs);
         double lastX = Double.NEGATIVE_INFINITY;
         gc.setStroke(Color.web("#7f8c8d", 0.45));
         gc.setLineWidth(1);
@@ -155,12 +159,8 @@ final class StackedMemoryRenderer extends AbstractRendererXY<StackedMemoryRender
         gc.setFont(BAND_FONT);
         gc.setTextAlign(TextAlignment.LEFT);
         gc.setTextBaseline(VPos.TOP);
-        for (int i = first; i < model.steps(); i++) {
-            long t = model.stepStartNs(i);
-            if (t > toNs) {
-                break;
-            }
-            double sx = Math.round(x(t)) + 0.5;
+        for (StepBoundary step : model.stepsIn(fromNs, toNs)) {
+            double sx = Math.round(x(step.x())) + 0.5;
             if (sx - lastX < 3) {
                 continue;
             }
@@ -171,41 +171,31 @@ final class StackedMemoryRenderer extends AbstractRendererXY<StackedMemoryRender
     }
 
     private void drawBands(GraphicsContext gc, long fromNs, long toNs, double width) {
-        List<TimelineModel.PhaseSpan> phases = model.phases();
-        if (phases.isEmpty()) {
+        if (model.phases().isEmpty()) {
             return;
         }
         gc.setFill(Color.web("#f4f5f7"));
         gc.fillRect(0, 0, width, BAND_HEIGHT);
-        int i = Math.max(0, model.firstPhaseAtOrAfter(fromNs) - 1);
         double drawnTo = Double.NEGATIVE_INFINITY;
         gc.setFont(BAND_FONT);
         gc.setTextBaseline(VPos.CENTER);
         gc.setTextAlign(TextAlignment.LEFT);
-        for (; i < phases.size(); i++) {
-            TimelineModel.PhaseSpan p = phases.get(i);
-            if (p.startNs() > toNs) {
-                break;
-            }
-            long endNs = i + 1 < phases.size() ? phases.get(i + 1).startNs() : model.lastNs();
-            if (p.phase().equals("step") || endNs < fromNs) {
-                continue;
-            }
-            double x0 = Math.max(0, x(p.startNs()));
-            double x1 = Math.min(width, x(endNs));
+        for (PhaseInterval p : model.phasesIn(fromNs, toNs)) {
+            double x0 = Math.max(0, x(p.start()));
+            double x1 = Math.min(width, x(p.end()));
             // Many phases in one pixel: the first one there stands for them all.
             if (x1 <= drawnTo) {
                 continue;
             }
             x0 = Math.max(x0, drawnTo);
             double w = Math.max(1, x1 - x0);
-            PhaseKind kind = PhaseKind.of(p.phase());
+            PhaseKind kind = p.kind();
             gc.setFill(Palette.phase(kind));
             gc.fillRect(x0, 1, w, BAND_HEIGHT - 2);
             drawnTo = x0 + w;
             // the most that fits, as in the exported picture: the phase as named (which band of which
             // segment) with its layer, then the phase alone
-            String named = p.phase().isEmpty() ? kind.label() : p.phase();
+            String named = p.name().isEmpty() ? kind.label() : p.name();
             String label = p.layer().isEmpty() ? named : named + " \u00b7 " + p.layer();
             if (w <= label.length() * 6 + 6) {
                 label = named;
@@ -228,7 +218,7 @@ final class StackedMemoryRenderer extends AbstractRendererXY<StackedMemoryRender
     }
 
     private void drawBudget(GraphicsContext gc, double width) {
-        long budget = model.budgetBytes();
+        long budget = model.info().budgetBytes();
         if (budget <= 0) {
             return;
         }
@@ -256,11 +246,8 @@ final class StackedMemoryRenderer extends AbstractRendererXY<StackedMemoryRender
         gc.setFont(LABEL_FONT);
         gc.setTextAlign(TextAlignment.LEFT);
         gc.setTextBaseline(VPos.TOP);
-        for (MemoryEvent e : model.ooms()) {
-            if (e.timeNs() < fromNs || e.timeNs() > toNs) {
-                continue;
-            }
-            double ox = Math.round(x(e.timeNs())) + 0.5;
+        for (OomMarker e : model.oomsIn(fromNs, toNs)) {
+            double ox = Math.round(x(e.x())) + 0.5;
             gc.setStroke(Palette.OOM);
             gc.setLineWidth(2);
             gc.strokeLine(ox, BAND_HEIGHT, ox, height);

@@ -6,11 +6,18 @@ import io.fair_acc.chartfx.plugins.Zoomer;
 import io.fair_acc.dataset.spi.DoubleDataSet;
 import io.memscope.trainer.memory.Bytes;
 import io.memscope.trainer.memory.Category;
+import io.memscope.trainer.render.Aggregate;
+import io.memscope.trainer.render.PhaseInterval;
 import io.memscope.trainer.render.PhaseKind;
+import io.memscope.trainer.render.StepBoundary;
+import io.memscope.trainer.render.TimelineModel;
 import io.memscope.trainer.render.XAxis;
 import io.memscope.visual.Palette;
 import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -32,15 +39,19 @@ import javafx.scene.shape.Rectangle;
  * <p>Ranges ({@link #showRange}, {@link #visibleFrom()}) are seconds of the trace's clock; what the axis and
  * the readout show counts from the trace's first event in the exported picture's unit ({@link TraceTimeAxis}).
  *
+ * <p>It draws a {@link TimelineModel.Live}'s snapshot, the model the exported picture is drawn from: the
+ * stacked columns are the snapshot's {@link TimelineModel#aggregate aggregate}, and the peak, legend, steps,
+ * phases and OOMs are the snapshot's, so window and picture cannot disagree about the trace.
+ *
  * <p>Zoom with a drag or the mouse wheel, pan with the right button; either turns "follow live" off, which
  * otherwise keeps the last few steps in view as data arrives. Call {@link #refresh()} once per frame after
- * adding events to the model; it redraws only when something changed.
+ * appending events to the model; it redraws only when something changed.
  */
 public final class TimelineView extends BorderPane {
     /** Steps kept in view while following a live run. */
     static final int FOLLOW_STEPS = 4;
 
-    private final TimelineModel model;
+    private final TimelineModel.Live live;
     private final TraceTimeAxis xAxis = new TraceTimeAxis();
     private final DefaultNumericAxis yAxis = new DefaultNumericAxis("Device memory", "MiB");
     private final MemoryChart chart;
@@ -56,10 +67,9 @@ public final class TimelineView extends BorderPane {
     private boolean adjusting;
     private long drawnVersion = -1;
     private MemoryUnit unit = MemoryUnit.MIB;
-    private final TimelineColumns probe = new TimelineColumns(1);
 
-    public TimelineView(TimelineModel model) {
-        this.model = model;
+    public TimelineView(TimelineModel.Live live) {
+        this.live = live;
         getStyleClass().add("timeline-view");
         xAxis.setAutoRanging(false);
         xAxis.setAutoUnitScaling(false);
@@ -74,7 +84,7 @@ public final class TimelineView extends BorderPane {
         chart.setLegendVisible(false);
         chart.setAnimated(false);
         chart.getRenderers().clear();
-        renderer = new StackedMemoryRenderer(model);
+        renderer = new StackedMemoryRenderer(live);
         extent.add(0, 0).add(1, 1);
         renderer.getDatasets().add(extent);
         chart.getRenderers().add(renderer);
@@ -113,7 +123,7 @@ public final class TimelineView extends BorderPane {
         FlowPane legend = new FlowPane(14, 4);
         legend.getStyleClass().add("timeline-legend");
         legend.setPadding(new Insets(2, 12, 8, 56));
-        for (Category c : TimelineColumns.STACK_ORDER) {
+        for (Category c : TimelineModel.STACK_ORDER) {
             Rectangle swatch = new Rectangle(12, 12, Palette.of(c));
             swatch.setArcWidth(3);
             swatch.setArcHeight(3);
@@ -137,8 +147,19 @@ public final class TimelineView extends BorderPane {
         return legend;
     }
 
+    /** The builder the view draws from. */
+    public TimelineModel.Live live() {
+        return live;
+    }
+
+    /** What the view draws now: the snapshot of {@link #live()}. */
     public TimelineModel model() {
-        return model;
+        return live.snapshot();
+    }
+
+    /** The stacked columns the last frame drew (the model's aggregate of the visible range), null before any. */
+    public Aggregate drawnColumns() {
+        return renderer.lastColumns();
     }
 
     public MemoryChart chart() {
@@ -181,8 +202,9 @@ public final class TimelineView extends BorderPane {
     /** Shows the whole recording and stops following. */
     public void zoomToFit() {
         followLive.set(false);
-        double from = model.firstNs() / 1e9;
-        double to = Math.max(from + 1e-6, model.lastNs() / 1e9);
+        TimelineModel model = model();
+        double from = model.xMin() / 1e9;
+        double to = Math.max(from + 1e-6, model.xMax() / 1e9);
         setRange(from, to);
         drawnVersion = -1;
         refresh();
@@ -193,15 +215,16 @@ public final class TimelineView extends BorderPane {
      * evaluation the run ended with. Stops following. Nothing changes for a trace without steps.
      */
     public void showTraining() {
-        int steps = model.steps();
-        if (steps == 0) {
+        TimelineModel model = model();
+        List<StepBoundary> steps = model.steps();
+        if (steps.isEmpty()) {
             return;
         }
-        long from = model.stepStartNs(Math.max(0, steps - FOLLOW_STEPS));
-        long to = model.lastNs();
-        for (TimelineModel.PhaseSpan p : model.phases()) {
-            if (p.startNs() > from && p.phase().startsWith("eval")) {
-                to = p.startNs();
+        long from = steps.get(Math.max(0, steps.size() - FOLLOW_STEPS)).x();
+        long to = model.xMax();
+        for (PhaseInterval p : model.phasesIn(from, to)) {
+            if (p.start() > from && p.name().startsWith("eval")) {
+                to = p.start();
                 break;
             }
         }
@@ -227,31 +250,36 @@ public final class TimelineView extends BorderPane {
 
     /** Redraws when the model changed since the last frame; cheap when nothing did. */
     public void refresh() {
-        if (model.version() == drawnVersion) {
+        if (live.version() == drawnVersion) {
             return;
         }
-        drawnVersion = model.version();
-        xAxis.setOriginNs(model.originNs());
-        updateScale();
-        if (model.isEmpty()) {
+        drawnVersion = live.version();
+        TimelineModel model = live.snapshot();
+        boolean empty = model.eventCount() == 0;
+        // the first event, as the exported picture counts time (the window holds times, or event numbers in
+        // their place)
+        xAxis.setOriginNs(model.xMin());
+        updateScale(model);
+        if (empty) {
             setRange(0, 1); // an empty chart reads "nothing yet", not a microsecond scale
         } else if (followLive.get()) {
-            double to = Math.max(model.lastNs() / 1e9, 1e-6);
-            double from = model.firstNs() / 1e9;
-            int steps = model.steps();
-            if (steps > FOLLOW_STEPS) {
-                from = model.stepStartNs(steps - FOLLOW_STEPS) / 1e9;
+            double to = Math.max(model.xMax() / 1e9, 1e-6);
+            double from = model.xMin() / 1e9;
+            List<StepBoundary> steps = model.steps();
+            if (steps.size() > FOLLOW_STEPS) {
+                from = steps.get(steps.size() - FOLLOW_STEPS).x() / 1e9;
             }
             setRange(from, to + (to - from) * 0.02);
         }
-        updateLegend();
+        updateLegend(model);
         chart.invalidate();
     }
 
-    private void updateScale() {
-        long budget = model.budgetBytes();
+    private void updateScale(TimelineModel model) {
+        long budget = model.info().budgetBytes();
+        boolean empty = model.eventCount() == 0;
         // Before any event the scale is the budget's (or 1 MiB), not a byte.
-        long peak = model.isEmpty() ? (budget > 0 ? budget : 1 << 20) : Math.max(model.peakBytes(), 1);
+        long peak = empty ? (budget > 0 ? budget : 1 << 20) : Math.max(model.peakBytes(), 1);
         // The budget shares the scale when it is near the data; otherwise a label marks it above.
         long top = budget > 0 && budget <= peak * 1.6 ? Math.max(peak, budget) : peak;
         MemoryUnit u = MemoryUnit.forMaximum(top);
@@ -267,22 +295,37 @@ public final class TimelineView extends BorderPane {
         } finally {
             adjusting = false;
         }
-        peakLabel.setText(model.isEmpty() ? "" : "peak " + Bytes.format(model.peakBytes())
+        peakLabel.setText(empty ? "" : "peak " + Bytes.format(model.peakBytes())
                 + (budget > 0 ? "  \u00b7  budget " + Bytes.format(budget) : "")
                 + (model.ooms().isEmpty() ? "" : "  \u00b7  " + model.ooms().size() + " OOM"));
     }
 
-    private void updateLegend() {
+    private void updateLegend(TimelineModel model) {
+        boolean empty = model.eventCount() == 0;
         for (Map.Entry<Category, HBox> e : legendItems.entrySet()) {
-            boolean seen = model.isEmpty() || model.maxBytes(e.getKey()) > 0;
+            boolean seen = empty || model.peakBytes(e.getKey()) > 0;
             e.getValue().setVisible(seen);
             e.getValue().setManaged(seen);
         }
+        Set<PhaseKind> kinds = phaseKinds(model);
         for (Map.Entry<PhaseKind, HBox> e : phaseLegendItems.entrySet()) {
-            boolean seen = model.phaseKinds().contains(e.getKey());
+            boolean seen = kinds.contains(e.getKey());
             e.getValue().setVisible(seen);
             e.getValue().setManaged(seen);
         }
+    }
+
+    /** The kinds of phase the trace went through (for the legend). */
+    private static Set<PhaseKind> phaseKinds(TimelineModel model) {
+        Set<PhaseKind> kinds = EnumSet.noneOf(PhaseKind.class);
+        int all = PhaseKind.values().length;
+        for (PhaseInterval p : model.phases()) {
+            kinds.add(p.kind());
+            if (kinds.size() == all) {
+                break;
+            }
+        }
+        return kinds;
     }
 
     private void setRange(double from, double to) {
@@ -304,24 +347,26 @@ public final class TimelineView extends BorderPane {
 
     /** The readout for the pixel column {@code px} of the chart's canvas (what hovering there shows). */
     void updateReadout(double px) {
-        if (model.isEmpty()) {
-            readout.set("");
-            return;
-        }
+        TimelineModel model = live.snapshot();
         double seconds = xAxis.getValueForDisplay(px);
         long ns = (long) (seconds * 1e9);
-        double nsPerPixel = (xAxis.getMax() - xAxis.getMin()) * 1e9 / Math.max(1, xAxis.getLength());
-        model.sample(ns, ns + Math.max(1, (long) nsPerPixel), probe);
-        if (!probe.present(0)) {
+        if (model.eventCount() == 0 || ns > model.xMax()) {
             readout.set("");
             return;
         }
+        double nsPerPixel = (xAxis.getMax() - xAxis.getMin()) * 1e9 / Math.max(1, xAxis.getLength());
+        // the pixel's column as the chart draws it: its highest total, and each category's band there
+        Aggregate column = model.aggregate(ns, ns + Math.max(1, (long) nsPerPixel), 1);
         StringBuilder sb = new StringBuilder("t = " + xAxis.describe(seconds) + "   total "
-                + Bytes.format(probe.max(0)));
-        for (Category c : Category.values()) {
-            long b = probe.bytes(0, c);
+                + Bytes.format(column.totalMax(0)));
+        long below = 0;
+        for (int k = 0; k < TimelineModel.STACK_ORDER.size(); k++) {
+            long top = column.stackedMax(0, k);
+            long b = top - below;
+            below = Math.max(below, top);
             if (b > 0) {
-                sb.append("   ").append(Palette.label(c)).append(' ').append(Bytes.format(b));
+                sb.append("   ").append(Palette.label(TimelineModel.STACK_ORDER.get(k))).append(' ')
+                        .append(Bytes.format(b));
             }
         }
         readout.set(sb.toString());

@@ -1,10 +1,10 @@
 package io.memscope.visual.bench;
 
 import io.memscope.trainer.memory.MemoryEvent;
+import io.memscope.trainer.memory.TraceInfo;
+import io.memscope.trainer.render.TimelineModel;
 import io.memscope.visual.SyntheticTrace;
 import io.memscope.visual.lifetime.LifetimeModel;
-import io.memscope.visual.timeline.TimelineColumns;
-import io.memscope.visual.timeline.TimelineModel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,31 +50,30 @@ public final class TimelineBenchmark {
 
     private static Result measure(List<MemoryEvent> events) {
         double append = Double.MAX_VALUE;
-        TimelineModel timeline = null;
+        TimelineModel.Live timeline = null;
         LifetimeModel lifetimes = null;
         int frames = 0;
         for (int round = 0; round < 3; round++) {
-            timeline = new TimelineModel();
+            timeline = new TimelineModel.Live(new TraceInfo("bench", "baseline", "cpu", 1, 0, java.util.Map.of()));
             lifetimes = new LifetimeModel();
             frames = 0;
             long t0 = System.nanoTime();
             for (int i = 0; i < events.size(); i += PER_FRAME) {
                 List<MemoryEvent> chunk = events.subList(i, Math.min(events.size(), i + PER_FRAME));
-                timeline.addAll(chunk);
+                timeline.append(chunk);
                 lifetimes.addAll(chunk);
                 frames++;
             }
             append = Math.min(append, (double) (System.nanoTime() - t0) / events.size());
         }
-        TimelineColumns cols = new TimelineColumns(COLUMNS);
-        long first = timeline.firstNs();
-        long last = timeline.lastNs();
+        TimelineModel tm = timeline.snapshot();
+        long first = tm.xMin();
+        long last = tm.xMax();
         long span = last - first;
-        TimelineModel tm = timeline;
-        double all = best(() -> tm.sample(first, last, cols));
+        double all = best(() -> tm.aggregate(first, last, COLUMNS));
         long zFrom = first + span / 2;
-        long zTo = zFrom + span / 100;
-        double zoom = best(() -> tm.sample(zFrom, zTo, cols));
+        long zTo = zFrom + Math.max(1, span / 100);
+        double zoom = best(() -> tm.aggregate(zFrom, zTo, COLUMNS));
         int[] visited = {0};
         LifetimeModel lm = lifetimes;
         double life = best(() -> {
@@ -102,7 +101,7 @@ public final class TimelineBenchmark {
         Path root = Path.of(System.getProperty("memscope.root", ".."));
         Path file = root.resolve("docs").resolve("BENCHMARKS.md");
         String section = "## UI\n\n"
-                + "The timeline and lifetime views draw from level-of-detail models (`TimelineModel`, `LifetimeModel`),"
+                + "The timeline and lifetime views draw from level-of-detail models (the render `TimelineModel` built live, `LifetimeModel`),"
                 + " so a frame's cost depends on the pixels, not on the events recorded. Measured by"
                 + " `io.memscope.visual.bench.TimelineBenchmark` (visual module, test sources), which replays synthetic"
                 + " traces into the same models the window uses, " + String.format(Locale.ROOT, "%,d", PER_FRAME)

@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.memscope.trainer.memory.Category;
+import io.memscope.trainer.memory.TraceInfo;
+import io.memscope.trainer.render.TimelineModel;
 import io.memscope.visual.Palette;
 import io.memscope.visual.SyntheticTrace;
+import java.util.Map;
 import javafx.scene.Scene;
 import javafx.scene.image.PixelReader;
 import javafx.scene.image.WritableImage;
@@ -21,12 +24,12 @@ import org.testfx.util.WaitForAsyncUtils;
 
 @ExtendWith(ApplicationExtension.class)
 class TimelineViewTest {
-    private TimelineModel model;
+    private TimelineModel.Live model;
     private TimelineView view;
 
     @Start
     void start(Stage stage) {
-        model = new TimelineModel();
+        model = new TimelineModel.Live(new TraceInfo("synthetic", "baseline", "cpu", 1, 0, Map.of()));
         view = new TimelineView(model);
         stage.setScene(new Scene(view, 900, 500));
         stage.show();
@@ -35,8 +38,8 @@ class TimelineViewTest {
     @Test
     void drawsTheStackInCategoryColours() throws Exception {
         WaitForAsyncUtils.asyncFx(() -> {
-            model.setBudgetBytes(24 * 4096 + 8 * 65536);
-            model.addAll(SyntheticTrace.steps(6, 8, 65536));
+            model.setBudget(24 * 4096 + 8 * 65536);
+            model.append(SyntheticTrace.steps(6, 8, 65536));
             view.zoomToFit();
         }).get();
         WaitForAsyncUtils.waitForFxEvents();
@@ -49,7 +52,7 @@ class TimelineViewTest {
     @Test
     void theLegendShowsThePhaseKindsOfTheTrace(org.testfx.api.FxRobot robot) throws Exception {
         WaitForAsyncUtils.asyncFx(() -> {
-            model.addAll(SyntheticTrace.steps(3, 4, 1024));
+            model.append(SyntheticTrace.steps(3, 4, 1024));
             view.refresh();
         }).get();
         WaitForAsyncUtils.waitForFxEvents();
@@ -64,13 +67,13 @@ class TimelineViewTest {
     @Test
     void followsUntilTheUserZooms() throws Exception {
         WaitForAsyncUtils.asyncFx(() -> {
-            model.addAll(SyntheticTrace.steps(10, 4, 1024));
+            model.append(SyntheticTrace.steps(10, 4, 1024));
             view.refresh();
         }).get();
         WaitForAsyncUtils.waitForFxEvents();
         assertTrue(view.followLiveProperty().get());
         double to = view.visibleTo();
-        assertTrue(to >= model.lastNs() / 1e9, "the newest event is in view");
+        assertTrue(to >= model.snapshot().xMax() / 1e9, "the newest event is in view");
         WaitForAsyncUtils.asyncFx(() -> view.chart().getXAxis().set(0, 1e-5)).get();
         assertFalse(view.followLiveProperty().get(), "a user's zoom stops following");
         assertEquals(1e-5, view.visibleTo(), 1e-12);

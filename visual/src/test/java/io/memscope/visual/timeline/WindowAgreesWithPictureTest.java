@@ -2,12 +2,16 @@ package io.memscope.visual.timeline;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.memscope.trainer.memory.MemoryEvent;
 import io.memscope.trainer.memory.TraceInfo;
+import io.memscope.trainer.render.Aggregate;
 import io.memscope.trainer.render.Canvas2D;
 import io.memscope.trainer.render.TimelineColors;
+import io.memscope.trainer.render.TimelineModel;
 import io.memscope.trainer.render.TimelinePainter;
 import io.memscope.trainer.render.Viewport;
 import io.memscope.visual.SyntheticTrace;
@@ -36,14 +40,14 @@ class WindowAgreesWithPictureTest {
     private static final int WIDTH = 900;
 
     private final List<MemoryEvent> events = shifted(SyntheticTrace.steps(10, 8, 65536));
-    private TimelineModel model;
+    private TimelineModel.Live model;
     private TimelineView view;
     private LifetimeModel lifetimeModel;
     private LifetimeView lifetimes;
 
     @Start
     void start(Stage stage) {
-        model = new TimelineModel();
+        model = new TimelineModel.Live(new TraceInfo("synthetic", "baseline", "cpu", 1, 0, Map.of()));
         view = new TimelineView(model);
         lifetimeModel = new LifetimeModel();
         lifetimes = new LifetimeView(lifetimeModel);
@@ -55,7 +59,7 @@ class WindowAgreesWithPictureTest {
     @Test
     void theWindowCountsTimeFromTheFirstEventAsThePictureDoes() throws Exception {
         WaitForAsyncUtils.asyncFx(() -> {
-            model.addAll(events);
+            model.append(events);
             lifetimeModel.addAll(events);
             view.zoomToFit();
         }).get();
@@ -86,7 +90,7 @@ class WindowAgreesWithPictureTest {
     @Test
     void theReadoutAndTheTensorDetailsCountFromTheFirstEvent() throws Exception {
         WaitForAsyncUtils.asyncFx(() -> {
-            model.addAll(events);
+            model.append(events);
             lifetimeModel.addAll(events);
             view.zoomToFit();
         }).get();
@@ -102,6 +106,41 @@ class WindowAgreesWithPictureTest {
         WaitForAsyncUtils.waitForFxEvents();
         String first = WaitForAsyncUtils.asyncFx(() -> lifetimes.describe(0)).get();
         assertTrue(first.contains("alloc 0.0") && first.contains(" ms, "), first);
+    }
+
+    @Test
+    void theChartDrawsTheModelThePictureIsDrawnFrom() throws Exception {
+        List<MemoryEvent> trace = new ArrayList<>(events);
+        MemoryEvent last = trace.get(trace.size() - 1);
+        trace.add(SyntheticTrace.oom(last.seq() + 1, last.timeNs() + 5_000, "big.out", 1 << 20, 500, 400));
+        WaitForAsyncUtils.asyncFx(() -> {
+            model.append(trace);
+            view.zoomToFit();
+        }).get();
+        WaitForAsyncUtils.waitForFxEvents();
+        WaitForAsyncUtils.asyncFx(() -> view.chart().drawNow()).get();
+        Aggregate drawn = WaitForAsyncUtils.asyncFx(() -> view.drawnColumns()).get();
+        assertNotNull(drawn, "the chart drew");
+        assertTrue(drawn.columns() > WIDTH / 2 && drawn.columns() <= WIDTH, "a column per pixel: " + drawn.columns());
+
+        TimelineModel shown = view.model();
+        assertSame(model.snapshot(), shown, "the chart reads the live model's snapshot, not a copy of its own");
+        TimelineModel picture = TimelineModel.of(new TraceInfo("synthetic", "baseline", "cpu", 1, 0, Map.of()),
+                trace);
+        Aggregate expected = picture.aggregate(drawn.x0(), drawn.x1(), drawn.columns());
+        for (int c = 0; c < drawn.columns(); c++) {
+            for (int k = 0; k < TimelineModel.STACK_ORDER.size(); k++) {
+                assertEquals(expected.stackedMax(c, k), drawn.stackedMax(c, k), "column " + c + ", level " + k);
+                assertEquals(expected.stackedMin(c, k), drawn.stackedMin(c, k), "column " + c + ", level " + k);
+            }
+        }
+        assertEquals(picture.peakBytes(), shown.peakBytes());
+        assertEquals(picture.peakX(), shown.peakX());
+        assertEquals(picture.steps(), shown.steps());
+        assertEquals(picture.phases(), shown.phases());
+        assertEquals(picture.ooms(), shown.ooms());
+        assertEquals(1, shown.ooms().size());
+        assertTrue(OomText.of(shown.ooms().get(0)).contains("requested 1.0 MiB"), OomText.of(shown.ooms().get(0)));
     }
 
     /** The trace with its clock starting at {@link #FIRST_NS} and 5 µs between events. */
