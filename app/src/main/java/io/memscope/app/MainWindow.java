@@ -99,7 +99,7 @@ public final class MainWindow {
     private final PlanViewModel plan;
     private final ReplayController replay = new ReplayController(recording);
     private final TimelineView timeline = new TimelineView(recording.live());
-    private final LifetimeView lifetimes = new LifetimeView(recording.lifetimes());
+    private final LifetimeView lifetimes = new LifetimeView(recording.live());
     private final LayerTableView layerTable = new LayerTableView();
     private final LogView log = new LogView();
     private final TrainingCharts charts;
@@ -416,7 +416,7 @@ public final class MainWindow {
         var m = recording.timeline();
         status.setText(recording.info() == null ? "No trace yet"
                 : String.format(Locale.ROOT, "%s  \u00b7  %,d events  \u00b7  %,d tensors  \u00b7  now %s  \u00b7  peak %s",
-                recording.title(), m.eventCount(), recording.lifetimes().blocks(), Bytes.format(m.totalResidentAt(m.xMax())),
+                recording.title(), m.eventCount(), m.lifetimeCount(), Bytes.format(m.totalResidentAt(m.xMax())),
                 Bytes.format(m.peakBytes())));
         frameStatus.setText(String.format(Locale.ROOT, "frame %.2f ms  \u00b7  timeline draw %.2f ms", frameNanos / 1e6,
                 timeline.lastFrameNanos() / 1e6));

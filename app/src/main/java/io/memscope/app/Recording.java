@@ -4,7 +4,6 @@ import io.memscope.trainer.memory.MemoryEvent;
 import io.memscope.trainer.memory.TraceInfo;
 import io.memscope.trainer.render.TimelineModel;
 import io.memscope.trainer.render.XAxis;
-import io.memscope.visual.lifetime.LifetimeModel;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -13,15 +12,15 @@ import java.util.function.Supplier;
  * The trace on screen — a live run's or a replayed file's: what it was recorded from, the models the timeline
  * and lifetime views draw, and where its full event list comes from for saving and export.
  *
- * <p>The memory chart draws from one {@link TimelineModel.Live}, the builder of the model the exported picture
- * is drawn from; its snapshot ({@link #timeline()}) answers what the chart shows: peak, steps, OOMs, columns.
+ * <p>The memory chart and the lifetime view draw from one {@link TimelineModel.Live}, the builder of the model
+ * the exported picture is drawn from; its snapshot ({@link #timeline()}) answers what they show: peak, steps,
+ * OOMs, columns, tensor lifetimes.
  */
 public final class Recording {
     /** The window's model carries the trace's budget; what else the trace was recorded from is {@link #info()}. */
     private static final TraceInfo ON_SCREEN = new TraceInfo("", "", "", 0, 0, Map.of());
 
     private final TimelineModel.Live timeline = new TimelineModel.Live(ON_SCREEN);
-    private final LifetimeModel lifetimes = new LifetimeModel();
     private TraceInfo info;
     private Supplier<List<MemoryEvent>> events = List::of;
     private XAxis axis = XAxis.TIME_NS;
@@ -36,7 +35,6 @@ public final class Recording {
 
     private void clearModels() {
         timeline.clear();
-        lifetimes.clear();
         appended = 0;
         if (info != null) {
             timeline.setBudget(info.budgetBytes());
@@ -50,7 +48,6 @@ public final class Recording {
     public void append(List<MemoryEvent> batch) {
         List<MemoryEvent> shown = axis == XAxis.TIME_NS ? batch : batch.stream().map(Recording::atIndex).toList();
         timeline.append(shown);
-        lifetimes.addAll(shown);
         appended += batch.size();
     }
 
@@ -83,10 +80,6 @@ public final class Recording {
     /** The model of the events shown so far: what the memory chart draws now. */
     public TimelineModel timeline() {
         return timeline.snapshot();
-    }
-
-    public LifetimeModel lifetimes() {
-        return lifetimes;
     }
 
     /** What the trace was recorded from, or null before any. */

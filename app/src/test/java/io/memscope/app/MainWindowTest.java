@@ -70,7 +70,7 @@ class MainWindowTest {
         assertEquals(5, window.run().history().size());
         assertTrue(window.recording().timeline().eventCount() > 100, "the timeline holds the run's events");
         assertTrue(window.recording().timeline().peakBytes() > 0);
-        assertTrue(window.recording().lifetimes().blocks() > 20);
+        assertTrue(window.recording().timeline().lifetimeCount() > 20);
         assertEquals(5, window.charts().points());
         // after the run the view shows its last training steps, not the evaluation it ended with
         var tm = window.recording().timeline();
@@ -163,7 +163,7 @@ class MainWindowTest {
         assertTrue(m.peakBytes() > m.info().budgetBytes(), "the planned step crosses the budget line: " + m.peakBytes());
         assertEquals(1, m.ooms().size());
         assertEquals("relu1.out", m.ooms().get(0).tensorName());
-        assertTrue(window.recording().lifetimes().blocks() > 20, "the planned tensors' lifetimes are drawn");
+        assertTrue(window.recording().timeline().lifetimeCount() > 20, "the planned tensors' lifetimes are drawn");
         assertTrue(window.run().outcomeProperty().get().contains("Batch 22 fits"), window.run().outcomeProperty().get());
 
         // each suggestion is a button that sets the controls

@@ -100,7 +100,7 @@ public final class WindowBenchmark {
             w.timeline().showRange(pan[0], pan[0] + width / 100);
         });
         String status = onFx(() -> String.format(Locale.ROOT, "%,d events in the timeline, %,d tensor blocks",
-                window.recording().timeline().eventCount(), window.recording().lifetimes().blocks()));
+                window.recording().timeline().eventCount(), window.recording().timeline().lifetimeCount()));
         onFx(() -> {
             window.exit();
             return null;

@@ -2,19 +2,23 @@ package io.memscope.visual.lifetime;
 
 import io.memscope.trainer.memory.Bytes;
 import io.memscope.trainer.memory.Category;
-import io.memscope.trainer.memory.MemoryEvent;
 import io.memscope.trainer.memory.Steps;
-import io.memscope.visual.Palette;
 import io.memscope.trainer.render.AxisTicks;
+import io.memscope.trainer.render.LifetimeState;
+import io.memscope.trainer.render.PhaseInterval;
+import io.memscope.trainer.render.TensorLifetime;
+import io.memscope.trainer.render.TimelineModel;
 import io.memscope.trainer.render.XAxis;
+import io.memscope.visual.Palette;
 import io.memscope.visual.chart.Ticks;
 import io.memscope.visual.timeline.MemoryUnit;
 import io.memscope.visual.timeline.TraceTimeAxis;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
-import javafx.beans.property.ReadOnlyIntegerProperty;
-import javafx.beans.property.ReadOnlyIntegerWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.geometry.VPos;
@@ -33,6 +37,10 @@ import javafx.scene.text.TextAlignment;
  * time range are visited, and blocks smaller than a pixel share one pixel per category, so drawing stays fast
  * with hundreds of thousands of tensors. Hover shows a tensor's details; a click selects it.
  *
+ * <p>It draws the same {@link TimelineModel.Live}'s snapshot as the memory chart, the model the exported
+ * picture is drawn from: the blocks are its resident {@link TimelineModel#forEachSegment segments}, a hover or
+ * click finds the tensor with its {@link TimelineModel#lifetimeIn hit test}.
+ *
  * <p>Ranges are seconds of the trace's clock, as the memory chart's; the time axis and the details count from
  * the trace's first event in the unit the exported picture and the chart use for the same range.
  */
@@ -43,7 +51,8 @@ public final class LifetimeView extends Region {
     private static final double RIGHT = 14;
     private static final Font FONT = Font.font("System", 11);
 
-    private final LifetimeModel model;
+    private final TimelineModel.Live live;
+    private TimelineModel model;
     private XAxis axis = XAxis.TIME_NS;
     private final Canvas canvas = new Canvas();
     private double fromSeconds;
@@ -51,21 +60,22 @@ public final class LifetimeView extends Region {
     private long drawnVersion = -1;
     private double drawnFrom = Double.NaN;
     private double drawnTo = Double.NaN;
-    private final ReadOnlyIntegerWrapper hovered = new ReadOnlyIntegerWrapper(this, "hovered", -1);
-    private final ReadOnlyIntegerWrapper selected = new ReadOnlyIntegerWrapper(this, "selected", -1);
+    private final ReadOnlyObjectWrapper<TensorLifetime> hovered = new ReadOnlyObjectWrapper<>(this, "hovered");
+    private final ReadOnlyObjectWrapper<TensorLifetime> selected = new ReadOnlyObjectWrapper<>(this, "selected");
     private final ReadOnlyStringWrapper details = new ReadOnlyStringWrapper(this, "details", "");
     private Function<String, String> shapeOf = name -> "";
     private BiConsumer<Double, Double> onRangeRequest = (a, b) -> setTimeRange(a, b);
     private byte[] occupied = new byte[0];
     private int occupiedWidth;
 
-    public LifetimeView(LifetimeModel model) {
-        this.model = model;
+    public LifetimeView(TimelineModel.Live live) {
+        this.live = live;
+        this.model = live.snapshot();
         getStyleClass().add("lifetime-view");
         getChildren().add(canvas);
         canvas.addEventHandler(MouseEvent.MOUSE_MOVED, e -> hover(e.getX(), e.getY()));
         canvas.addEventHandler(MouseEvent.MOUSE_EXITED, e -> {
-            hovered.set(-1);
+            hovered.set(null);
             updateDetails();
             redraw();
         });
@@ -78,8 +88,9 @@ public final class LifetimeView extends Region {
         setMinSize(200, 120);
     }
 
-    public LifetimeModel model() {
-        return model;
+    /** What the view draws: the snapshot of the model the memory chart draws. */
+    public TimelineModel model() {
+        return live.snapshot();
     }
 
     /** Supplies a tensor's shape ("16x6x28x28") from its name; shown in the details. */
@@ -93,11 +104,13 @@ public final class LifetimeView extends Region {
         this.onRangeRequest = onRangeRequest;
     }
 
-    public ReadOnlyIntegerProperty hoveredProperty() {
+    /** The tensor under the cursor, or null. */
+    public ReadOnlyObjectProperty<TensorLifetime> hoveredProperty() {
         return hovered.getReadOnlyProperty();
     }
 
-    public ReadOnlyIntegerProperty selectedProperty() {
+    /** The tensor last clicked, or null. */
+    public ReadOnlyObjectProperty<TensorLifetime> selectedProperty() {
         return selected.getReadOnlyProperty();
     }
 
@@ -115,14 +128,14 @@ public final class LifetimeView extends Region {
 
     /** Redraws when the model or the range changed. */
     public void refresh() {
-        if (drawnVersion != model.version() || drawnFrom != fromSeconds || drawnTo != toSeconds) {
+        if (drawnVersion != live.version() || drawnFrom != fromSeconds || drawnTo != toSeconds) {
             redraw();
         }
     }
 
     public void clearSelection() {
-        selected.set(-1);
-        hovered.set(-1);
+        selected.set(null);
+        hovered.set(null);
         updateDetails();
     }
 
@@ -146,7 +159,7 @@ public final class LifetimeView extends Region {
     }
 
     private long addressTop() {
-        return Math.max(256, (long) (model.highestAddress() * 1.04));
+        return Math.max(256, (long) (model.addressEnd() * 1.04));
     }
 
     private double px(long ns) {
@@ -158,7 +171,8 @@ public final class LifetimeView extends Region {
     }
 
     private void redraw() {
-        drawnVersion = model.version();
+        drawnVersion = live.version();
+        model = live.snapshot();
         drawnFrom = fromSeconds;
         drawnTo = toSeconds;
         GraphicsContext gc = canvas.getGraphicsContext2D();
@@ -184,7 +198,6 @@ public final class LifetimeView extends Region {
     private void drawBlocks(GraphicsContext gc) {
         long fromNs = (long) (fromSeconds * 1e9);
         long toNs = (long) (toSeconds * 1e9);
-        long now = model.lastNs();
         int pw = (int) Math.ceil(plotWidth()) + 1;
         int ph = (int) Math.ceil(plotHeight()) + 1;
         if (occupied.length < pw * ph) {
@@ -200,15 +213,22 @@ public final class LifetimeView extends Region {
             edges[c.ordinal()] = Palette.of(c).darker();
         }
         gc.setLineWidth(1);
-        model.forEachVisible(fromNs, toNs, i -> {
-            long endNs = model.end(i) == LifetimeModel.OPEN ? now : model.end(i);
-            double x0 = Math.max(LEFT - 1, px(model.start(i)));
-            double x1 = Math.min(LEFT + plotWidth() + 1, px(endNs));
-            double y1 = py(model.offset(i));
-            double y0 = py(model.offset(i) + model.bytes(i));
+        Color mark = Color.web("#222222");
+        model.forEachSegment(fromNs, toNs, (start, end, offset, bytes, category, state) -> {
+            double x0 = Math.max(LEFT - 1, px(start));
+            double x1 = Math.min(LEFT + plotWidth() + 1, px(end));
+            double y1 = py(offset);
+            double y0 = py(offset + bytes);
             double bw = Math.max(1, x1 - x0);
             double bh = Math.max(1, y1 - y0);
-            int cat = model.category(i).ordinal();
+            if (state != LifetimeState.RESIDENT) {
+                // Off the device: a dark edge where the tensor left, and where it came back.
+                gc.setFill(mark);
+                gc.fillRect(x0 - 2, y0, 2, bh);
+                gc.fillRect(x0 + bw, y0, 2, bh);
+                return;
+            }
+            int cat = category.ordinal();
             if (bw <= 1.5 && bh <= 1.5) {
                 // A sub-pixel block: one per pixel and category is enough.
                 int cx = (int) (x0 - LEFT);
@@ -227,23 +247,13 @@ public final class LifetimeView extends Region {
                 gc.setStroke(edges[cat]);
                 gc.strokeRect(x0 + 0.5, y0 + 0.5, bw - 1, bh - 1);
             }
-            int f = model.flags(i);
-            if ((f & (LifetimeModel.SWAPPED_OUT | LifetimeModel.COMPRESSED)) != 0) {
-                gc.setFill(Color.web("#222222"));
-                gc.fillRect(x0 + bw - 2, y0, 2, bh);
-            }
-            if ((f & (LifetimeModel.SWAPPED_IN | LifetimeModel.DECOMPRESSED)) != 0) {
-                gc.setFill(Color.web("#222222"));
-                gc.fillRect(x0, y0, 2, bh);
-            }
         });
-        for (int i : new int[] {selected.get(), hovered.get()}) {
-            if (i >= 0 && i < model.blocks()) {
-                long endNs = model.end(i) == LifetimeModel.OPEN ? now : model.end(i);
-                double x0 = px(model.start(i));
-                double x1 = px(endNs);
-                double y1 = py(model.offset(i));
-                double y0 = py(model.offset(i) + model.bytes(i));
+        for (TensorLifetime t : new TensorLifetime[] {selected.get(), hovered.get()}) {
+            if (t != null) {
+                double x0 = px(t.start());
+                double x1 = px(t.end());
+                double y1 = py(t.offset());
+                double y0 = py(t.offset() + t.bytes());
                 gc.setStroke(Color.web("#111111"));
                 gc.setLineWidth(2);
                 gc.strokeRect(x0, y0, Math.max(2, x1 - x0), Math.max(2, y1 - y0));
@@ -291,7 +301,7 @@ public final class LifetimeView extends Region {
     }
 
     private long origin() {
-        return axis == XAxis.EVENT_INDEX ? 0 : model.originNs();
+        return axis == XAxis.EVENT_INDEX ? 0 : model.xMin();
     }
 
     /** The time axis' ticks for the range shown: the memory chart's and the exported picture's for it. */
@@ -311,26 +321,18 @@ public final class LifetimeView extends Region {
 
     private void hover(double x, double y) {
         if (x < LEFT || y < TOP || x > LEFT + plotWidth() || y > TOP + plotHeight()) {
-            hovered.set(-1);
+            hovered.set(null);
         } else {
             double nsPerPixel = (toSeconds - fromSeconds) * 1e9 / plotWidth();
             long ns = (long) (((x - LEFT) / plotWidth() * (toSeconds - fromSeconds) + fromSeconds) * 1e9);
             long address = (long) ((TOP + plotHeight() - y) / plotHeight() * addressTop());
             long slack = (long) (addressTop() / plotHeight() * 2);
-            hovered.set(blockNear(ns, (long) (nsPerPixel * 2), address, slack));
+            long timeSlack = (long) (nsPerPixel * 2);
+            hovered.set(model.lifetimeIn(ns - timeSlack, ns + timeSlack, address - slack, address + slack)
+                    .orElse(null));
         }
         updateDetails();
         redraw();
-    }
-
-    private int blockNear(long ns, long timeSlack, long address, long addressSlack) {
-        int[] best = {-1};
-        model.forEachVisible(ns - timeSlack, ns + timeSlack, i -> {
-            if (address >= model.offset(i) - addressSlack && address < model.offset(i) + model.bytes(i) + addressSlack) {
-                best[0] = i;
-            }
-        });
-        return best[0];
     }
 
     private void zoom(ScrollEvent e) {
@@ -346,21 +348,32 @@ public final class LifetimeView extends Region {
     }
 
     private void updateDetails() {
-        int i = hovered.get() >= 0 ? hovered.get() : selected.get();
-        details.set(i >= 0 && i < model.blocks() ? describe(i) : "");
+        TensorLifetime t = hovered.get() != null ? hovered.get() : selected.get();
+        details.set(t == null ? "" : describe(t));
     }
 
-    /** One line about block {@code i}. */
-    public String describe(int i) {
-        MemoryEvent e = model.origin(i);
-        String shape = shapeOf.apply(e.tensorName());
-        long end = model.end(i);
-        String life = "alloc " + time(model.start(i)) + ", "
-                + (end == LifetimeModel.OPEN ? "still resident" : "free " + time(end));
-        return e.tensorName() + (e.layer().isEmpty() ? "" : "  \u00b7  layer " + e.layer())
-                + "  \u00b7  " + Palette.label(model.category(i))
+    /** One line about the tensor first seen {@code index}th (see {@link TimelineModel#lifetime}). */
+    public String describe(int index) {
+        return describe(model().lifetime(index));
+    }
+
+    /** One line about a tensor: name, layer, category, shape, bytes, address, times and step. */
+    public String describe(TensorLifetime t) {
+        String shape = shapeOf.apply(t.name());
+        String life = "alloc " + time(t.start()) + ", "
+                + (t.openEnd() ? "still resident" : "free " + time(t.end()));
+        int step = stepAt(t.start());
+        String layer = t.layer() == null ? "" : t.layer();
+        return t.name() + (layer.isEmpty() ? "" : "  \u00b7  layer " + layer)
+                + "  \u00b7  " + Palette.label(t.category())
                 + (shape == null || shape.isEmpty() ? "" : "  \u00b7  " + shape)
-                + "  \u00b7  " + Bytes.format(model.bytes(i)) + " at +" + Bytes.format(model.offset(i))
-                + "  \u00b7  " + life + (e.step() >= 0 ? "  \u00b7  step " + Steps.shown(e.step()) : "");
+                + "  \u00b7  " + Bytes.format(t.bytes()) + " at +" + Bytes.format(t.offset())
+                + "  \u00b7  " + life + (step >= 0 ? "  \u00b7  step " + Steps.shown(step) : "");
+    }
+
+    /** The training step running at x: the step of the phase there, -1 during setup or without phases. */
+    private int stepAt(long x) {
+        List<PhaseInterval> around = model().phasesIn(x, x);
+        return around.isEmpty() ? -1 : around.get(around.size() - 1).step();
     }
 }

@@ -4,7 +4,6 @@ import io.memscope.trainer.memory.MemoryEvent;
 import io.memscope.trainer.memory.TraceInfo;
 import io.memscope.trainer.render.TimelineModel;
 import io.memscope.visual.SyntheticTrace;
-import io.memscope.visual.lifetime.LifetimeModel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,17 +50,14 @@ public final class TimelineBenchmark {
     private static Result measure(List<MemoryEvent> events) {
         double append = Double.MAX_VALUE;
         TimelineModel.Live timeline = null;
-        LifetimeModel lifetimes = null;
         int frames = 0;
         for (int round = 0; round < 3; round++) {
             timeline = new TimelineModel.Live(new TraceInfo("bench", "baseline", "cpu", 1, 0, java.util.Map.of()));
-            lifetimes = new LifetimeModel();
             frames = 0;
             long t0 = System.nanoTime();
             for (int i = 0; i < events.size(); i += PER_FRAME) {
                 List<MemoryEvent> chunk = events.subList(i, Math.min(events.size(), i + PER_FRAME));
                 timeline.append(chunk);
-                lifetimes.addAll(chunk);
                 frames++;
             }
             append = Math.min(append, (double) (System.nanoTime() - t0) / events.size());
@@ -75,10 +71,9 @@ public final class TimelineBenchmark {
         long zTo = zFrom + Math.max(1, span / 100);
         double zoom = best(() -> tm.aggregate(zFrom, zTo, COLUMNS));
         int[] visited = {0};
-        LifetimeModel lm = lifetimes;
         double life = best(() -> {
             visited[0] = 0;
-            lm.forEachVisible(zFrom, zTo, i -> visited[0]++);
+            tm.forEachSegment(zFrom, zTo, (s, e, o, b, c, st) -> visited[0]++);
         });
         return new Result(append, frames, all, zoom, visited[0], life);
     }
@@ -101,7 +96,7 @@ public final class TimelineBenchmark {
         Path root = Path.of(System.getProperty("memscope.root", ".."));
         Path file = root.resolve("docs").resolve("BENCHMARKS.md");
         String section = "## UI\n\n"
-                + "The timeline and lifetime views draw from level-of-detail models (the render `TimelineModel` built live, `LifetimeModel`),"
+                + "The timeline and lifetime views draw from one level-of-detail model (the render `TimelineModel`, built live),"
                 + " so a frame's cost depends on the pixels, not on the events recorded. Measured by"
                 + " `io.memscope.visual.bench.TimelineBenchmark` (visual module, test sources), which replays synthetic"
                 + " traces into the same models the window uses, " + String.format(Locale.ROOT, "%,d", PER_FRAME)

@@ -15,7 +15,6 @@ import io.memscope.trainer.render.TimelineModel;
 import io.memscope.trainer.render.TimelinePainter;
 import io.memscope.trainer.render.Viewport;
 import io.memscope.visual.SyntheticTrace;
-import io.memscope.visual.lifetime.LifetimeModel;
 import io.memscope.visual.lifetime.LifetimeView;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,15 +41,13 @@ class WindowAgreesWithPictureTest {
     private final List<MemoryEvent> events = shifted(SyntheticTrace.steps(10, 8, 65536));
     private TimelineModel.Live model;
     private TimelineView view;
-    private LifetimeModel lifetimeModel;
     private LifetimeView lifetimes;
 
     @Start
     void start(Stage stage) {
         model = new TimelineModel.Live(new TraceInfo("synthetic", "baseline", "cpu", 1, 0, Map.of()));
         view = new TimelineView(model);
-        lifetimeModel = new LifetimeModel();
-        lifetimes = new LifetimeView(lifetimeModel);
+        lifetimes = new LifetimeView(model);
         lifetimes.setPrefHeight(200);
         stage.setScene(new Scene(new VBox(view, lifetimes), WIDTH, 700));
         stage.show();
@@ -60,7 +57,6 @@ class WindowAgreesWithPictureTest {
     void theWindowCountsTimeFromTheFirstEventAsThePictureDoes() throws Exception {
         WaitForAsyncUtils.asyncFx(() -> {
             model.append(events);
-            lifetimeModel.addAll(events);
             view.zoomToFit();
         }).get();
         WaitForAsyncUtils.waitForFxEvents();
@@ -91,7 +87,6 @@ class WindowAgreesWithPictureTest {
     void theReadoutAndTheTensorDetailsCountFromTheFirstEvent() throws Exception {
         WaitForAsyncUtils.asyncFx(() -> {
             model.append(events);
-            lifetimeModel.addAll(events);
             view.zoomToFit();
         }).get();
         WaitForAsyncUtils.waitForFxEvents();
@@ -125,6 +120,7 @@ class WindowAgreesWithPictureTest {
 
         TimelineModel shown = view.model();
         assertSame(model.snapshot(), shown, "the chart reads the live model's snapshot, not a copy of its own");
+        assertSame(shown, lifetimes.model(), "the lifetime view reads the same snapshot");
         TimelineModel picture = TimelineModel.of(new TraceInfo("synthetic", "baseline", "cpu", 1, 0, Map.of()),
                 trace);
         Aggregate expected = picture.aggregate(drawn.x0(), drawn.x1(), drawn.columns());
