@@ -93,7 +93,7 @@ public final class TimelineBenchmark {
     }
 
     private static void writeSection(String table) throws IOException {
-        Path root = Path.of(System.getProperty("memscope.root", ".."));
+        Path root = Path.of(System.getProperty("memscope.root", "."));
         Path file = root.resolve("docs").resolve("BENCHMARKS.md");
         String section = "## UI\n\n"
                 + "The timeline and lifetime views draw from one level-of-detail model (the render `TimelineModel`, built live),"
@@ -103,14 +103,19 @@ public final class TimelineBenchmark {
                 + " events per frame, on " + Runtime.getRuntime().availableProcessors() + " cores, Java "
                 + System.getProperty("java.version") + ":\n\n" + table + "\n"
                 + "Reproduce: `mvn -q -pl visual test-compile exec:java -Dexec.classpathScope=test"
-                + " -Dexec.mainClass=io.memscope.visual.bench.TimelineBenchmark`. The window's status bar shows the"
-                + " live frame and timeline-draw times.\n";
+                + " -Dexec.mainClass=io.memscope.visual.bench.TimelineBenchmark` from the repository root. With"
+                + " `-Dmemscope.timings=true` the window's status bar shows the live frame and timeline-draw times.\n";
         String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "# MemScope benchmarks\n\n";
         int at = text.indexOf("## UI\n");
         if (at < 0) {
             text = text.endsWith("\n\n") ? text + section : text + "\n" + section;
         } else {
+            // up to the next section, or the marker that opens another benchmark's section
             int next = text.indexOf("\n## ", at + 1);
+            int marker = text.indexOf("\n<!-- ", at + 1);
+            if (marker >= 0 && (next < 0 || marker < next)) {
+                next = marker;
+            }
             text = text.substring(0, at) + section + (next < 0 ? "" : text.substring(next));
         }
         Files.createDirectories(file.getParent());
