@@ -242,6 +242,11 @@ final class StackedMemoryRenderer extends AbstractRendererXY<StackedMemoryRender
         gc.fillText("budget " + Bytes.format(budget), width - 6, by - 3);
     }
 
+    /** True when an OOM label of {@code width} pixels at marker {@code x} would pass the right edge, and fits left. */
+    static boolean labelGoesLeft(double x, double width, double canvasWidth) {
+        return x + 6 + width > canvasWidth && x - 6 - width >= 0;
+    }
+
     private void drawOoms(GraphicsContext gc, long fromNs, long toNs, double height) {
         gc.setFont(LABEL_FONT);
         gc.setTextAlign(TextAlignment.LEFT);
@@ -258,7 +263,7 @@ final class StackedMemoryRenderer extends AbstractRendererXY<StackedMemoryRender
             javafx.scene.text.Text probe = new javafx.scene.text.Text(text);
             probe.setFont(LABEL_FONT);
             double w = probe.getLayoutBounds().getWidth();
-            boolean left = ox + 6 + w > gc.getCanvas().getWidth() && ox - 6 - w >= 0;
+            boolean left = labelGoesLeft(ox, w, gc.getCanvas().getWidth());
             gc.setTextAlign(left ? TextAlignment.RIGHT : TextAlignment.LEFT);
             gc.fillText(text, left ? ox - 6 : ox + 6, BAND_HEIGHT + 12);
         }
