@@ -157,6 +157,23 @@ final class Args {
     }
 
     /** Fails on options nobody asked about: they are typos or belong to another subcommand. */
+    /**
+     * An option that took what looks like a network file as its value ({@code --fast net.json}, a JSON file
+     * that exists or a bundled sample's name), as {@code "--fast net.json"}; the options that do take files
+     * ({@code trace}, {@code data}, the exports) are not suspects. Null when none.
+     */
+    String optionTakingFile() {
+        for (Map.Entry<String, String> e : options.entrySet()) {
+            String v = e.getValue();
+            boolean fileOption = Set.of("trace", "data", "perfetto", "png", "svg").contains(e.getKey());
+            if (!fileOption && v != null && (v.endsWith(".json") || java.nio.file.Files.isRegularFile(
+                    MemScopeCli.resolveNetwork(v)))) {
+                return "--" + e.getKey() + " " + v;
+            }
+        }
+        return null;
+    }
+
     void rejectUnknown(String command) {
         List<String> unknown = new ArrayList<>();
         for (String k : options.keySet()) {

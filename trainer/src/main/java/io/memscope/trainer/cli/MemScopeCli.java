@@ -112,7 +112,7 @@ public final class MemScopeCli {
             debug(e);
             return 1;
         } catch (UncheckedIOException e) {
-            err.println("memscope: " + e.getCause().getMessage());
+            err.println("memscope: " + reason(e.getCause()));
             debug(e);
             return 1;
         } catch (OutOfMemoryError e) {
@@ -179,11 +179,15 @@ public final class MemScopeCli {
         TrainSummary summary;
         try {
             summary = trainer.run(new ProgressPrinter(quiet, logEvery));
-        } finally {
-            if (traceOut != null && trainer.trace().recorded() > 0) {
-                writeTrace(trainer, Path.of(traceOut));
+        } catch (RuntimeException | Error e) {
+            // the trace of a failed run is written too; the run's own error is the one reported
+            String problem = traceOut == null ? null : writeTrace(trainer, Path.of(traceOut));
+            if (problem != null) {
+                err.println("memscope: " + problem);
             }
+            throw e;
         }
+        String traceProblem = traceOut == null ? null : writeTrace(trainer, Path.of(traceOut));
         out.printf(Locale.ROOT, "done: %d steps%s, loss %.4f, train accuracy %.1f%%%s%n", summary.steps(),
                 summary.stopped() ? " (stopped)" : "", summary.finalLoss(), 100 * summary.trainAccuracy(),
                 Double.isNaN(summary.testAccuracy()) ? ""
@@ -192,17 +196,38 @@ public final class MemScopeCli {
         out.printf(Locale.ROOT, "step time %.1f ms (median), peak device memory %s (planned %s) of %s, %,d events%n",
                 summary.stepNanos() / 1e6, Bytes.format(summary.peakBytes()), Bytes.format(summary.plannedPeakBytes()),
                 Bytes.format(cfg.budgetBytes()), summary.events());
+        if (traceProblem != null) {
+            throw new TrainingException(traceProblem);
+        }
     }
 
-    private void writeTrace(Trainer trainer, Path file) {
+    /** Writes the run's trace, when it recorded anything; returns why it could not, or null. */
+    private String writeTrace(Trainer trainer, Path file) {
+        if (trainer.trace().recorded() == 0) {
+            return null;
+        }
         try {
             TraceFile.write(file, trainer.trace().info(), trainer.trace().events());
             String dropped = trainer.trace().dropped() > 0
                     ? " (the oldest " + trainer.trace().dropped() + " events did not fit the trace buffer)" : "";
             out.println("trace written to " + file + dropped);
+            return null;
         } catch (IOException e) {
-            err.println("memscope: could not write the trace to " + file + ": " + e.getMessage());
+            return "could not write the trace to " + file + ": " + reason(e);
         }
+    }
+
+    /** What went wrong with a file, in words: the system's reason where it gives one, not just a path. */
+    static String reason(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException f) {
+            String why = f.getReason() != null ? f.getReason()
+                    : e instanceof java.nio.file.NoSuchFileException ? "no such file or folder"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e instanceof java.nio.file.FileAlreadyExistsException ? "a file stands where a folder is needed"
+                    : e.getClass().getSimpleName();
+            return why + (f.getFile() == null ? "" : " (" + f.getFile() + ")");
+        }
+        return e.getMessage();
     }
 
     /** Prints a line every few steps (about twenty lines a run, or every {@code --log-every} steps). */
@@ -356,15 +381,19 @@ public final class MemScopeCli {
             case "events" -> XAxis.EVENT_INDEX;
             default -> throw new UsageException("--axis is time or events, got '" + axis + "'");
         };
+        if (steps != null && png == null && svg == null) {
+            throw new UsageException("--steps chooses the range of a picture: add --png OUT.png or --svg OUT.svg");
+        }
         try {
             TraceFile.LoadedTrace t = TraceFile.read(in);
+            // the picture's range is checked before anything is written, so a bad --steps writes nothing
+            TimelineModel model = png == null && svg == null ? null : TimelineModel.of(t.info(), t.events(), xAxis);
+            Viewport viewport = model == null ? null : viewport(model, steps);
             if (perfetto != null) {
                 PerfettoExporter.export(Path.of(perfetto), t.info(), t.events());
                 out.println("wrote " + perfetto + " (" + t.events().size() + " events); open it at https://ui.perfetto.dev");
             }
-            if (png != null || svg != null) {
-                TimelineModel model = TimelineModel.of(t.info(), t.events(), xAxis);
-                Viewport viewport = viewport(model, steps);
+            if (model != null) {
                 if (png != null) {
                     PngExporter.export(Path.of(png), model, width, height, viewport);
                     out.println("wrote " + png + " (" + width + "x" + height + ")");
@@ -464,6 +493,15 @@ public final class MemScopeCli {
     }
 
     private static Network loadNetwork(Args a) {
+        if (a.positional().isEmpty()) {
+            // "train --fast net.json": an unknown option took the file as its value
+            String swallowed = a.optionTakingFile();
+            if (swallowed != null) {
+                throw new UsageException(swallowed + " is not an option here, so it took the network file as its "
+                        + "value; put the network first or leave " + swallowed.substring(0, swallowed.indexOf(' '))
+                        + " out (see --help)");
+            }
+        }
         if (a.positional().size() != 1) {
             throw new UsageException("name one network file (e.g. samples/lenet5.json)");
         }

@@ -179,6 +179,41 @@ class MemScopeCliTest {
     }
 
     @Test
+    void aTraceThatCannotBeWrittenFailsTheRunWithOneLine(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("plain-file"), "x");
+        Result r = run("train", lenet(), "--steps", "1", "--eval", "0", "--trace", file.resolve("t.json").toString());
+        assertEquals(1, r.code(), "the trace asked for was not written");
+        assertTrue(r.out().contains("done: 1 steps"), "the run itself finished: " + r.out());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("memscope: could not write the trace to " + file.resolve("t.json")
+                + ": a file stands where a folder is needed (" + file + ")"), r.err());
+    }
+
+    @Test
+    void aBadStepRangeWritesNothing(@TempDir Path dir) throws Exception {
+        Path trace = dir.resolve("run.json");
+        assertEquals(0, run("train", lenet(), "--steps", "2", "--eval", "0", "--trace", trace.toString()).code());
+        Path perfetto = dir.resolve("p.json");
+        Result r = run("export", trace.toString(), "--perfetto", perfetto.toString(), "--png",
+                dir.resolve("p.png").toString(), "--steps", "7");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("it has steps 1 to 2"), r.err());
+        assertFalse(Files.exists(perfetto), "nothing written before the range was checked");
+        Result only = run("export", trace.toString(), "--perfetto", perfetto.toString(), "--steps", "1");
+        assertEquals(2, only.code());
+        assertTrue(only.err().contains("--steps chooses the range of a picture"), only.err());
+    }
+
+    @Test
+    void anUnknownOptionBeforeTheNetworkIsNamed() {
+        Result r = run("train", "--fast", lenet());
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("memscope: --fast " + lenet() + " is not an option here"), r.err());
+        Result trace = run("train", "--trace", "out.json");
+        assertTrue(trace.err().contains("name one network file"), "--trace takes a file: " + trace.err());
+    }
+
+    @Test
     void everyCommandTakesHelp() {
         for (String command : new String[] {"train", "plan", "export", "modes", "layers"}) {
             Result r = run(command, "--help");
