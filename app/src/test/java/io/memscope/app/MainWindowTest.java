@@ -147,13 +147,7 @@ class MainWindowTest {
 
     @Test
     void aRefusedRunDrawsItsPlannedStepCrossingTheBudget(FxRobot robot) throws Exception {
-        WaitForAsyncUtils.asyncFx(() -> {
-            window.run().batchProperty().set(44);
-            window.run().budgetTextProperty().set("2 MiB");
-        }).get();
-        waitFor(() -> window.plan().resultProperty().get() != null
-                && window.plan().resultProperty().get().batch() == 44
-                && !window.plan().resultProperty().get().plan().fits(), 20);
+        settleOnARunThatDoesNotFit(window);
         robot.clickOn("#run");
         waitFor(() -> window.run().stateProperty().get() == RunState.FAILED, 60);
 
@@ -282,6 +276,17 @@ class MainWindowTest {
             }
         }
         return n;
+    }
+
+    /** LeNet-5 at batch 44 in 2 MiB, baseline: set, and planned (it does not fit), so Run will be refused. */
+    static void settleOnARunThatDoesNotFit(MainWindow window) throws Exception {
+        WaitForAsyncUtils.asyncFx(() -> {
+            window.run().batchProperty().set(44);
+            window.run().budgetTextProperty().set("2 MiB");
+        }).get();
+        waitFor(() -> window.plan().resultProperty().get() != null
+                && window.plan().resultProperty().get().batch() == 44
+                && !window.plan().resultProperty().get().plan().fits(), 20);
     }
 
     static void waitFor(Callable<Boolean> condition, int seconds) throws Exception {

@@ -41,12 +41,7 @@ class NothingCutOffTest {
     @Test
     void noLabelIsTruncatedAt1280x800(FxRobot robot) throws Exception {
         // a refused run: message bar with the advice and its Apply buttons, the OOM label on the timeline
-        WaitForAsyncUtils.asyncFx(() -> {
-            window.run().batchProperty().set(44);
-            window.run().budgetTextProperty().set("2 MiB");
-        }).get();
-        MainWindowTest.waitFor(() -> window.plan().resultProperty().get() != null
-                && window.plan().resultProperty().get().batch() == 44, 20);
+        MainWindowTest.settleOnARunThatDoesNotFit(window);
         robot.clickOn("#run");
         MainWindowTest.waitFor(() -> window.run().stateProperty().get() == RunState.FAILED, 60);
         // hover the chart so the readout shows beside Follow live / Zoom to fit

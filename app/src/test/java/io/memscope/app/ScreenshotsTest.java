@@ -76,12 +76,7 @@ class ScreenshotsTest {
     void aRefusedRunDrawnAsPlanned() throws Exception {
         Path dir = Samples.root().resolve("docs").resolve("screenshots");
         Files.createDirectories(dir);
-        WaitForAsyncUtils.asyncFx(() -> {
-            window.run().batchProperty().set(44);
-            window.run().budgetTextProperty().set("2 MiB");
-        }).get();
-        MainWindowTest.waitFor(() -> window.plan().resultProperty().get() != null
-                && window.plan().resultProperty().get().batch() == 44, 20);
+        MainWindowTest.settleOnARunThatDoesNotFit(window);
         WaitForAsyncUtils.asyncFx(() -> window.run().run()).get();
         MainWindowTest.waitFor(() -> window.run().stateProperty().get() == RunState.FAILED, 60);
         WaitForAsyncUtils.asyncFx(() -> window.tabs().getSelectionModel().select(2)).get(); // the plan
