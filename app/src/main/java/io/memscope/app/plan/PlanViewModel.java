@@ -79,7 +79,7 @@ public final class PlanViewModel {
             MemoryMode fitted = mode.fitTo(net, options, budget, note::append);
             Planner.Plan plan = Planner.plan(net, fitted, options, budget);
             int max = Planner.maxBatch(net, fitted, options, budget, MAX_BATCH_LIMIT);
-            FitAdvice advice = plan.fits() ? null : FitAdvice.of(net, fitted, options, budget, plan);
+            FitAdvice advice = plan.fits() ? null : FitAdvice.of(net, fitted, options, budget, plan, max);
             return new PlanResult(plan, batch, max, note.toString().strip(), advice);
         }, r -> {
             if (ticket == generation) {

@@ -69,11 +69,21 @@ public record FitAdvice(String phase, long needBytes, long budget, long setupByt
      * every other) that fit at this batch, and the smallest budget. {@code mode} is the mode as configured.
      */
     public static FitAdvice of(Network net, MemoryMode mode, CompileOptions options, long budget, Planner.Plan plan) {
+        return of(net, mode, options, budget, plan, -1);
+    }
+
+    /**
+     * As above, with the largest batch that fits already known ({@link Planner#maxBatch}, 0 when none), so it is
+     * not searched again; -1 to search.
+     */
+    public static FitAdvice of(Network net, MemoryMode mode, CompileOptions options, long budget, Planner.Plan plan,
+                               int largestBatch) {
         String phase = plan.oom() == null ? "" : Phases.describe(plan.oom().event().phase());
         long setup = plan.profile().setupBytes();
         List<Suggestion> out = new ArrayList<>();
         if (setup <= budget) {
-            int max = Planner.maxBatch(net, mode, options, budget, Math.max(1, options.batch() - 1));
+            int max = largestBatch >= 0 ? Math.min(largestBatch, options.batch() - 1)
+                    : Planner.maxBatch(net, mode, options, budget, Math.max(1, options.batch() - 1));
             if (max > 0) {
                 out.add(new Batch(max));
             }
