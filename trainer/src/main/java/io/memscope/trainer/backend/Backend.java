@@ -144,6 +144,33 @@ public interface Backend extends AutoCloseable {
     /** dx (+)= dy·mask. */
     void dropoutBackward(Tensor dy, Tensor mask, Tensor dx, boolean accumulate);
 
+    // ---- invertible layers (reversible mode) ----------------------------------------------------------
+
+    /**
+     * y = space-to-depth of x in blocks of {@code block}×{@code block}: x is n×c×h×w with h and w multiples of the
+     * block, y is n×(c·block²)×(h/block)×(w/block), y[s, c·b² + i·b + j, r, q] = x[s, c, r·b + i, q·b + j]
+     * (PyTorch's {@code pixel_unshuffle}).
+     */
+    void spaceToDepth(Tensor x, Tensor y, int block);
+
+    /** x (+)= depth-to-space of y, the inverse of {@link #spaceToDepth} (its backward, and its inverse). */
+    void depthToSpace(Tensor y, Tensor x, int block, boolean accumulate);
+
+    /** x = y > 0 ? y : y / slope: the input of a leaky ReLU rebuilt from its output (slope in (0, 1)). */
+    void activationInverse(Tensor y, Tensor x, float negativeSlope);
+
+    /**
+     * x = (y − beta) / (scale · saveInvStd) + saveMean per channel: the input of a batch norm rebuilt from its
+     * output with the statistics its training forward saved ({@code scale} must have no zero).
+     */
+    void batchNormInverse(Tensor y, Tensor scale, Tensor beta, Tensor saveMean, Tensor saveInvStd, Tensor x);
+
+    /** y = |x| + eps, elementwise (the scale of invertible batch norm, never zero). */
+    void magnitude(Tensor x, float eps, Tensor y);
+
+    /** dx (+)= dy · sign(x), sign(0) = 1: the gradient through {@link #magnitude}. */
+    void magnitudeBackward(Tensor x, Tensor dy, Tensor dx, boolean accumulate);
+
     // ---- loss -----------------------------------------------------------------------------------------
 
     /**

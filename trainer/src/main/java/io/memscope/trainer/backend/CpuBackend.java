@@ -7,6 +7,7 @@ import io.memscope.trainer.backend.cpu.ConvKernels;
 import io.memscope.trainer.backend.cpu.CpuWorkspaceModel;
 import io.memscope.trainer.backend.cpu.DropoutKernels;
 import io.memscope.trainer.backend.cpu.ElementwiseKernels;
+import io.memscope.trainer.backend.cpu.InvertibleKernels;
 import io.memscope.trainer.backend.cpu.LinearKernels;
 import io.memscope.trainer.backend.cpu.LossKernels;
 import io.memscope.trainer.backend.cpu.OptimizerKernels;
@@ -46,6 +47,7 @@ public final class CpuBackend implements Backend {
     private final RowKernels rowKernels;
     private final DropoutKernels dropout;
     private final LossKernels loss;
+    private final InvertibleKernels invertible;
     private final OptimizerKernels optimizer;
 
     public CpuBackend(DeviceMemory memory) {
@@ -83,6 +85,7 @@ public final class CpuBackend implements Backend {
         this.rowKernels = new RowKernels(mem, pool);
         this.dropout = new DropoutKernels(mem, pool);
         this.loss = new LossKernels(mem, pool);
+        this.invertible = new InvertibleKernels(mem, pool);
         this.optimizer = new OptimizerKernels(mem, pool);
     }
 
@@ -465,6 +468,64 @@ public final class CpuBackend implements Backend {
     }
 
     // ---- loss -----------------------------------------------------------------------------------------
+
+    // ---- invertible layers ----------------------------------------------------------------------------
+
+    @Override
+    public void spaceToDepth(Tensor x, Tensor y, int block) {
+        Dims d = checkSpaceToDepth(x, y, block);
+        invertible.rearrange(d.n(), d.c(), d.h() / block, d.w() / block, block, x.floatIndex(), y.floatIndex(),
+                false, false);
+    }
+
+    @Override
+    public void depthToSpace(Tensor y, Tensor x, int block, boolean accumulate) {
+        Dims d = checkSpaceToDepth(x, y, block);
+        invertible.rearrange(d.n(), d.c(), d.h() / block, d.w() / block, block, x.floatIndex(), y.floatIndex(),
+                true, accumulate);
+    }
+
+    private static Dims checkSpaceToDepth(Tensor x, Tensor y, int block) {
+        Dims d = x.dims();
+        Dims o = y.dims();
+        if (block < 1 || d.h() % block != 0 || d.w() % block != 0 || o.n() != d.n() || o.c() != d.c() * block * block
+                || o.h() != d.h() / block || o.w() != d.w() / block) {
+            throw new IllegalArgumentException("space-to-depth in blocks of " + block + " does not turn " + x
+                    + " into " + y);
+        }
+        return d;
+    }
+
+    @Override
+    public void activationInverse(Tensor y, Tensor x, float negativeSlope) {
+        requireSameSize(x, y);
+        if (!(negativeSlope > 0)) {
+            throw new IllegalArgumentException("a leaky ReLU of slope " + negativeSlope + " has no inverse");
+        }
+        invertible.activationInverse(y.size(), y.floatIndex(), x.floatIndex(), negativeSlope);
+    }
+
+    @Override
+    public void batchNormInverse(Tensor y, Tensor scale, Tensor beta, Tensor saveMean, Tensor saveInvStd, Tensor x) {
+        Dims d = y.dims();
+        requireSameSize(x, y);
+        requireChannels(d, scale, beta, saveMean, saveInvStd);
+        invertible.batchNormInverse(d.n(), d.c(), d.h() * d.w(), y.floatIndex(), scale.floatIndex(),
+                beta.floatIndex(), saveMean.floatIndex(), saveInvStd.floatIndex(), x.floatIndex());
+    }
+
+    @Override
+    public void magnitude(Tensor x, float eps, Tensor y) {
+        requireSameSize(x, y);
+        invertible.magnitude(x.size(), x.floatIndex(), eps, y.floatIndex());
+    }
+
+    @Override
+    public void magnitudeBackward(Tensor x, Tensor dy, Tensor dx, boolean accumulate) {
+        requireSameSize(x, dy);
+        requireSameSize(x, dx);
+        invertible.magnitudeBackward(x.size(), x.floatIndex(), dy.floatIndex(), dx.floatIndex(), accumulate);
+    }
 
     @Override
     public void softmaxCrossEntropyForward(Tensor logits, Tensor labels, Tensor probs, Tensor lossOut) {

@@ -120,6 +120,24 @@ public final class MetaBackend implements Backend {
     public void dropoutBackward(Tensor dy, Tensor mask, Tensor dx, boolean accumulate) {}
 
     @Override
+    public void spaceToDepth(Tensor x, Tensor y, int block) {}
+
+    @Override
+    public void depthToSpace(Tensor y, Tensor x, int block, boolean accumulate) {}
+
+    @Override
+    public void activationInverse(Tensor y, Tensor x, float negativeSlope) {}
+
+    @Override
+    public void batchNormInverse(Tensor y, Tensor scale, Tensor beta, Tensor saveMean, Tensor saveInvStd, Tensor x) {}
+
+    @Override
+    public void magnitude(Tensor x, float eps, Tensor y) {}
+
+    @Override
+    public void magnitudeBackward(Tensor x, Tensor dy, Tensor dx, boolean accumulate) {}
+
+    @Override
     public void softmaxCrossEntropyForward(Tensor logits, Tensor labels, Tensor probs, Tensor loss) {}
 
     @Override

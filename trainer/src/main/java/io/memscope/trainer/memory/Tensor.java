@@ -74,6 +74,20 @@ public final class Tensor {
         return new Tensor(id, name, layer, category, newDims, offset, bytes);
     }
 
+    /**
+     * A part of this block seen as a tensor of its own: {@code dims.elements()} floats from float
+     * {@code firstFloat} on, with the same id, name and category (a layer carving its workspace into scratch
+     * tensors). It must lie inside the block.
+     */
+    public Tensor part(long firstFloat, Dims partDims) {
+        long end = (firstFloat + partDims.elements()) * Float.BYTES;
+        if (firstFloat < 0 || end > bytes) {
+            throw new IllegalArgumentException("part [" + firstFloat + ", " + (firstFloat + partDims.elements())
+                    + ") of " + this + " lies outside its " + bytes + " bytes");
+        }
+        return new Tensor(id, name, layer, category, partDims, offset + firstFloat * Float.BYTES, partDims.bytes());
+    }
+
     @Override
     public String toString() {
         return name + "[" + dims + "@" + offset + "]";

@@ -1,5 +1,6 @@
 package io.memscope.trainer.modes;
 
+import io.memscope.trainer.memory.Action;
 import io.memscope.trainer.net.Network;
 import io.memscope.trainer.net.Node;
 import io.memscope.trainer.net.layers.Layer;
@@ -31,8 +32,18 @@ public final class BaselineMode implements MemoryMode {
 
     @Override
     public StepProgram compile(Network net, CompileOptions options) {
+        return compile(net, options, Set.of(), id());
+    }
+
+    /**
+     * Layer by layer, except that the input of each {@code inverted} node is freed once the node's output exists
+     * and rebuilt from that output by the node's inverse just before its backward (reversible mode; baseline
+     * inverts none, so both share this one schedule). An inverted node keeps its output for the inverse unless
+     * its own consumer is inverted too, and frees the saved tensors its inverse rebuilds after forward.
+     */
+    static StepProgram compile(Network net, CompileOptions options, Set<Integer> inverted, String modeId) {
         Lowering low = new Lowering(net, options);
-        Liveness live = new Liveness(net, low, true);
+        Liveness live = new Liveness(net, low, true, inverted);
         low.emit(new Instruction.Alloc(Lowering.INPUT)).emit(new Instruction.Alloc(Lowering.LABELS))
                 .emit(new Instruction.Load(Lowering.INPUT, Lowering.LABELS));
         for (Node node : net.nodes()) {
@@ -47,6 +58,9 @@ public final class BaselineMode implements MemoryMode {
                 continue;
             }
             Layer l = node.layer();
+            if (inverted.contains(j)) {
+                emitInverse(low, node);
+            }
             low.emit(new Instruction.Phase("backward", l.name()));
             List<Boolean> accumulate = new ArrayList<>();
             for (int in : node.inputs()) {
@@ -80,7 +94,33 @@ public final class BaselineMode implements MemoryMode {
         }
         low.emit(new Instruction.Phase("update", ""));
         low.updates().forEach(low::emit);
-        return low.build(id());
+        return low.build(modeId);
+    }
+
+    /**
+     * Rebuilds an inverted node's input (and the saved tensors its inverse rebuilds) from its output, in a
+     * recompute phase of its own; the RECOMPUTE mark tells the trace the input is back.
+     */
+    private static void emitInverse(Lowering low, Node node) {
+        Layer l = node.layer();
+        low.emit(new Instruction.Phase("recompute", l.name()));
+        String input = low.out(node.inputs().get(0));
+        low.emit(new Instruction.Alloc(input));
+        List<String> saved = low.saved(l);
+        for (int i = 0; i < saved.size(); i++) {
+            if (l.inverseRebuildsSaved(i)) {
+                low.emit(new Instruction.Alloc(saved.get(i)));
+            }
+        }
+        String ws = low.workspace(node, Pass.INVERSE);
+        if (ws != null) {
+            low.emit(new Instruction.Alloc(ws));
+        }
+        low.emit(low.inverse(node, ws));
+        if (ws != null) {
+            low.emit(new Instruction.Free(ws));
+        }
+        low.emit(new Instruction.Mark(Action.RECOMPUTE, input));
     }
 
     /**
@@ -94,7 +134,7 @@ public final class BaselineMode implements MemoryMode {
         low.emit(new Instruction.Alloc(low.out(j)));
         List<String> saved = training || l.isLoss() ? low.saved(l) : List.of();
         saved.forEach(s -> low.emit(new Instruction.Alloc(s)));
-        String ws = low.workspace(node, Pass.FORWARD);
+        String ws = low.workspace(node, Pass.FORWARD, training);
         if (ws != null) {
             low.emit(new Instruction.Alloc(ws));
         }
@@ -102,13 +142,15 @@ public final class BaselineMode implements MemoryMode {
         if (ws != null) {
             low.emit(new Instruction.Free(ws));
         }
-        if (!live.runsBackward(j)) {
-            saved.forEach(s -> low.emit(new Instruction.Free(s)));
+        for (int i = 0; i < saved.size(); i++) {
+            if (!live.runsBackward(j) || live.rebuildsSaved(j, i)) {
+                low.emit(new Instruction.Free(saved.get(i)));
+            }
         }
         Set<String> toFree = new LinkedHashSet<>();
         for (int in : node.inputs()) {
             String s = low.out(in);
-            if (live.lastForwardUse(s) == j && !live.readInBackward(s)) {
+            if (live.lastForwardUse(s) == j && !live.keptForBackward(s)) {
                 toFree.add(s);
             }
         }
@@ -116,20 +158,32 @@ public final class BaselineMode implements MemoryMode {
             toFree.add(Lowering.LABELS);
         }
         String out = low.out(j);
-        if (live.lastForwardUse(out) < 0 && !live.readInBackward(out)) {
+        if (live.lastForwardUse(out) < 0 && !live.keptForBackward(out)) {
             toFree.add(out);
         }
         toFree.forEach(s -> low.emit(new Instruction.Free(s)));
     }
 
-    /** Where each tensor is last used in forward and read in backward. */
+    /**
+     * Where each tensor is last used in forward and read in backward. The inputs of inverted nodes are dropped:
+     * freed after forward, rebuilt in backward; an inverted node's backward reads its output (for the inverse).
+     */
     static final class Liveness {
         private final Map<String, Integer> lastForward = new HashMap<>();
         private final Map<String, Integer> lastBackward = new HashMap<>();
         private final Map<Integer, Set<String>> backwardReads = new HashMap<>();
+        private final Set<String> dropped = new HashSet<>();
+        private final Set<Integer> inverted;
+        private final Network net;
         private final boolean[] backward;
 
         Liveness(Network net, Lowering low, boolean training) {
+            this(net, low, training, Set.of());
+        }
+
+        Liveness(Network net, Lowering low, boolean training, Set<Integer> inverted) {
+            this.net = net;
+            this.inverted = Set.copyOf(inverted);
             backward = new boolean[net.nodes().size()];
             for (Node node : net.nodes()) {
                 if (node.layer().isView()) {
@@ -145,8 +199,11 @@ public final class BaselineMode implements MemoryMode {
                         reads.add(s);
                     }
                 }
-                if (backward[j] && node.layer().backwardReadsOutput()) {
+                if (backward[j] && (node.layer().backwardReadsOutput() || inverted.contains(j))) {
                     reads.add(low.out(j));
+                }
+                if (backward[j] && inverted.contains(j)) {
+                    reads.add(low.out(node.inputs().get(0))); // rebuilt by the inverse, freed by its last reader
                 }
                 if (backward[j] && node.layer().isLoss()) {
                     reads.add(Lowering.LABELS);
@@ -155,6 +212,9 @@ public final class BaselineMode implements MemoryMode {
                 for (String s : reads) {
                     lastBackward.merge(s, j, Math::min);
                 }
+            }
+            for (int c : inverted) {
+                dropped.add(low.out(net.node(c).inputs().get(0)));
             }
         }
 
@@ -166,8 +226,14 @@ public final class BaselineMode implements MemoryMode {
             return lastForward.getOrDefault(tensor, -1);
         }
 
-        boolean readInBackward(String tensor) {
-            return lastBackward.containsKey(tensor);
+        /** Whether forward must keep the tensor for backward: read there, and not rebuilt by an inverse. */
+        boolean keptForBackward(String tensor) {
+            return lastBackward.containsKey(tensor) && !dropped.contains(tensor);
+        }
+
+        /** Whether node j's inverse rebuilds its saved tensor i, so that forward frees it. */
+        boolean rebuildsSaved(int j, int i) {
+            return inverted.contains(j) && net.node(j).layer().inverseRebuildsSaved(i);
         }
 
         /** The backward reader that runs last (backward goes in reverse, so the lowest index). */

@@ -38,6 +38,7 @@ public final class Lowering {
     private final Map<String, TensorDecl> decls = new LinkedHashMap<>();
     private final List<Instruction> setup = new ArrayList<>();
     private final List<Instruction> step = new ArrayList<>();
+    private final Map<Integer, Boolean> backward = new java.util.HashMap<>();
 
     public Lowering(Network net, CompileOptions options) {
         this.net = net;
@@ -112,9 +113,13 @@ public final class Lowering {
         return l.saved(options.batch()).stream().map(s -> l.name() + "." + s.suffix()).toList();
     }
 
-    /** Whether node {@code index}'s output carries a gradient (everything but the data does). */
+    /**
+     * Whether node {@code index}'s output carries a gradient: the node (or the one it views) runs backward, so
+     * the gradient goes somewhere. The data does not, nor does a parameter-free layer that reads only the data.
+     */
     public boolean requiresGrad(int index) {
-        return net.storageOf(index) != Network.DATA;
+        int s = net.storageOf(index);
+        return s != Network.DATA && runsBackward(net.node(s));
     }
 
     /** Whether the node has a backward pass to run: it trains parameters or passes a gradient on. */
@@ -122,14 +127,30 @@ public final class Lowering {
         if (node.layer().isView()) {
             return false;
         }
+        Boolean known = backward.get(node.index());
+        if (known != null) {
+            return known;
+        }
         boolean trains = node.layer().params().stream().anyMatch(ParamDef::trainable);
-        return trains || node.inputs().stream().anyMatch(this::requiresGrad);
+        boolean runs = trains || node.inputs().stream().anyMatch(this::requiresGrad);
+        backward.put(node.index(), runs);
+        return runs;
     }
 
-    /** Declares the pass's workspace if it needs one and returns its name, or null. */
+    /** Declares the pass's workspace if it needs one and returns its name, or null; a forward in training. */
     public String workspace(Node node, Pass pass) {
+        return workspace(node, pass, true);
+    }
+
+    /**
+     * Declares the pass's workspace if it needs one and returns its name, or null; {@code training} false for a
+     * forward in inference, which binds no saved tensors ({@link Layer#inferenceWorkspaceBytes}).
+     */
+    public String workspace(Node node, Pass pass, boolean training) {
         boolean dataGrad = node.inputs().stream().anyMatch(this::requiresGrad);
-        long bytes = node.layer().workspaceBytes(options.workspace(), options.batch(), pass, dataGrad);
+        long bytes = pass == Pass.FORWARD && !training
+                ? node.layer().inferenceWorkspaceBytes(options.workspace(), options.batch())
+                : node.layer().workspaceBytes(options.workspace(), options.batch(), pass, dataGrad);
         if (bytes <= 0) {
             return null;
         }
@@ -179,6 +200,17 @@ public final class Lowering {
                 l.backwardReadsOutput() ? out(node.index()) : null, params,
                 grads, saved(l), workspace, l.isLoss() ? null : grad(node.index()), gradIns, accumulate,
                 accumulateParams, l.isLoss() ? LABELS : null);
+    }
+
+    /**
+     * An INVERSE RUN of an invertible node: writes its input (and the saved tensors its inverse rebuilds) from its
+     * output, with the parameters and the saved tensors of its forward.
+     */
+    public Instruction.Run inverse(Node node, String workspace) {
+        Layer l = node.layer();
+        List<String> params = l.params().stream().map(p -> param(l, p)).toList();
+        return new Instruction.Run(node.index(), l.name(), Pass.INVERSE, true, List.of(out(node.inputs().get(0))),
+                out(node.index()), params, List.of(), saved(l), workspace, null, List.of(), List.of(), false, null);
     }
 
     /** UPDATE instructions for every trainable parameter, in network order. */

@@ -12,6 +12,7 @@ public final class Modes {
     static {
         register(new BaselineMode());
         register(new RowCentricMode());
+        register(new ReversibleMode());
     }
 
     private Modes() {}

@@ -88,6 +88,8 @@ public sealed interface Instruction {
             if (pass == Pass.FORWARD) {
                 sb.append(String.join(", ", inputs));
                 sb.append(") -> ").append(output);
+            } else if (pass == Pass.INVERSE) {
+                sb.append(output).append(") -> ").append(String.join(", ", inputs));
             } else {
                 sb.append(gradOut == null ? "loss" : gradOut).append(") -> ");
                 List<String> outs = new java.util.ArrayList<>();

@@ -14,9 +14,11 @@ import io.memscope.trainer.optim.Optimizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * Executes {@link StepProgram}s on a backend: allocates and frees through the backend's {@link DeviceMemory}
@@ -31,6 +33,8 @@ public final class ProgramRunner {
     private final Map<String, Tensor> live = new HashMap<>();
     private final Map<String, ParamDef> paramDefs = new HashMap<>();
     private int trainingSteps;
+    private boolean measureReconstruction;
+    private final List<Reconstruction> reconstructions = new ArrayList<>();
 
     public ProgramRunner(Network net, Backend backend, Optimizer optimizer, long seed) {
         this.net = net;
@@ -97,6 +101,20 @@ public final class ProgramRunner {
         return execute(program, program.step(), step, batch);
     }
 
+    /**
+     * Whether the next runs measure the reconstruction error of every tensor an inverse rebuilds (reversible
+     * mode): forward's values are copied to the host when the program frees them and compared with the rebuilt
+     * ones ({@link #reconstructions}). Device memory is untouched; only a backend that computes measures.
+     */
+    public void measureReconstruction(boolean on) {
+        measureReconstruction = on;
+    }
+
+    /** What the last run that measured found, in the order the inverses ran (top of the network first). */
+    public List<Reconstruction> reconstructions() {
+        return List.copyOf(reconstructions);
+    }
+
     /** The live tensor of that name (parameters, for tests and checkpoints). */
     public Tensor tensor(String name) {
         Tensor t = live.get(name);
@@ -137,6 +155,12 @@ public final class ProgramRunner {
         double loss = Double.NaN;
         int correct = 0;
         int samples = 0;
+        Set<String> rebuilt = measureReconstruction && backend.computes() ? rebuiltTensors(list) : Set.of();
+        Map<String, float[]> truth = new HashMap<>();
+        Set<String> captured = new HashSet<>();
+        if (!rebuilt.isEmpty()) {
+            reconstructions.clear();
+        }
         for (Instruction i : list) {
             if (i instanceof Instruction.Alloc a) {
                 TensorDecl d = program.decl(a.tensor());
@@ -148,6 +172,11 @@ public final class ProgramRunner {
                 Tensor t = live.remove(f.tensor());
                 if (t == null) {
                     throw new IllegalStateException(f.tensor() + " freed while not allocated");
+                }
+                if (rebuilt.contains(t.name()) && captured.add(t.name())) { // forward's free, not backward's
+                    float[] v = new float[t.size()];
+                    backend.download(t, v, 0);
+                    truth.put(t.name(), v);
                 }
                 memory().free(t);
             } else if (i instanceof Instruction.Phase p) {
@@ -175,12 +204,32 @@ public final class ProgramRunner {
                         samples = program.batch();
                         correct = countCorrect(call.saved(0), batch, program.batch());
                     }
+                } else if (r.pass() == Pass.INVERSE) {
+                    layer.inverse(backend, call);
+                    float[] before = truth.remove(call.in(0).name());
+                    if (before != null) {
+                        float[] after = new float[call.in(0).size()];
+                        backend.download(call.in(0), after, 0);
+                        reconstructions.add(Reconstruction.measure(call.in(0).name(), r.layer(),
+                                reconstructions.size() + 1, before, after, step));
+                    }
                 } else {
                     layer.backward(backend, call);
                 }
             }
         }
         return new StepOutcome(loss, correct, samples);
+    }
+
+    /** The tensors the INVERSE runs of a program rebuild. */
+    private static Set<String> rebuiltTensors(List<Instruction> list) {
+        Set<String> out = new HashSet<>();
+        for (Instruction i : list) {
+            if (i instanceof Instruction.Run r && r.pass() == Pass.INVERSE) {
+                out.add(r.inputs().get(0));
+            }
+        }
+        return out;
     }
 
     private void load(Instruction.Load l, Batch batch, int n) {

@@ -617,7 +617,7 @@ final class RowCentricCompiler {
         if (training || node.layer().isLoss()) {
             low.saved(node.layer()).forEach(this::alloc);
         }
-        String ws = low.workspace(node, Pass.FORWARD);
+        String ws = low.workspace(node, Pass.FORWARD, training);
         if (ws != null) {
             alloc(ws);
         }

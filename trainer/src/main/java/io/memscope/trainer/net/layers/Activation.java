@@ -6,7 +6,10 @@ import io.memscope.trainer.net.Shape;
 import io.memscope.trainer.net.SpecException;
 import java.util.List;
 
-/** ReLU ({@code relu}) and leaky ReLU ({@code leaky_relu}, {@code negative_slope} 0.01). Backward reads the output only. */
+/**
+ * ReLU ({@code relu}) and leaky ReLU ({@code leaky_relu}, {@code negative_slope} 0.01). Backward reads the output
+ * only. A leaky ReLU with a positive slope is invertible (x = y, or y / slope below zero); ReLU is not.
+ */
 public final class Activation extends Layer {
     private final float slope;
 
@@ -38,6 +41,22 @@ public final class Activation extends Layer {
     @Override
     public boolean backwardReadsOutput() {
         return true;
+    }
+
+    @Override
+    public boolean invertible() {
+        return slope > 0;
+    }
+
+    @Override
+    public String whyNotInvertible() {
+        return type().equals("relu") ? "relu is not invertible (every negative input becomes 0); leaky_relu is"
+                : "leaky_relu with negative_slope 0 is not invertible; give it a positive slope";
+    }
+
+    @Override
+    public void inverse(Backend b, LayerCall c) {
+        b.activationInverse(c.output(), c.in(0), slope);
     }
 
     @Override

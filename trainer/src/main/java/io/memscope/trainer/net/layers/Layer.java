@@ -149,6 +149,44 @@ public abstract class Layer {
         return false;
     }
 
+    /**
+     * Whether backward can rebuild this layer's input from its output with {@link #inverse}, so that reversible
+     * mode need not keep the input. Only layers of one input are invertible.
+     */
+    public boolean invertible() {
+        return false;
+    }
+
+    /** Why the layer is not invertible, in a few words a user reads ("relu is not invertible: ..."). */
+    public String whyNotInvertible() {
+        return type() + " is not invertible";
+    }
+
+    /**
+     * Whether {@link #inverse} also rebuilds saved tensor {@code i} (in {@link #saved} order), so that reversible
+     * mode frees it after forward; the others (batch-norm statistics) are kept from forward.
+     */
+    public boolean inverseRebuildsSaved(int i) {
+        return false;
+    }
+
+    /**
+     * Rebuilds the input {@code call.in(0)} from the output {@code call.output()}, and the saved tensors that
+     * {@link #inverseRebuildsSaved} names, as a training forward left them; the parameters are those of the
+     * forward. Reads the saved tensors it does not rebuild.
+     */
+    public void inverse(Backend backend, LayerCall call) {
+        throw new UnsupportedOperationException(whyNotInvertible());
+    }
+
+    /**
+     * Workspace bytes of a forward in inference, where no saved tensor is bound (a layer that keeps its
+     * intermediates as saved tensors in training then needs room for them); by default a training forward's.
+     */
+    public long inferenceWorkspaceBytes(WorkspaceModel model, int n) {
+        return workspaceBytes(model, n, Pass.FORWARD, false);
+    }
+
     public abstract void forward(Backend backend, LayerCall call);
 
     public abstract void backward(Backend backend, LayerCall call);

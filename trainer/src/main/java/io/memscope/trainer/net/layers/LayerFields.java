@@ -57,12 +57,18 @@ public final class LayerFields {
         add("batchnorm2d", "batch normalization over each channel",
                 number("eps", "1e-5", "added to the variance for stability"),
                 number("momentum", "0.1", "weight of the new batch in the running statistics"));
+        add("inv_batchnorm2d", "invertible batch norm: scale |gamma| + scale_eps, rebuilt from its output in reversible mode",
+                number("eps", "1e-5", "added to the variance for stability"),
+                number("momentum", "0.1", "weight of the new batch in the running statistics"),
+                number("scale_eps", "0.01", "added to |gamma| so the scale is never 0, in (0, 1]"));
         add("relu", "rectified linear unit, max(x, 0)");
         add("leaky_relu", "leaky ReLU: x, or slope·x below zero",
                 number("negative_slope", "0.01", "slope for negative inputs, in [0, 1)"));
         add("maxpool2d", "maximum over each window", poolFields());
         add("avgpool2d", "average over each window (padding counts as zeros)", poolFields());
         add("global_avgpool", "average of each whole channel, to 1×1");
+        add("space_to_depth", "invertible downsampling: each block×block square of pixels becomes channels",
+                whole("block", "2", null, "side of the squares; height and width must be multiples of it"));
         add("flatten", "features as one vector (no copy)");
         add("linear", "fully connected layer",
                 required("out_features", 10, "output features (classes, for the last one)"),
@@ -71,6 +77,9 @@ public final class LayerFields {
                 number("p", "0.5", "probability of dropping an element, in [0, 1)"));
         add("add", "element-wise sum of two inputs of the same shape (residual connection)");
         add("concat", "joins two or more inputs along the channels");
+        add("coupling", "reversible block: y1 = x1 + F(x2), y2 = x2 + G(y1), F and G conv-ReLU-conv",
+                whole("hidden", "half the input channels", null, "channels inside F and G"),
+                whole("kernel", "3", null, "kernel size of F's and G's convolutions, odd"));
         add("softmax_cross_entropy", "the loss: softmax of the class scores against the labels");
     }
 

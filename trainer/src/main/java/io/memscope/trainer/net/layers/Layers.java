@@ -14,16 +14,19 @@ public final class Layers {
     static {
         TYPES.put("conv2d", Conv2d::new);
         TYPES.put("batchnorm2d", BatchNorm2d::new);
+        TYPES.put("inv_batchnorm2d", BatchNorm2d::new);
         TYPES.put("relu", Activation::new);
         TYPES.put("leaky_relu", Activation::new);
         TYPES.put("maxpool2d", Pool2d::new);
         TYPES.put("avgpool2d", Pool2d::new);
         TYPES.put("global_avgpool", Pool2d::new);
+        TYPES.put("space_to_depth", SpaceToDepth::new);
         TYPES.put("flatten", Flatten::new);
         TYPES.put("linear", Linear::new);
         TYPES.put("dropout", DropoutLayer::new);
         TYPES.put("add", Add::new);
         TYPES.put("concat", Concat::new);
+        TYPES.put("coupling", Coupling::new);
         TYPES.put("softmax_cross_entropy", SoftmaxCrossEntropy::new);
     }
 

@@ -1,5 +1,6 @@
 package io.memscope.trainer.modes.rows;
 
+import io.memscope.trainer.modes.StepRuns;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -27,7 +27,7 @@ class LayerFieldsTest {
             LayerSpec spec = new LayerSpec("x", t.name(), List.of(), t.starterValues());
             Layer layer = Layers.create(spec);
             List<Shape> in = layer.isLoss() ? List.of(new Shape(10, 1, 1))
-                    : java.util.Collections.nCopies(layer.minInputs(), new Shape(3, 8, 8));
+                    : java.util.Collections.nCopies(layer.minInputs(), new Shape(4, 8, 8));
             layer.bind(in);
             for (LayerFields.Field f : t.fields()) {
                 assertTrue(f.required() == f.defaultText().isEmpty(), t.name() + "." + f.key() + " has a default or is required");

@@ -1,4 +1,4 @@
-package io.memscope.trainer.modes.rows;
+package io.memscope.trainer.modes;
 
 import dev.ludovic.netlib.blas.BLAS;
 import io.memscope.trainer.backend.CpuBackend;
@@ -7,8 +7,6 @@ import io.memscope.trainer.memory.DeviceMemory;
 import io.memscope.trainer.memory.MemoryEvent;
 import io.memscope.trainer.memory.Trace;
 import io.memscope.trainer.memory.TraceInfo;
-import io.memscope.trainer.modes.CompileOptions;
-import io.memscope.trainer.modes.MemoryMode;
 import io.memscope.trainer.net.Network;
 import io.memscope.trainer.optim.Optimizer;
 import io.memscope.trainer.plan.Planner;
@@ -24,40 +22,40 @@ import java.util.Map;
 import java.util.Random;
 
 /** Trains a network for a few steps on the CPU backend in a given mode, with the same seed and data for every mode. */
-final class StepRuns {
-    static final int THREADS = 2;
+public final class StepRuns {
+    public static final int THREADS = 2;
 
     /** What a run leaves: every parameter and buffer, its losses, the events of its steps, its program and planned peak. */
-    record Result(Map<String, float[]> params, List<Double> losses, List<MemoryEvent> events, StepProgram program,
+    public record Result(Map<String, float[]> params, List<Double> losses, List<MemoryEvent> events, StepProgram program,
                   long plannedPeak) {}
 
     /**
      * Baseline's run of a few steps: the state before every step and after the last (parameters, buffers and
      * optimizer state), and the loss of every step.
      */
-    record Trajectory(List<Map<String, float[]>> states, List<Double> losses) {
-        int steps() {
+    public record Trajectory(List<Map<String, float[]>> states, List<Double> losses) {
+        public int steps() {
             return losses.size();
         }
     }
 
     /** One step of a mode taken from baseline's state before that step: its loss and the state it leaves. */
-    record Step(int step, double loss, Map<String, float[]> state) {}
+    public record Step(int step, double loss, Map<String, float[]> state) {}
 
     private StepRuns() {}
 
     /** SGD with momentum and weight decay. */
-    static CompileOptions options(int batch) {
+    public static CompileOptions options(int batch) {
         return new CompileOptions(batch, Optimizer.of("sgd", 0.01, 0.9, 5e-4), CpuBackend.workspaceModel(THREADS));
     }
 
     /** {@code steps} steps of one mode from the seeded initial weights, on the default BLAS. */
-    static Result train(Network net, MemoryMode mode, int batch, int steps) {
+    public static Result train(Network net, MemoryMode mode, int batch, int steps) {
         return train(net, mode, batch, steps, BLAS.getInstance(), false);
     }
 
     /** As {@link #train(Network, MemoryMode, int, int)}; with {@code poison}, every allocated block starts as NaN. */
-    static Result train(Network net, MemoryMode mode, int batch, int steps, BLAS blas, boolean poison) {
+    public static Result train(Network net, MemoryMode mode, int batch, int steps, BLAS blas, boolean poison) {
         try (Run run = new Run(net, mode, batch, blas, poison)) {
             Batches data = new Batches(net, batch);
             List<Double> losses = new ArrayList<>();
@@ -69,7 +67,7 @@ final class StepRuns {
     }
 
     /** {@code steps} steps of {@code mode} from the seeded initial weights, recording the state before each. */
-    static Trajectory trajectory(Network net, MemoryMode mode, int batch, int steps, BLAS blas) {
+    public static Trajectory trajectory(Network net, MemoryMode mode, int batch, int steps, BLAS blas) {
         List<Map<String, float[]>> states = new ArrayList<>();
         List<Double> losses = new ArrayList<>();
         try (Run run = new Run(net, mode, batch, blas, false)) {
@@ -91,7 +89,7 @@ final class StepRuns {
      * branch in one of them, and from then on they train different networks (ROW_CENTRIC.md, Correctness).
      * With {@code poison}, every block the mode's run allocates starts as NaN.
      */
-    static List<Step> replay(Network net, MemoryMode mode, int batch, Trajectory reference, BLAS blas,
+    public static List<Step> replay(Network net, MemoryMode mode, int batch, Trajectory reference, BLAS blas,
                              boolean poison) {
         List<Step> out = new ArrayList<>();
         try (Run run = new Run(net, mode, batch, blas, poison)) {
@@ -109,7 +107,7 @@ final class StepRuns {
      * The largest |a − b| / (atol + rtol·|b|) over every parameter and buffer, and where: at most 1 is within
      * tolerance.
      */
-    static double worstRatio(Map<String, float[]> a, Map<String, float[]> b, double atol, double rtol,
+    public static double worstRatio(Map<String, float[]> a, Map<String, float[]> b, double atol, double rtol,
                              StringBuilder where) {
         double worst = 0;
         where.setLength(0);
