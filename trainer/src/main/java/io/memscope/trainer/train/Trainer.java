@@ -15,13 +15,17 @@ import io.memscope.trainer.modes.CompileOptions;
 import io.memscope.trainer.modes.MemoryMode;
 import io.memscope.trainer.modes.Modes;
 import io.memscope.trainer.net.Network;
+import io.memscope.trainer.net.layers.Pass;
 import io.memscope.trainer.plan.FitAdvice;
 import io.memscope.trainer.plan.Planner;
 import io.memscope.trainer.program.Batch;
+import io.memscope.trainer.program.Instruction;
 import io.memscope.trainer.program.ProgramRunner;
+import io.memscope.trainer.program.Reconstruction;
 import io.memscope.trainer.program.StepOutcome;
 import io.memscope.trainer.program.StepProgram;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -36,7 +40,11 @@ public final class Trainer {
     private final Object gate = new Object();
     private boolean paused;
     private int stepsGranted;
+    /** Steps between measurements of reversible mode's reconstruction error (also the first and last step). */
+    public static final int RECONSTRUCTION_EVERY = 50;
+
     private volatile ProgramRunner runner;
+    private volatile List<Reconstruction> reconstruction = List.of();
 
     /** A run in the mode {@code config.mode()} names, with that mode's default settings. */
     public Trainer(TrainConfig config) {
@@ -76,6 +84,11 @@ public final class Trainer {
     }
 
     /** The runner of the run in progress (its parameters), or null before set-up. */
+    /** The reconstruction error last measured (reversible mode), top of the network first; empty otherwise. */
+    public List<Reconstruction> reconstruction() {
+        return reconstruction;
+    }
+
     public ProgramRunner runner() {
         return runner;
     }
@@ -192,13 +205,21 @@ public final class Trainer {
         StepTimes times = new StepTimes();
         int done = 0;
         long runPeak = memory.arena().peakBytes();
+        boolean rebuilds = program.stepInstructions(Instruction.Run.class).stream()
+                .anyMatch(r -> r.pass() == Pass.INVERSE);
         for (int step = 0; step < total && awaitTurn(); step++) {
             sampler.nextBatch(indices);
             train.fill(indices, batch.images(), batch.labels());
             memory.arena().resetPeak();
+            boolean measure = rebuilds && (step % RECONSTRUCTION_EVERY == 0 || step == total - 1);
+            runner.measureReconstruction(measure);
             long t0 = System.nanoTime();
             StepOutcome out = runner.run(program, step, batch);
-            long dt = System.nanoTime() - t0;
+            long dt = System.nanoTime() - t0; // a measured step also copies the rebuilt tensors to the host
+            if (measure) {
+                reconstruction = runner.reconstructions();
+                listener.onReconstruction(reconstruction);
+            }
             runPeak = Math.max(runPeak, memory.arena().peakBytes());
             times.add(dt);
             recentLoss[step % window] = out.loss();
