@@ -14,7 +14,9 @@ import io.memscope.trainer.modes.MemoryMode;
 import io.memscope.trainer.modes.ModeSetting;
 import io.memscope.trainer.modes.Modes;
 import io.memscope.trainer.net.Network;
+import io.memscope.trainer.net.NetworkSpec;
 import io.memscope.trainer.net.Node;
+import io.memscope.trainer.net.ReversibleConversion;
 import io.memscope.trainer.net.SpecException;
 import io.memscope.trainer.net.layers.LayerFields;
 import io.memscope.trainer.net.layers.SavedDef;
@@ -22,6 +24,7 @@ import io.memscope.trainer.optim.Optimizer;
 import io.memscope.trainer.plan.FitAdvice;
 import io.memscope.trainer.plan.MemoryProfile;
 import io.memscope.trainer.plan.Planner;
+import io.memscope.trainer.program.Reconstruction;
 import io.memscope.trainer.render.PngExporter;
 import io.memscope.trainer.render.StepBoundary;
 import io.memscope.trainer.render.SvgExporter;
@@ -48,7 +51,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The command line: {@code train}, {@code plan}, {@code export}, {@code modes}, {@code layers}, {@code help}.
+ * The command line: {@code train}, {@code plan}, {@code export}, {@code convert}, {@code modes}, {@code layers},
+ * {@code help}.
  * Errors a user can fix print one clear line and exit 2 (usage) or 1 (the run failed); stack traces only with
  * {@code MEMSCOPE_DEBUG=1}.
  */
@@ -90,10 +94,11 @@ public final class MemScopeCli {
                 case "train" -> train(new Args(rest, TRAIN_FLAGS));
                 case "plan" -> plan(new Args(rest, Set.of("max-batch", "program")));
                 case "export" -> export(new Args(rest, Set.of()));
+                case "convert" -> convert(new Args(rest, Set.of("force")));
                 case "modes" -> printModes(out);
                 case "layers" -> printLayers(out);
                 case "help", "--help", "-h" -> out.print(HELP);
-                default -> throw new UsageException("unknown command '" + command + "'; try: train, plan, export, modes, layers, help");
+                default -> throw new UsageException("unknown command '" + command + "'; try: train, plan, export, convert, modes, layers, help");
             }
             return 0;
         } catch (UsageException e) {
@@ -188,6 +193,7 @@ public final class MemScopeCli {
             throw e;
         }
         String traceProblem = traceOut == null ? null : writeTrace(trainer, Path.of(traceOut));
+        out.print(reconstructionTable(trainer.reconstruction()));
         out.printf(Locale.ROOT, "done: %d steps%s, loss %.4f, train accuracy %.1f%%%s%n", summary.steps(),
                 summary.stopped() ? " (stopped)" : "", summary.finalLoss(), 100 * summary.trainAccuracy(),
                 Double.isNaN(summary.testAccuracy()) ? ""
@@ -199,6 +205,28 @@ public final class MemScopeCli {
         if (traceProblem != null) {
             throw new TrainingException(traceProblem);
         }
+    }
+
+    /**
+     * The reconstruction error of every tensor reversible mode rebuilt, as last measured: one row per rebuilt
+     * tensor, top of the network first, so the error can be followed down the chain. Empty for other modes.
+     */
+    static String reconstructionTable(List<Reconstruction> measured) {
+        if (measured.isEmpty()) {
+            return "";
+        }
+        TextTable t = new TextTable("rebuilt tensor", "by the inverse of", "depth", "SNR", "max |x - x'|").right(2, 3, 4);
+        for (Reconstruction r : measured) {
+            t.add(r.tensor(), r.layer(), String.valueOf(r.depth()), r.snrText(),
+                    String.format(Locale.ROOT, "%.2e", r.maxError()));
+        }
+        Reconstruction worst = measured.stream().min(java.util.Comparator.comparingDouble(Reconstruction::snr))
+                .orElseThrow();
+        return String.format(Locale.ROOT, "reconstruction error at step %d (SNR = mean(x^2) / mean((x - x')^2), x as "
+                + "forward computed it, x' rebuilt from the layer's output):%n", Steps.shown(measured.get(0).step()))
+                + t.render()
+                + String.format(Locale.ROOT, "lowest SNR %s, %s rebuilt by %s at depth %d%n", worst.snrText(), worst.tensor(),
+                worst.layer(), worst.depth());
     }
 
     /** Writes the run's trace, when it recorded anything; returns why it could not, or null. */
@@ -264,6 +292,55 @@ public final class MemScopeCli {
                 out.printf(Locale.ROOT, "held-out accuracy %.1f%% on %d samples%n", 100 * accuracy, samples);
             }
         }
+    }
+
+    // ---- convert --------------------------------------------------------------------------------------
+
+    /**
+     * {@code convert NETWORK.json [--out OUT.json] [--force]}: the reversible counterpart of a residual network
+     * (ReversibleConversion), written atomically next to it as NAME_reversible.json unless --out says where; an
+     * existing file is replaced only with --force.
+     */
+    private void convert(Args a) {
+        if (a.positional().size() != 1) {
+            throw new UsageException("name one network file to convert (e.g. samples/resnet18_cifar.json)");
+        }
+        Path in = resolveNetwork(a.positional().get(0));
+        String outName = a.get("out", null);
+        boolean force = a.flag("force");
+        a.rejectUnknown("convert");
+        NetworkSpec spec = NetworkSpec.load(in);
+        ReversibleConversion.Result r;
+        try {
+            r = ReversibleConversion.convert(spec);
+        } catch (SpecException e) {
+            throw e.inFile(in.toString());
+        }
+        Path target = outName != null ? Path.of(outName) : in.resolveSibling(stem(in) + "_reversible.json");
+        if (Files.isDirectory(target)) {
+            throw new UsageException("--out " + target + " is a folder; name the file to write, e.g. " + target.resolve(
+                    stem(in) + "_reversible.json"));
+        }
+        if (Files.exists(target) && !force) {
+            throw new UsageException(target + " exists; name another file with --out, or add --force to replace it");
+        }
+        out.println(spec.name() + " -> " + r.network().name() + ":");
+        r.changes().forEach(c -> out.println("  changed: " + c));
+        r.kept().forEach(k -> out.println("  " + k));
+        try {
+            r.network().save(target);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Network net = Network.build(r.network());
+        out.printf(Locale.ROOT, "wrote %s: %d layers, %,d parameters (%s had %,d); plan it with: memscope plan %s --mode "
+                + "reversible%n", target, net.nodes().size(), net.parameterCount(), in.getFileName(),
+                Network.build(spec).parameterCount(), target);
+    }
+
+    private static String stem(Path file) {
+        String name = file.getFileName().toString();
+        return name.endsWith(".json") ? name.substring(0, name.length() - 5) : name;
     }
 
     // ---- plan -----------------------------------------------------------------------------------------
@@ -545,6 +622,8 @@ public final class MemScopeCli {
                   --mode baseline         memory mode ('memscope modes' lists them); row-centric takes:
                       --halo overlap|two-phase  --bands N|rows:R  --bwd-bands N|rows:R (backward only)
                       --cuts downsampling|none  --layer-bands LAYER=SPEC[,LAYER=SPEC] (SPEC: N, rows:R, FWD/BWD)
+                      reversible rebuilds the inputs of invertible layers (coupling, space_to_depth,
+                      inv_batchnorm2d, leaky_relu) from their outputs and prints the reconstruction error
                   --data builtin          builtin | mnist:DIR | cifar10:DIR
                   --batch 64              samples per step
                   --steps 400 | --epochs N
@@ -565,10 +644,16 @@ public final class MemScopeCli {
                   --svg OUT.svg           the same picture as SVG (vector graphics, for papers); it takes
                                           the same options, and --png and --svg may be given together
                                           (steps are numbered from 1, as in train's progress)
+              convert NETWORK.json the reversible counterpart of a residual network: blocks that keep their
+                                   shape become coupling blocks, batch norms and ReLUs whose inputs can then
+                                   be rebuilt become invertible; what cannot convert is kept and said why
+                  --out OUT.json          where to write it (default NETWORK_reversible.json beside it)
+                  --force                 replace OUT.json if it exists
               modes                list the memory modes
               layers               list the layer types a network file may use
 
-            NETWORK.json may also name a bundled sample: lenet5, vgg_small, resnet18_cifar, vgg16.
+            NETWORK.json may also name a bundled sample: lenet5, vgg_small, resnet18_cifar, vgg16, revnet38,
+            invertible_cifar.
             """;
 
     /** Each mode with its settings (the flags of train and plan), their values and defaults. */

@@ -158,6 +158,7 @@ public final class ProgramRunner {
         Set<String> rebuilt = measureReconstruction && backend.computes() ? rebuiltTensors(list) : Set.of();
         Map<String, float[]> truth = new HashMap<>();
         Set<String> captured = new HashSet<>();
+        Map<String, Integer> chain = new HashMap<>();
         if (!rebuilt.isEmpty()) {
             reconstructions.clear();
         }
@@ -210,8 +211,10 @@ public final class ProgramRunner {
                     if (before != null) {
                         float[] after = new float[call.in(0).size()];
                         backend.download(call.in(0), after, 0);
-                        reconstructions.add(Reconstruction.measure(call.in(0).name(), r.layer(),
-                                reconstructions.size() + 1, before, after, step));
+                        int depth = chain.getOrDefault(r.output(), 0) + 1;
+                        chain.put(r.inputs().get(0), depth);
+                        reconstructions.add(Reconstruction.measure(call.in(0).name(), r.layer(), depth, before, after,
+                                step));
                     }
                 } else {
                     layer.backward(backend, call);

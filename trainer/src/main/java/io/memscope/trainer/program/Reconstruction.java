@@ -8,7 +8,8 @@ import java.util.Locale;
  *
  * @param tensor   the rebuilt tensor, e.g. {@code stage1.rev2.out}
  * @param layer    the layer whose inverse rebuilt it (the tensor's consumer)
- * @param depth    how many inverses ran in this step up to this one, from 1: errors compound along a chain
+ * @param depth    inverses between this tensor and the nearest tensor forward kept, from 1 (rebuilt from a kept
+ *                 output): errors compound along a chain of rebuilt tensors
  * @param snr      the ratio; infinite when the rebuilt values are exact
  * @param maxError the largest |x − x̂|
  * @param step     the training step measured (trace numbering, from 0)

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.memscope.trainer.TestPaths;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -73,6 +74,7 @@ class HostileInputCliTest {
         all.addAll(flagCases());
         all.addAll(dataCases());
         all.addAll(traceCases());
+        all.addAll(reversibleCases());
         return all.stream();
     }
 
@@ -107,6 +109,48 @@ class HostileInputCliTest {
         return new Case("network (train): " + name, FAILED, dir -> new String[] {"train", write(dir, file, text),
                 "--steps", "1", "--batch", "2", "--eval", "0", "--data", "builtin:8", "--quiet"},
                 withFile(file, expected));
+    }
+
+    // ---- reversible layers and conversion ------------------------------------------------------------
+
+    private static final String IN2 = "{\"channels\": 2, \"height\": 8, \"width\": 8}";
+
+    /** A network of one layer of the given fields between the input and flatten, linear and the loss. */
+    static String one(String input, String layer) {
+        return net(input, layer, FLAT, FC, LOSS);
+    }
+
+    static List<Case> reversibleCases() {
+        String plainNet = net(IN8, FLAT, FC, LOSS);
+        return List.of(
+                plan("coupling on one channel", one(IN8, "{\"name\": \"rev\", \"type\": \"coupling\"}"),
+                        "rev: splits its input's channels into two halves, but its input has 1 channel"),
+                plan("coupling with an even kernel", one(IN2, "{\"name\": \"rev\", \"type\": \"coupling\", \"kernel\": 4}"),
+                        "rev: kernel must be odd", "got 4"),
+                plan("coupling with hidden 0", one(IN2, "{\"name\": \"rev\", \"type\": \"coupling\", \"hidden\": 0}"),
+                        "rev: hidden must be at least 1, got 0"),
+                plan("space_to_depth in blocks of 3 on 8x8", one(IN8,
+                        "{\"name\": \"sq\", \"type\": \"space_to_depth\", \"block\": 3}"),
+                        "sq: input 1x8x8 does not split into 3x3 blocks"),
+                plan("inv_batchnorm2d with scale_eps 0", one(IN8,
+                        "{\"name\": \"bn\", \"type\": \"inv_batchnorm2d\", \"scale_eps\": 0}"),
+                        "bn: scale_eps must be in (0, 1], got 0"),
+                new Case("convert: no such file", FAILED, dir -> new String[] {"convert", dir.resolve("gone.json").toString()},
+                        "gone.json: no such file"),
+                new Case("convert: nothing to convert", FAILED, dir -> new String[] {"convert",
+                        write(dir, "plain.json", plainNet)}, "plain.json: ", "nothing to make reversible"),
+                new Case("convert: the output exists", USAGE, dir -> {
+                    String existing = write(dir, "taken.json", "{}");
+                    return new String[] {"convert", TestPaths.sample("resnet18_cifar").toString(), "--out", existing};
+                }, "taken.json exists", "--force"),
+                new Case("convert: --out names a folder", USAGE, dir -> new String[] {"convert",
+                        TestPaths.sample("resnet18_cifar").toString(), "--out", dir.toString(), "--force"},
+                        "is a folder; name the file to write"),
+                new Case("convert: two files", USAGE, dir -> new String[] {"convert", "a.json", "b.json"},
+                        "name one network file to convert"),
+                new Case("convert: an unknown option", USAGE, dir -> new String[] {"convert",
+                        TestPaths.sample("resnet18_cifar").toString(), "--out", dir.resolve("r.json").toString(),
+                        "--fast", "1"}, "--fast"));
     }
 
     private static String[] withFile(String file, String... expected) {
