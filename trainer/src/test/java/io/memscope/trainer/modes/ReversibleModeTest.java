@@ -243,6 +243,19 @@ class ReversibleModeTest {
         return out;
     }
 
+    /** A RevNet that does not fit in baseline is told that reversible mode fits, with the peak it would need. */
+    @Test
+    void adviceForABaselineRunThatDoesNotFitOffersReversibleMode() {
+        Network net = Network.build(ReversibleNets.revnet(3));
+        CompileOptions options = new CompileOptions(128, Optimizer.of("sgd", 0.01, 0.9, 0), CpuBackend.workspaceModel(2));
+        long budget = 160L << 20;
+        Planner.Plan plan = Planner.plan(net, BASELINE, options, budget);
+        assertTrue(!plan.fits());
+        io.memscope.trainer.plan.FitAdvice advice = io.memscope.trainer.plan.FitAdvice.of(net, BASELINE, options, budget, plan);
+        assertTrue(advice.suggestions().stream().anyMatch(s -> s instanceof io.memscope.trainer.plan.FitAdvice.Mode m
+                && m.mode().equals("reversible") && m.peakBytes() <= budget), advice.suggestions().toString());
+    }
+
     @Test
     void theBundledSamplesAreTheBuildersNetworks() {
         assertEquals(NetworkSpec.parse(ReversibleNets.revnet(3).toJson()).toJson(),
