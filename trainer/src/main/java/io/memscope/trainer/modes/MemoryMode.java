@@ -69,6 +69,16 @@ public interface MemoryMode {
     }
 
     /**
+     * This mode with what one real step on a batch of the run's data shows, for modes whose memory depends on the
+     * data (compressed: each tensor's compression ratio, which its plans then use); itself by default. The
+     * trainer calls it before planning, with the run's first batch and seed.
+     */
+    default MemoryMode calibrate(Network network, CompileOptions options, io.memscope.trainer.program.Batch sample,
+                                 long seed, int threads) {
+        return this;
+    }
+
+    /**
      * How this mode arranges a network's step, for a reader (e.g. the row-centric segments and bands), or an
      * empty string when there is nothing beyond the layer order to say. Throws as {@link #compile} does for a
      * network the mode cannot handle.

@@ -130,6 +130,25 @@ public sealed interface Instruction {
         }
     }
 
+    /**
+     * Compress a tensor into a new COMPRESSED tensor {@code into}, allocated here at the size the stream takes
+     * (the codec decides it; on the meta backend, its plan). The tensor itself stays allocated until a FREE.
+     */
+    record Compress(String tensor, String into) implements Instruction {
+        @Override
+        public String toString() {
+            return "COMPRESS " + tensor + " -> " + into;
+        }
+    }
+
+    /** Decompress {@code from} into {@code tensor}, which must be allocated; {@code from} stays until a FREE. */
+    record Decompress(String from, String tensor) implements Instruction {
+        @Override
+        public String toString() {
+            return "DECOMPRESS " + from + " -> " + tensor;
+        }
+    }
+
     /** Apply the optimizer to one parameter. */
     record Update(String param, String grad, List<String> state) implements Instruction {
         @Override

@@ -71,6 +71,15 @@ public final class ProgramChecker {
                 requireLive(all, live, problems, at);
             } else if (i instanceof Instruction.Load l) {
                 requireLive(List.of(l.input(), l.labels()), live, problems, at);
+            } else if (i instanceof Instruction.Compress c) {
+                requireLive(List.of(c.tensor()), live, problems, at);
+                if (!p.tensors().containsKey(c.into())) {
+                    problems.add(at + ": " + c.into() + " is not declared");
+                } else if (!live.add(c.into())) {
+                    problems.add(at + ": " + c.into() + " is already allocated");
+                }
+            } else if (i instanceof Instruction.Decompress d) {
+                requireLive(List.of(d.from(), d.tensor()), live, problems, at);
             } else if (i instanceof Instruction.Mark m) {
                 requireLive(List.of(m.tensor()), live, problems, at);
             } else if (i instanceof Instruction.CopyRows c) {

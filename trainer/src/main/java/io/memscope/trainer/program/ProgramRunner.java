@@ -1,8 +1,10 @@
 package io.memscope.trainer.program;
 
 import io.memscope.trainer.backend.Backend;
+import io.memscope.trainer.memory.Action;
 import io.memscope.trainer.memory.Category;
 import io.memscope.trainer.memory.DeviceMemory;
+import io.memscope.trainer.memory.Dims;
 import io.memscope.trainer.memory.Tensor;
 import io.memscope.trainer.net.Network;
 import io.memscope.trainer.net.Node;
@@ -35,6 +37,7 @@ public final class ProgramRunner {
     private int trainingSteps;
     private boolean measureReconstruction;
     private final List<Reconstruction> reconstructions = new ArrayList<>();
+    private final List<CompressionRecord> compressions = new ArrayList<>();
 
     public ProgramRunner(Network net, Backend backend, Optimizer optimizer, long seed) {
         this.net = net;
@@ -115,6 +118,11 @@ public final class ProgramRunner {
         return List.copyOf(reconstructions);
     }
 
+    /** The tensors the last training step compressed, in order, with their sizes and bounds. */
+    public List<CompressionRecord> compressions() {
+        return List.copyOf(compressions);
+    }
+
     /** The live tensor of that name (parameters, for tests and checkpoints). */
     public Tensor tensor(String name) {
         Tensor t = live.get(name);
@@ -162,6 +170,9 @@ public final class ProgramRunner {
         if (!rebuilt.isEmpty()) {
             reconstructions.clear();
         }
+        if (step >= 0 && !program.mode().equals(StepProgram.INFERENCE_MODE)) {
+            compressions.clear();
+        }
         for (Instruction i : list) {
             if (i instanceof Instruction.Alloc a) {
                 TensorDecl d = program.decl(a.tensor());
@@ -186,6 +197,10 @@ public final class ProgramRunner {
                 load(l, batch, program.batch());
             } else if (i instanceof Instruction.Mark m) {
                 memory().mark(m.action(), tensor(m.tensor()));
+            } else if (i instanceof Instruction.Compress c) {
+                compress(program, c, step);
+            } else if (i instanceof Instruction.Decompress d) {
+                decompress(program, d);
             } else if (i instanceof Instruction.CopyRows c) {
                 backend.copyRows(tensor(c.src()), c.srcRow(), tensor(c.dst()), c.dstRow(), c.rows(), c.accumulate());
             } else if (i instanceof Instruction.FillRows f) {
@@ -218,10 +233,90 @@ public final class ProgramRunner {
                     }
                 } else {
                     layer.backward(backend, call);
+                    if (program.codec() != null && backend.computes() && program.codec().observesGradients(step)) {
+                        reportGradients(program.codec(), r, call, step);
+                    }
                 }
             }
         }
         return new StepOutcome(loss, correct, samples);
+    }
+
+    /**
+     * Compresses a tensor into a COMPRESSED block of the stream's size: the stream's bytes are packed four to a
+     * float (raw bits, which copies keep exactly) into device memory. On the meta backend the codec's planned
+     * size is allocated instead.
+     */
+    private void compress(StepProgram program, Instruction.Compress c, int step) {
+        ActivationCodec codec = program.codec();
+        if (codec == null) {
+            throw new IllegalStateException(program.mode() + " program compresses " + c.tensor() + " but the runner has "
+                    + "no codec");
+        }
+        Tensor t = tensor(c.tensor());
+        if (live.containsKey(c.into())) {
+            throw new IllegalStateException(c.into() + " allocated twice");
+        }
+        TensorDecl d = program.decl(c.into());
+        if (!backend.computes()) {
+            long planned = codec.plannedBytes(c.tensor(), t.dims());
+            live.put(c.into(), memory().allocate(c.into(), d.layer(), d.category(),
+                    Dims.vector(Packing.floats(planned))));
+            memory().mark(Action.COMPRESS, t);
+            return;
+        }
+        float[] values = new float[t.size()];
+        backend.download(t, values, 0);
+        ActivationCodec.Encoded encoded = codec.encode(c.tensor(), t.dims(), values, step);
+        float[] packed = Packing.pack(encoded.stream());
+        Tensor z = memory().allocate(c.into(), d.layer(), d.category(), Dims.vector(packed.length));
+        live.put(c.into(), z);
+        backend.upload(packed, 0, z);
+        memory().mark(Action.COMPRESS, t);
+        compressions.add(new CompressionRecord(c.tensor(), t.elements() * Float.BYTES, packed.length * 4L,
+                encoded.errorBound(), step));
+    }
+
+    private void decompress(StepProgram program, Instruction.Decompress d) {
+        Tensor z = tensor(d.from());
+        Tensor t = tensor(d.tensor());
+        if (backend.computes()) {
+            float[] packed = new float[z.size()];
+            backend.download(z, packed, 0);
+            float[] values = new float[t.size()];
+            program.codec().decode(d.tensor(), Packing.unpack(packed), values);
+            backend.upload(values, 0, t);
+        }
+        memory().mark(Action.DECOMPRESS, t);
+    }
+
+    /**
+     * Tells the codec the norms of a backward pass's output gradient and first weight gradient for each input it
+     * read (adaptive error bounds); layers without a trained weight tell nothing.
+     */
+    private void reportGradients(ActivationCodec codec, Instruction.Run r, LayerCall call, int step) {
+        if (call.gradOut() == null || call.paramGrads().isEmpty() || call.paramGrad(0) == null) {
+            return;
+        }
+        Tensor dw = call.paramGrad(0);
+        long fanIn = dw.elements() / Math.max(1, dw.dims().n());
+        double dy = norm(call.gradOut());
+        double dwNorm = norm(dw);
+        for (String in : r.inputs()) {
+            if (in != null) {
+                codec.gradients(in, r.layer(), dy, dwNorm, fanIn, step);
+            }
+        }
+    }
+
+    private double norm(Tensor t) {
+        float[] v = new float[t.size()];
+        backend.download(t, v, 0);
+        double s = 0;
+        for (float x : v) {
+            s += (double) x * x;
+        }
+        return Math.sqrt(s);
     }
 
     /** The tensors the INVERSE runs of a program rebuild. */

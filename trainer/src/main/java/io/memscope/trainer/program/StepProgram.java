@@ -22,9 +22,17 @@ public final class StepProgram {
     private final Map<String, TensorDecl> tensors;
     private final List<Instruction> setup;
     private final List<Instruction> step;
+    private final ActivationCodec codec;
 
     public StepProgram(String network, String mode, int batch, Map<String, TensorDecl> tensors,
                        List<Instruction> setup, List<Instruction> step) {
+        this(network, mode, batch, tensors, setup, step, null);
+    }
+
+    /** A program whose COMPRESS and DECOMPRESS instructions go through {@code codec} (compressed mode). */
+    public StepProgram(String network, String mode, int batch, Map<String, TensorDecl> tensors,
+                       List<Instruction> setup, List<Instruction> step, ActivationCodec codec) {
+        this.codec = codec;
         this.network = network;
         this.mode = mode;
         this.batch = batch;
@@ -55,6 +63,11 @@ public final class StepProgram {
             throw new IllegalStateException("program names undeclared tensor " + name);
         }
         return d;
+    }
+
+    /** The codec of its COMPRESS and DECOMPRESS instructions, or null when it has none. */
+    public ActivationCodec codec() {
+        return codec;
     }
 
     public List<Instruction> setup() {

@@ -1,0 +1,132 @@
+package io.memscope.trainer.modes.compressed;
+
+import io.memscope.trainer.backend.CpuBackend;
+import io.memscope.trainer.memory.DeviceMemory;
+import io.memscope.trainer.memory.Trace;
+import io.memscope.trainer.memory.TraceInfo;
+import io.memscope.trainer.modes.BaselineMode;
+import io.memscope.trainer.modes.CompileOptions;
+import io.memscope.trainer.modes.MemoryMode;
+import io.memscope.trainer.modes.ModeSetting;
+import io.memscope.trainer.net.Network;
+import io.memscope.trainer.plan.Planner;
+import io.memscope.trainer.program.Batch;
+import io.memscope.trainer.program.CompressionRecord;
+import io.memscope.trainer.program.ProgramRunner;
+import io.memscope.trainer.program.StepProgram;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Compressed activations (COMET, Jin et al., arXiv 2011.09017): baseline's schedule, except that every layer
+ * output kept for backward is compressed with an error-bounded lossy compressor right after its last forward
+ * use, stays compressed in device memory (category COMPRESSED), and is decompressed just before its first
+ * backward use ({@link CompressionPass}). The error bound is a setting ({@link ErrorBound}). Streams are
+ * data-dependent, so a plan needs a calibration — one real step on a batch of the data, measuring each tensor's
+ * ratio ({@link #calibrate}) — and until then plans them uncompressed.
+ */
+public final class CompressedMode implements MemoryMode {
+    public static final String ID = "compressed";
+    /** Steps between re-estimations of the adaptive bounds. */
+    public static final int DEFAULT_EVERY = 50;
+    public static final String DEFAULT_BOUND = "adaptive:0.01";
+
+    private final ErrorBound bound;
+    private final Map<String, Double> ratios;
+    private final FloatCodec codec;
+
+    public CompressedMode(ErrorBound bound, Map<String, Double> ratios, FloatCodec codec) {
+        this.bound = bound;
+        this.ratios = Map.copyOf(ratios);
+        this.codec = codec;
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String description() {
+        return "activations kept for backward held compressed (error-bounded lossy) until their backward use";
+    }
+
+    public ErrorBound bound() {
+        return bound;
+    }
+
+    /** The compression ratio the calibration measured, by tensor; empty before one. */
+    public Map<String, Double> ratios() {
+        return ratios;
+    }
+
+    @Override
+    public StepProgram compile(Network net, CompileOptions options) {
+        StepProgram base = new BaselineMode().compile(net, options);
+        return CompressionPass.apply(base, net, id(), new ActivationCompressor(codec, bound, ratios));
+    }
+
+    @Override
+    public List<ModeSetting> settings() {
+        return List.of(
+                new ModeSetting("eb", "Error bound", "every kept activation comes back within it: an absolute value "
+                        + "(1e-3), relative to each tensor's range (rel:1e-3), or adaptive[:R], chosen per tensor so the "
+                        + "weight gradient it feeds is off by about R of its norm", List.of(), DEFAULT_BOUND),
+                new ModeSetting("reestimate", "Re-estimate every", "steps between re-estimations of adaptive bounds",
+                        List.of(), String.valueOf(DEFAULT_EVERY)));
+    }
+
+    @Override
+    public MemoryMode configure(Map<String, String> settings) {
+        int every = DEFAULT_EVERY;
+        String k = settings.get("reestimate");
+        if (k != null) {
+            try {
+                every = Integer.parseInt(k.trim());
+            } catch (NumberFormatException e) {
+                every = -1;
+            }
+            if (every < 1) {
+                throw new IllegalArgumentException("--reestimate must be a whole number of steps, at least 1, got '" + k
+                        + "'");
+            }
+        }
+        String eb = settings.getOrDefault("eb", bound.text());
+        if (!settings.containsKey("eb") && !settings.containsKey("reestimate")) {
+            return this;
+        }
+        return new CompressedMode(ErrorBound.parse(eb, every), ratios, codec);
+    }
+
+    /**
+     * This mode with each compressed tensor's ratio measured on one training step of {@code sample} (a batch of
+     * the run's data, the run's seed, on the CPU backend with room for every tensor uncompressed), so that plans
+     * size the streams from the data rather than assume none.
+     */
+    @Override
+    public MemoryMode calibrate(Network net, CompileOptions options, Batch sample, long seed, int threads) {
+        CompressedMode uncalibrated = new CompressedMode(bound, Map.of(), codec);
+        StepProgram program = uncalibrated.compile(net, options);
+        long budget = Planner.plan(net, uncalibrated, options, Planner.UNBOUNDED).peakBytes() + (16L << 20);
+        Trace trace = new Trace(new TraceInfo(net.name(), id(), "cpu", options.batch(), budget, null), 1 << 12);
+        try (CpuBackend cpu = new CpuBackend(new DeviceMemory(budget, trace), threads)) {
+            ProgramRunner runner = new ProgramRunner(net, cpu, options.optimizer(), seed);
+            runner.setup(program);
+            runner.run(program, 0, sample);
+            Map<String, Double> measured = new HashMap<>();
+            for (CompressionRecord r : runner.compressions()) {
+                measured.put(r.tensor(), r.ratio());
+            }
+            return new CompressedMode(bound, measured, codec);
+        }
+    }
+
+    @Override
+    public String layout(Network network) {
+        return String.format(Locale.ROOT, "%s, compressed: layer outputs kept for backward are held compressed within "
+                + "eb %s%s%n", network.name(), bound.text(), ratios.isEmpty() ? " (streams planned uncompressed until a "
+                + "calibration step measures them)" : " (streams planned from a calibration step, with a 25% margin)");
+    }
+}
