@@ -24,6 +24,7 @@ import io.memscope.trainer.optim.Optimizer;
 import io.memscope.trainer.plan.FitAdvice;
 import io.memscope.trainer.plan.MemoryProfile;
 import io.memscope.trainer.plan.Planner;
+import io.memscope.trainer.program.CompressionRecord;
 import io.memscope.trainer.program.Reconstruction;
 import io.memscope.trainer.render.PngExporter;
 import io.memscope.trainer.render.StepBoundary;
@@ -60,8 +61,10 @@ public final class MemScopeCli {
     static final String DEFAULT_BUDGET = TrainDefaults.BUDGET;
     /** The most CPU worker threads {@code --threads} accepts. */
     static final int MAX_THREADS = 1024;
+    /** The largest batch {@code --fit-batch} tries. */
+    static final int MAX_FIT_BATCH = 1 << 16;
     /** The flags (options without a value) {@code train} takes. */
-    static final Set<String> TRAIN_FLAGS = Set.of("quiet");
+    static final Set<String> TRAIN_FLAGS = Set.of("quiet", "fit-batch");
 
     private final PrintStream out;
     private final PrintStream err;
@@ -172,7 +175,22 @@ public final class MemScopeCli {
         String traceOut = a.get("trace", null);
         boolean quiet = a.flag("quiet");
         int logEvery = a.getInt("log-every", 0, 0, Integer.MAX_VALUE);
+        boolean fit = a.flag("fit-batch");
+        if (fit && a.has("batch")) {
+            throw new UsageException("--fit-batch chooses the batch; leave --batch out");
+        }
         a.rejectUnknown("train");
+        if (fit) {
+            int largest = Trainer.largestBatch(cfg, mode, MAX_FIT_BATCH);
+            if (largest == 0) {
+                throw new TrainingException(net.name() + " in " + mode.id() + " mode does not fit "
+                        + Bytes.format(cfg.budgetBytes()) + " even at batch 1; raise --budget");
+            }
+            out.printf(Locale.ROOT, "fit the budget: batch %d is the largest that %s mode fits in %s%n", largest, mode.id(),
+                    Bytes.format(cfg.budgetBytes()));
+            cfg = cfg.withBatch(largest);
+            batch = largest;
+        }
         String layout = mode.layout(net);
 
         Trainer trainer = new Trainer(cfg, mode);
@@ -194,6 +212,7 @@ public final class MemScopeCli {
         }
         String traceProblem = traceOut == null ? null : writeTrace(trainer, Path.of(traceOut));
         out.print(reconstructionTable(trainer.reconstruction()));
+        out.print(compressionTable(trainer.compression()));
         out.printf(Locale.ROOT, "done: %d steps%s, loss %.4f, train accuracy %.1f%%%s%n", summary.steps(),
                 summary.stopped() ? " (stopped)" : "", summary.finalLoss(), 100 * summary.trainAccuracy(),
                 Double.isNaN(summary.testAccuracy()) ? ""
@@ -227,6 +246,29 @@ public final class MemScopeCli {
                 + t.render()
                 + String.format(Locale.ROOT, "lowest SNR %s, %s rebuilt by %s at depth %d%n", worst.snrText(), worst.tensor(),
                 worst.layer(), worst.depth());
+    }
+
+    /**
+     * The activations the last step held compressed: size, stream, ratio and error bound each, then the totals.
+     * Empty for modes that compress nothing.
+     */
+    static String compressionTable(List<CompressionRecord> records) {
+        if (records.isEmpty()) {
+            return "";
+        }
+        TextTable t = new TextTable("compressed tensor", "size", "stream", "ratio", "error bound").right(1, 2, 3, 4);
+        long raw = 0;
+        long kept = 0;
+        for (CompressionRecord r : records) {
+            t.add(r.tensor(), Bytes.format(r.bytes()), Bytes.format(r.compressedBytes()),
+                    String.format(Locale.ROOT, "%.1fx", r.ratio()),
+                    r.errorBound() == 0 ? "exact" : String.format(Locale.ROOT, "%.2e", r.errorBound()));
+            raw += r.bytes();
+            kept += r.compressedBytes();
+        }
+        return String.format(Locale.ROOT, "activations held compressed at step %d:%n", Steps.shown(records.get(0).step()))
+                + t.render() + String.format(Locale.ROOT, "%d tensors: %s held as %s (%.1fx smaller)%n", records.size(),
+                Bytes.format(raw), Bytes.format(kept), (double) raw / Math.max(1, kept));
     }
 
     /** Writes the run's trace, when it recorded anything; returns why it could not, or null. */

@@ -34,4 +34,10 @@ public record TrainConfig(Network network, String mode, String data, int batch, 
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
     }
+
+    /** The same run at another batch size. */
+    public TrainConfig withBatch(int newBatch) {
+        return new TrainConfig(network, mode, data, newBatch, steps, epochs, budgetBytes, seed, optimizer, threads,
+                evalSamples);
+    }
 }

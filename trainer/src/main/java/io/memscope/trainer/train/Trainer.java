@@ -19,6 +19,7 @@ import io.memscope.trainer.net.layers.Pass;
 import io.memscope.trainer.plan.FitAdvice;
 import io.memscope.trainer.plan.Planner;
 import io.memscope.trainer.program.Batch;
+import io.memscope.trainer.program.CompressionRecord;
 import io.memscope.trainer.program.Instruction;
 import io.memscope.trainer.program.ProgramRunner;
 import io.memscope.trainer.program.Reconstruction;
@@ -45,6 +46,7 @@ public final class Trainer {
 
     private volatile ProgramRunner runner;
     private volatile List<Reconstruction> reconstruction = List.of();
+    private volatile List<CompressionRecord> compression = List.of();
 
     /** A run in the mode {@code config.mode()} names, with that mode's default settings. */
     public Trainer(TrainConfig config) {
@@ -87,6 +89,11 @@ public final class Trainer {
     /** The reconstruction error last measured (reversible mode), top of the network first; empty otherwise. */
     public List<Reconstruction> reconstruction() {
         return reconstruction;
+    }
+
+    /** The tensors the last step compressed (compressed mode), with sizes and bounds; empty otherwise. */
+    public List<CompressionRecord> compression() {
+        return compression;
     }
 
     public ProgramRunner runner() {
@@ -157,13 +164,14 @@ public final class Trainer {
         int heldOut = config.evalSamples() == 0 ? 0 : Math.min(config.evalSamples(), data.test().size());
         CompileOptions options = new CompileOptions(config.batch(), config.optimizer(),
                 CpuBackend.workspaceModel(config.threads()), heldOut);
+        MemoryMode calibrated = calibrate(config, mode, net, options, data.train(), listener);
         MemoryMode mode;
         try {
-            mode = this.mode.fitTo(net, options, config.budgetBytes(), listener::onNote);
+            mode = calibrated.fitTo(net, options, config.budgetBytes(), listener::onNote);
         } catch (IllegalArgumentException e) {
-            Planner.Plan asIs = Planner.plan(net, this.mode, options, config.budgetBytes());
+            Planner.Plan asIs = Planner.plan(net, calibrated, options, config.budgetBytes());
             throw new TrainingException(e.getMessage(), asIs.fits() ? null
-                    : FitAdvice.of(net, this.mode, options, config.budgetBytes(), asIs), e);
+                    : FitAdvice.of(net, calibrated, options, config.budgetBytes(), asIs), e);
         }
         Planner.Plan plan = Planner.plan(net, mode, options, config.budgetBytes());
         if (!plan.fits()) {
@@ -184,6 +192,41 @@ public final class Trainer {
             throw new TrainingException(net.name() + ": " + e.getMessage(),
                     FitAdvice.of(net, mode, options, config.budgetBytes(), plan), e);
         }
+    }
+
+    /**
+     * The largest batch up to {@code limit} that the mode fits in the run's budget, planned as {@link #run} plans
+     * (calibrated on the run's data first, for a mode whose memory depends on it), or 0 when none fits.
+     */
+    public static int largestBatch(TrainConfig config, MemoryMode mode, int limit) {
+        Network net = config.network();
+        DataSplit data = DataSource.parse(config.data()).open(net.input().c(), net.input().h(), net.input().w(),
+                net.classes(), config.seed());
+        int heldOut = config.evalSamples() == 0 ? 0 : Math.min(config.evalSamples(), data.test().size());
+        CompileOptions options = new CompileOptions(config.batch(), config.optimizer(),
+                CpuBackend.workspaceModel(config.threads()), heldOut);
+        MemoryMode calibrated = calibrate(config, mode, net, options, data.train(), TrainListener.NONE);
+        return Planner.maxBatch(net, calibrated.fitTo(net, options, config.budgetBytes(), s -> { }), options,
+                config.budgetBytes(), limit);
+    }
+
+    /**
+     * The mode calibrated on the run's first batch (the compressed mode measures its streams; other modes are
+     * themselves), the same batch and seed the run starts with.
+     */
+    private static MemoryMode calibrate(TrainConfig config, MemoryMode mode, Network net, CompileOptions options,
+                                        Dataset train, TrainListener listener) {
+        int n = config.batch();
+        int perSample = net.input().elements();
+        Batch first = new Batch(n, new float[hostFloats(n, perSample)], new float[n]);
+        int[] indices = new int[n];
+        new BatchSampler(train.size(), n, config.seed()).nextBatch(indices);
+        train.fill(indices, first.images(), first.labels());
+        MemoryMode m = mode.calibrate(net, options, first, config.seed(), config.threads());
+        if (m != mode) {
+            listener.onNote(m.layout(net));
+        }
+        return m;
     }
 
     private TrainSummary loop(Planner.Plan plan, DataSplit data, TrainListener listener, DeviceMemory memory,
@@ -219,6 +262,9 @@ public final class Trainer {
             if (measure) {
                 reconstruction = runner.reconstructions();
                 listener.onReconstruction(reconstruction);
+            }
+            if (program.codec() != null) {
+                compression = runner.compressions();
             }
             runPeak = Math.max(runPeak, memory.arena().peakBytes());
             times.add(dt);

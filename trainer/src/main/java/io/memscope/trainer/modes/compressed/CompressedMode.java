@@ -32,6 +32,8 @@ public final class CompressedMode implements MemoryMode {
     /** Steps between re-estimations of the adaptive bounds. */
     public static final int DEFAULT_EVERY = 50;
     public static final String DEFAULT_BOUND = "adaptive:0.01";
+    /** Samples of the calibration step: a ratio is a property of the data, not of the batch size. */
+    public static final int CALIBRATION_BATCH = 16;
 
     private final ErrorBound bound;
     private final Map<String, Double> ratios;
@@ -78,10 +80,21 @@ public final class CompressedMode implements MemoryMode {
                         List.of(), String.valueOf(DEFAULT_EVERY)));
     }
 
+    /** Reads {@code eb} and {@code reestimate} (with or without leading dashes); other keys are left to others. */
     @Override
     public MemoryMode configure(Map<String, String> settings) {
-        int every = DEFAULT_EVERY;
-        String k = settings.get("reestimate");
+        Map<String, String> a = new HashMap<>();
+        Map<String, String> spelled = new HashMap<>();
+        settings.forEach((k, v) -> {
+            String key = k.replaceFirst("^-+", "");
+            a.put(key, v);
+            spelled.put(key, k);
+        });
+        if (!a.containsKey("eb") && !a.containsKey("reestimate")) {
+            return this;
+        }
+        int every = bound instanceof ErrorBound.Adaptive ad ? ad.every() : DEFAULT_EVERY;
+        String k = a.get("reestimate");
         if (k != null) {
             try {
                 every = Integer.parseInt(k.trim());
@@ -89,32 +102,37 @@ public final class CompressedMode implements MemoryMode {
                 every = -1;
             }
             if (every < 1) {
-                throw new IllegalArgumentException("--reestimate must be a whole number of steps, at least 1, got '" + k
-                        + "'");
+                throw new IllegalArgumentException(spelled.get("reestimate") + " must be a whole number of steps, at "
+                        + "least 1, got '" + k + "'");
             }
         }
-        String eb = settings.getOrDefault("eb", bound.text());
-        if (!settings.containsKey("eb") && !settings.containsKey("reestimate")) {
-            return this;
+        try {
+            return new CompressedMode(ErrorBound.parse(a.getOrDefault("eb", bound.text()), every), ratios, codec);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(spelled.getOrDefault("eb", "eb") + ": " + e.getMessage(), e);
         }
-        return new CompressedMode(ErrorBound.parse(eb, every), ratios, codec);
     }
 
     /**
-     * This mode with each compressed tensor's ratio measured on one training step of {@code sample} (a batch of
-     * the run's data, the run's seed, on the CPU backend with room for every tensor uncompressed), so that plans
-     * size the streams from the data rather than assume none.
+     * This mode with each compressed tensor's ratio measured on one training step of the first
+     * {@link #CALIBRATION_BATCH} samples of {@code sample} (the run's data and seed, on a CPU device with room
+     * for every tensor uncompressed), so that plans size the streams from the data rather than assume none.
      */
     @Override
     public MemoryMode calibrate(Network net, CompileOptions options, Batch sample, long seed, int threads) {
         CompressedMode uncalibrated = new CompressedMode(bound, Map.of(), codec);
-        StepProgram program = uncalibrated.compile(net, options);
-        long budget = Planner.plan(net, uncalibrated, options, Planner.UNBOUNDED).peakBytes() + (16L << 20);
-        Trace trace = new Trace(new TraceInfo(net.name(), id(), "cpu", options.batch(), budget, null), 1 << 12);
+        int n = Math.min(options.batch(), CALIBRATION_BATCH);
+        CompileOptions small = options.withBatch(n);
+        StepProgram program = uncalibrated.compile(net, small);
+        long budget = Planner.plan(net, uncalibrated, small, Planner.UNBOUNDED).peakBytes() + (16L << 20);
+        Trace trace = new Trace(new TraceInfo(net.name(), id(), "cpu", n, budget, null), 1 << 12);
+        int perSample = sample.images().length / sample.n();
+        Batch part = new Batch(n, java.util.Arrays.copyOf(sample.images(), n * perSample),
+                java.util.Arrays.copyOf(sample.labels(), n));
         try (CpuBackend cpu = new CpuBackend(new DeviceMemory(budget, trace), threads)) {
             ProgramRunner runner = new ProgramRunner(net, cpu, options.optimizer(), seed);
             runner.setup(program);
-            runner.run(program, 0, sample);
+            runner.run(program, 0, part);
             Map<String, Double> measured = new HashMap<>();
             for (CompressionRecord r : runner.compressions()) {
                 measured.put(r.tensor(), r.ratio());
