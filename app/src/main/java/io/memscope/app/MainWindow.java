@@ -18,6 +18,7 @@ import io.memscope.app.plan.PlanView;
 import io.memscope.app.plan.PlanViewModel;
 import io.memscope.app.replay.ReplayBar;
 import io.memscope.app.replay.ReplayController;
+import io.memscope.app.reversible.ReversibleText;
 import io.memscope.app.run.RunSettingsPane;
 import io.memscope.app.run.RunToolbar;
 import io.memscope.app.run.RunViewModel;
@@ -35,6 +36,7 @@ import io.memscope.trainer.plan.FitAdvice;
 import io.memscope.trainer.render.XAxis;
 import io.memscope.trainer.plan.MemoryProfile;
 import io.memscope.trainer.plan.Planner;
+import io.memscope.trainer.program.Reconstruction;
 import io.memscope.trainer.program.TensorDecl;
 import io.memscope.trainer.train.StepResult;
 import io.memscope.trainer.train.TrainConfig;
@@ -154,6 +156,8 @@ public final class MainWindow {
         plan.resultProperty().addListener((o, a, r) -> updateLayerTable());
         lifetimes.setOnRangeRequest(timeline::showRange);
         lifetimes.setShapeResolver(this::shapeOf);
+        lifetimes.setDetailResolver(t -> ReversibleText.rebuiltDetail(t, recording.timeline(), recording.info(),
+                recording.reconstructions()));
         run.stateProperty().addListener((o, a, s) -> {
             if (s == io.memscope.app.run.RunState.PAUSED) {
                 measureLayers();
@@ -219,9 +223,12 @@ public final class MainWindow {
         VBox timelinePane = new VBox(timeline, timelineBar, new ReplayBar(replay));
         VBox.setVgrow(timeline, Priority.ALWAYS);
 
-        Label details = new Label("Hover a block for its tensor; click to keep it.");
+        // two lines, as a tensor's details are, so the view keeps its height whatever is hovered
+        Label details = new Label();
+        details.setId("lifetime-details");
+        details.setMinHeight(Region.USE_PREF_SIZE);
         details.textProperty().bind(javafx.beans.binding.Bindings.when(lifetimes.detailsProperty().isEmpty())
-                .then("Hover a block for its tensor; click to keep it. The mouse wheel zooms time.")
+                .then("Hover a block for its tensor; click to keep it.\nThe mouse wheel zooms time.")
                 .otherwise(lifetimes.detailsProperty()));
         HBox detailsBar = new HBox(details);
         detailsBar.getStyleClass().add("details-bar");
@@ -400,6 +407,7 @@ public final class MainWindow {
                 more = outcome == null && frameEvents.size() == ReplayController.CHUNK && System.nanoTime() < deadline;
             } while (more);
             session.takeNotes().forEach(n -> notice(Notice.info(n)));
+            takeReconstructions(session);
             if (outcome != null) {
                 finish(outcome);
             }
@@ -410,6 +418,18 @@ public final class MainWindow {
         if (++frames % 15 == 0) {
             updateStatus(System.nanoTime() - t0);
         }
+    }
+
+    /** Reversible mode's reconstruction errors, measured every 50 steps: kept with the recording, and logged. */
+    private void takeReconstructions(TrainingSession s) {
+        List<Reconstruction> measured = s.takeReconstructions();
+        if (measured.isEmpty()) {
+            return;
+        }
+        recording.reconstructions().add(measured);
+        ReversibleText.logLines(measured).forEach(line -> notice(Notice.info(line)));
+        lifetimes.refreshDetails();
+        updateLayerTable();
     }
 
     private void updateStatus(long frameNanos) {
@@ -505,7 +525,8 @@ public final class MainWindow {
                 + r.batch() + ". ")
                 + (measured == null ? "Measured: run at least one step." : "Measured: the last complete step of the "
                 + (replay.activeProperty().get() ? "replayed trace." : "run."));
-        layerTable.show(LayerComparison.join(predicted, measured), note);
+        layerTable.show(LayerComparison.join(predicted, measured, r == null ? null : r.reversibility(),
+                recording.reconstructions().latestByLayer()), note);
     }
 
     private String shapeOf(String tensor) {
