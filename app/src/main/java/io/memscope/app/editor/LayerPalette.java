@@ -24,7 +24,8 @@ final class LayerPalette extends FlowPane {
             Map.entry("leaky_relu", "Leaky ReLU"), Map.entry("maxpool2d", "Max pool"), Map.entry("avgpool2d", "Avg pool"),
             Map.entry("global_avgpool", "Global avg"), Map.entry("flatten", "Flatten"), Map.entry("linear", "Linear"),
             Map.entry("dropout", "Dropout"), Map.entry("add", "Add"), Map.entry("concat", "Concat"),
-            Map.entry("softmax_cross_entropy", "Loss"));
+            Map.entry("softmax_cross_entropy", "Loss"), Map.entry("inv_batchnorm2d", "Inv. BatchNorm"),
+            Map.entry("space_to_depth", "Space to depth"), Map.entry("coupling", "Coupling"));
 
     LayerPalette(EditorViewModel vm) {
         setId("layer-palette");

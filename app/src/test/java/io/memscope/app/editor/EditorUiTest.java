@@ -121,6 +121,22 @@ class EditorUiTest {
     }
 
     @Test
+    void everyLayerTypeHasAPaletteLabelOfItsOwnAndTheReversibleTypesShowTheirFields(FxRobot robot) {
+        for (var t : io.memscope.trainer.net.layers.LayerFields.all()) {
+            Button b = robot.lookup("#palette-" + t.name()).queryAs(Button.class);
+            assertFalse(b.getText().equals(t.name()), t.name() + " is shown by a label, not its type name");
+            assertTrue(b.getTooltip().getText().startsWith(t.name() + ": " + t.description()), b.getTooltip().getText());
+        }
+        assertEquals("Coupling", robot.lookup("#palette-coupling").queryAs(Button.class).getText());
+        fx(() -> vm().openSample("revnet38.json"));
+        select("stage1.rev1");
+        assertEquals("half the input channels", robot.lookup("#field-hidden").queryAs(TextField.class).getPromptText());
+        assertEquals("3", robot.lookup("#field-kernel").queryAs(TextField.class).getPromptText());
+        select("bn1");
+        assertEquals("0.01", robot.lookup("#field-scale_eps").queryAs(TextField.class).getPromptText());
+    }
+
+    @Test
     void renamingFromThePropertyBoxRefusesADuplicate(FxRobot robot) {
         select("relu1");
         TextField name = robot.lookup("#field-name").queryAs(TextField.class);
