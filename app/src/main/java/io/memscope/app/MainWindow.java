@@ -10,6 +10,7 @@ import io.memscope.app.export.TimelineImageExporter;
 import io.memscope.app.layers.LayerComparison;
 import io.memscope.app.layers.LayerTableView;
 import io.memscope.app.log.LogView;
+import io.memscope.app.editor.ConversionDialog;
 import io.memscope.app.editor.EditorView;
 import io.memscope.app.editor.EditorViewModel;
 import io.memscope.app.network.Samples;
@@ -31,6 +32,8 @@ import io.memscope.trainer.export.PerfettoExporter;
 import io.memscope.trainer.export.TraceFile;
 import io.memscope.trainer.memory.Bytes;
 import io.memscope.trainer.memory.MemoryEvent;
+import io.memscope.trainer.modes.ReversibleMode;
+import io.memscope.trainer.net.ReversibleConversion;
 import io.memscope.app.plan.ApplyButtons;
 import io.memscope.trainer.plan.FitAdvice;
 import io.memscope.trainer.render.XAxis;
@@ -89,6 +92,9 @@ public final class MainWindow {
      * window answers within a frame or two even while a million events stream in.
      */
     static final long INGEST_NANOS_PER_FRAME = 12_000_000;
+    /** Edit ▸ Convert to reversible. */
+    static final KeyCombination CONVERT_TO_REVERSIBLE = new KeyCodeCombination(KeyCode.R, KeyCombination.SHORTCUT_DOWN,
+            KeyCombination.SHIFT_DOWN);
 
     private final Stage stage;
     private final EventBus bus = new EventBus();
@@ -115,6 +121,8 @@ public final class MainWindow {
     private final List<MemoryEvent> frameEvents = new ArrayList<>();
     private final List<StepResult> frameSteps = new ArrayList<>();
     private TrainingSession session;
+    /** The report of the last Convert to reversible, for tests. */
+    private Alert conversionReport;
     private MemoryProfile measured;
     private long frames;
     private final AnimationTimer frameLoop = new AnimationTimer() {
@@ -146,8 +154,8 @@ public final class MainWindow {
         hideMessage();
         bus.subscribe(Notice.class, n -> {
             log.add(n);
-            if (n.level() == Notice.Level.ERROR) {
-                showMessage(n.text());
+            if (n.level() != Notice.Level.INFO) {
+                showMessage(n.text(), n.level() == Notice.Level.ERROR);
             }
         });
         run.networkProperty().bind(editor.networkProperty());
@@ -158,6 +166,7 @@ public final class MainWindow {
         lifetimes.setShapeResolver(this::shapeOf);
         lifetimes.setDetailResolver(t -> ReversibleText.rebuiltDetail(t, recording.timeline(), recording.info(),
                 recording.reconstructions()));
+        editorView.setOnConvertToReversible(this::convertToReversible);
         run.stateProperty().addListener((o, a, s) -> {
             if (s == io.memscope.app.run.RunState.PAUSED) {
                 measureLayers();
@@ -362,8 +371,11 @@ public final class MainWindow {
         for (MenuItem m : new MenuItem[] {remove, up, down}) {
             m.disableProperty().bind(editor.hasSelectionProperty().not());
         }
+        MenuItem reversible = item("Convert to _reversible", CONVERT_TO_REVERSIBLE, this::convertToReversible);
+        reversible.setId("convert-to-reversible");
         Menu edit = new Menu("_Edit");
-        edit.getItems().addAll(undo, redo, new SeparatorMenuItem(), add, remove, up, down);
+        edit.getItems().addAll(undo, redo, new SeparatorMenuItem(), add, remove, up, down, new SeparatorMenuItem(),
+                reversible);
         return edit;
     }
 
@@ -637,6 +649,34 @@ public final class MainWindow {
         }
     }
 
+    /**
+     * Edit ▸ Convert to reversible: the editor's network made reversible and opened as a new, unsaved network
+     * (after the unsaved-changes question), with what changed and what was kept in the log and a report; a network
+     * with nothing to convert is left as it is, and the message bar says why.
+     */
+    public void convertToReversible() {
+        String from = editor.specProperty().get().name();
+        ReversibleConversion.Result r;
+        try {
+            r = editor.convertToReversible(EditorView.dialogs(stage, networkFolder()));
+        } catch (io.memscope.trainer.net.SpecException e) {
+            notice(Notice.warning("Convert to reversible: " + e.getMessage()));
+            return;
+        } catch (RuntimeException e) {
+            notice(Notice.error("Convert to reversible failed: " + Errors.message(e)));
+            return;
+        }
+        if (r == null) {
+            return;
+        }
+        hideMessage();
+        notice(Notice.info(ConversionDialog.headline(from, r)));
+        r.changes().forEach(c -> notice(Notice.info("  changed: " + c)));
+        r.kept().forEach(k -> notice(Notice.info("  kept: " + k)));
+        conversionReport = ConversionDialog.show(stage, from, r, () -> run.modeProperty().set(
+                run.modes().stream().filter(m -> m.id().equals(ReversibleMode.ID)).findFirst().orElseThrow()));
+    }
+
     /** Asks about unsaved network edits; true when the caller may replace the network. */
     private boolean confirmDiscard() {
         return editor.confirmDiscard(EditorView.dialogs(stage, networkFolder()));
@@ -797,7 +837,16 @@ public final class MainWindow {
     }
 
     private void showMessage(String text) {
+        showMessage(text, true);
+    }
+
+    /** Shows the message bar: red for an error, blue for a warning. */
+    private void showMessage(String text, boolean error) {
         applyBox.getChildren().clear();
+        messageBar.getStyleClass().remove("info");
+        if (!error) {
+            messageBar.getStyleClass().add("info");
+        }
         message.setText(text);
         messageBar.setVisible(true);
         messageBar.setManaged(true);
@@ -824,6 +873,7 @@ public final class MainWindow {
                 Ctrl+O        Open a network       Ctrl+T  Open a trace to replay
                 Ctrl+S        Save the network     Ctrl+L  Follow live    Ctrl+0  Zoom to fit
                 Ctrl+Z        Undo a network edit  Ctrl+Shift+Z  Redo
+                Ctrl+Shift+R  Convert the network to reversible (opens it as a new network)
                 Delete        Remove the selected layer (in the layer table)
                 Alt+Up/Down   Move the selected layer
                 Enter         Apply a typed value  Esc  Put the box back
@@ -899,6 +949,11 @@ public final class MainWindow {
 
     public TabPane tabs() {
         return tabs;
+    }
+
+    /** The report the last Convert to reversible showed, or null. */
+    public Alert conversionReport() {
+        return conversionReport;
     }
 
     /** The session of the run in progress, or null. */
