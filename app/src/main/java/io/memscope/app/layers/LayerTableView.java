@@ -36,12 +36,13 @@ public final class LayerTableView extends BorderPane {
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         TableColumn<LayerComparison.Row, String> layer = new TableColumn<>("Layer");
         layer.setCellValueFactory(d -> new SimpleObjectProperty<>(d.getValue().layer()));
-        layer.setPrefWidth(140);
+        layer.setPrefWidth(130);
         table.getColumns().add(layer);
-        table.getColumns().add(bytes("Forward · planned", LayerComparison.Row::predictedForward));
-        table.getColumns().add(bytes("Forward · measured", LayerComparison.Row::measuredForward));
-        table.getColumns().add(bytes("Backward · planned", LayerComparison.Row::predictedBackward));
-        table.getColumns().add(bytes("Backward · measured", LayerComparison.Row::measuredBackward));
+        // planned and measured side by side under one heading per pass, so the columns stay narrow
+        table.getColumns().add(pass("Forward peak", LayerComparison.Row::predictedForward,
+                LayerComparison.Row::measuredForward));
+        table.getColumns().add(pass("Backward peak", LayerComparison.Row::predictedBackward,
+                LayerComparison.Row::measuredBackward));
         table.getColumns().add(difference());
         input.setId("layer-input");
         snr.setId("layer-snr");
@@ -72,6 +73,14 @@ public final class LayerTableView extends BorderPane {
         return table;
     }
 
+    private static TableColumn<LayerComparison.Row, ?> pass(String title, Function<LayerComparison.Row, Long> planned,
+                                                            Function<LayerComparison.Row, Long> measured) {
+        TableColumn<LayerComparison.Row, Long> c = new TableColumn<>(title);
+        c.getColumns().add(bytes("planned", planned));
+        c.getColumns().add(bytes("measured", measured));
+        return c;
+    }
+
     private static TableColumn<LayerComparison.Row, Long> bytes(String title, Function<LayerComparison.Row, Long> get) {
         TableColumn<LayerComparison.Row, Long> c = new TableColumn<>(title);
         c.setCellValueFactory(d -> new SimpleObjectProperty<>(get.apply(d.getValue())));
@@ -86,7 +95,7 @@ public final class LayerTableView extends BorderPane {
                 setText(empty || v == null ? null : v < 0 ? "\u2014" : Bytes.format(v));
             }
         });
-        c.setPrefWidth(120);
+        c.setPrefWidth(84);
         return c;
     }
 
