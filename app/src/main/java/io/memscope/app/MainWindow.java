@@ -206,7 +206,7 @@ public final class MainWindow {
         VBox left = new VBox(editorView, new RunSettingsPane(run, c -> c.showDialog(stage)));
         VBox.setVgrow(editorView, Priority.ALWAYS);
         left.getStyleClass().add("side-panel");
-        left.setPrefWidth(420);
+        left.setPrefWidth(460);
         left.setMinWidth(300);
 
         timeline.setTitle("Device memory");
@@ -256,7 +256,7 @@ public final class MainWindow {
         center.setOrientation(Orientation.VERTICAL);
         center.setDividerPositions(0.58);
         SplitPane main = new SplitPane(left, center);
-        main.setDividerPositions(0.32);
+        main.setDividerPositions(0.34);
         SplitPane.setResizableWithParent(left, false);
         root.setCenter(main);
 

@@ -36,7 +36,8 @@ final class LayerTable extends TableView<LayerRow> {
         this.vm = vm;
         setId("layer-table");
         getStyleClass().addAll("compact-table", "layer-table");
-        setColumnResizePolicy(CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        // the columns follow their content (fitColumns), which a constrained policy would not
+        setColumnResizePolicy(UNCONSTRAINED_RESIZE_POLICY);
         setPlaceholder(new Label("No layers: add one from the palette above"));
         getColumns().add(text("Layer", LayerTable::shownName, "layer name; \u21b3 marks a layer that names its inputs"));
         getColumns().add(text("Type", r -> LayerPalette.label(r.type()), "layer type"));
@@ -54,6 +55,7 @@ final class LayerTable extends TableView<LayerRow> {
         setRowFactory(t -> new Row());
         vm.rows().addListener((javafx.collections.ListChangeListener<LayerRow>) c -> fitColumns());
         vm.batchProperty().addListener(o -> fitColumns());
+        widthProperty().addListener(o -> fitColumns());
         fitColumns();
 
         // Replacing the rows after an edit clears the table's selection for a moment; only the user's choice of
@@ -80,6 +82,8 @@ final class LayerTable extends TableView<LayerRow> {
     private static final double CELL_INSETS = 10;
     private static final Font CELL_FONT = Font.font("System", 12);
     private static final Font HEADER_FONT = Font.font("System", FontWeight.BOLD, 11);
+    /** Room the table keeps for its border and its vertical scroll bar. */
+    private static final double TABLE_INSETS = 18;
 
     /**
      * Makes every column as wide as its longest text (header and cells), and never narrower, so no name, type,
@@ -88,6 +92,7 @@ final class LayerTable extends TableView<LayerRow> {
      */
     private void fitColumns() {
         Text probe = new Text();
+        double used = 0;
         for (TableColumn<LayerRow, ?> c : getColumns()) {
             probe.setFont(HEADER_FONT);
             probe.setText(((Label) c.getGraphic()).getText());
@@ -99,7 +104,11 @@ final class LayerTable extends TableView<LayerRow> {
             }
             c.setMinWidth(Math.ceil(w) + CELL_INSETS);
             c.setPrefWidth(c.getMinWidth());
+            used += c.getMinWidth();
         }
+        TableColumn<LayerRow, ?> last = getColumns().get(getColumns().size() - 1);
+        double left = Math.floor(getWidth() - TABLE_INSETS - (used - last.getMinWidth()));
+        last.setPrefWidth(Math.max(last.getMinWidth(), left));
     }
 
     /** The name as the Layer column shows it: marked when it has a problem or names its inputs. */
