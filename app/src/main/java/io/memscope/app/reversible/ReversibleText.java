@@ -60,30 +60,23 @@ public final class ReversibleText {
                 : " keeps its input for backward: " + e.reason());
     }
 
-    /** "SNR 131.4 dB, max error 1.4e-06", or "exact" when nothing was lost. */
+    /** "SNR 131.4 dB, max error 1.4e-06", or "exact, no error" when nothing was lost. */
     public static String measurement(Reconstruction r) {
         if (Double.isInfinite(r.snr())) {
             return "exact, no error";
         }
-        return "SNR " + r.snrText() + ", max error " + String.format(Locale.ROOT, "%.1e", r.maxError());
+        return "SNR " + r.snrText() + ", max error " + error(r.maxError());
     }
 
-    /** A measurement for a tooltip: which tensor, which inverse, how well, when. */
+    /** An absolute error with two figures: 1.4e-06. */
+    private static String error(double e) {
+        return String.format(Locale.ROOT, "%.1e", e);
+    }
+
+    /** A measurement for a tooltip: which tensor, which inverse, how well, when, and its depth in the chain. */
     public static String measuredAt(Reconstruction r) {
         return r.tensor() + " rebuilt by " + r.layer() + "'s inverse: " + measurement(r) + " (measured at step "
-                + Steps.shown(r.step()) + ", the step's " + ordinal(r.depth()) + " inverse: errors add up along a chain)";
-    }
-
-    /** 1st, 2nd, 3rd, 4th, 11th, 21st. */
-    static String ordinal(int n) {
-        int tens = n % 100;
-        String suffix = tens >= 11 && tens <= 13 ? "th" : switch (n % 10) {
-            case 1 -> "st";
-            case 2 -> "nd";
-            case 3 -> "rd";
-            default -> "th";
-        };
-        return n + suffix;
+                + Steps.shown(r.step()) + ", depth " + r.depth() + ": errors add up along a chain of rebuilt tensors)";
     }
 
     /**
@@ -101,7 +94,7 @@ public final class ReversibleText {
                     + " rebuilt by inverses";
             out.add(Double.isInfinite(worst.snr()) ? head + ", all exactly" : head + "; worst SNR " + worst.snrText()
                     + ", of " + worst.tensor() + " (" + worst.layer() + "'s inverse); max error "
-                    + String.format(Locale.ROOT, "%.1e", maxError) + " over all");
+                    + error(maxError) + " over all");
         });
         return out;
     }
