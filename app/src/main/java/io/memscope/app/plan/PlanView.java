@@ -21,8 +21,8 @@ import javafx.scene.layout.VBox;
 import javafx.scene.shape.Rectangle;
 
 /**
- * The plan: fits or not (with the OOM message), peak, largest batch that fits, how the mode arranges the step
- * (which layers reversible mode rebuilds) and bytes by category at the peak.
+ * The plan: fits or not (with the OOM message), peak, largest batch that fits, bytes by category at the peak, and
+ * how the mode arranges the step (which layers reversible mode rebuilds, row-centric's segments and bands).
  */
 public final class PlanView extends ScrollPane {
     private final Label headline = new Label();
@@ -66,7 +66,7 @@ public final class PlanView extends ScrollPane {
         top.setAlignment(Pos.CENTER_LEFT);
         Label byCat = new Label("BYTES BY CATEGORY AT THE PEAK");
         byCat.getStyleClass().add("section-title");
-        VBox box = new VBox(8, top, detail, oom, applyRow, maxBatch, layout, byCat, categories);
+        VBox box = new VBox(8, top, detail, oom, applyRow, maxBatch, byCat, categories, layout);
         box.setPadding(new Insets(12, 16, 12, 16));
         setContent(box);
         setFitToWidth(true);
