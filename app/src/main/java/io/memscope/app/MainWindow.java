@@ -10,6 +10,7 @@ import io.memscope.app.export.TimelineImageExporter;
 import io.memscope.app.layers.LayerComparison;
 import io.memscope.app.layers.LayerTableView;
 import io.memscope.app.log.LogView;
+import io.memscope.app.editor.ConversionDialog;
 import io.memscope.app.editor.EditorView;
 import io.memscope.app.editor.EditorViewModel;
 import io.memscope.app.network.Samples;
@@ -18,6 +19,7 @@ import io.memscope.app.plan.PlanView;
 import io.memscope.app.plan.PlanViewModel;
 import io.memscope.app.replay.ReplayBar;
 import io.memscope.app.replay.ReplayController;
+import io.memscope.app.reversible.ReversibleText;
 import io.memscope.app.run.RunSettingsPane;
 import io.memscope.app.run.RunToolbar;
 import io.memscope.app.run.RunViewModel;
@@ -30,11 +32,14 @@ import io.memscope.trainer.export.PerfettoExporter;
 import io.memscope.trainer.export.TraceFile;
 import io.memscope.trainer.memory.Bytes;
 import io.memscope.trainer.memory.MemoryEvent;
+import io.memscope.trainer.modes.ReversibleMode;
+import io.memscope.trainer.net.ReversibleConversion;
 import io.memscope.app.plan.ApplyButtons;
 import io.memscope.trainer.plan.FitAdvice;
 import io.memscope.trainer.render.XAxis;
 import io.memscope.trainer.plan.MemoryProfile;
 import io.memscope.trainer.plan.Planner;
+import io.memscope.trainer.program.Reconstruction;
 import io.memscope.trainer.program.TensorDecl;
 import io.memscope.trainer.train.StepResult;
 import io.memscope.trainer.train.TrainConfig;
@@ -87,6 +92,9 @@ public final class MainWindow {
      * window answers within a frame or two even while a million events stream in.
      */
     static final long INGEST_NANOS_PER_FRAME = 12_000_000;
+    /** Edit ▸ Convert to reversible. */
+    static final KeyCombination CONVERT_TO_REVERSIBLE = new KeyCodeCombination(KeyCode.R, KeyCombination.SHORTCUT_DOWN,
+            KeyCombination.SHIFT_DOWN);
 
     private final Stage stage;
     private final EventBus bus = new EventBus();
@@ -113,6 +121,8 @@ public final class MainWindow {
     private final List<MemoryEvent> frameEvents = new ArrayList<>();
     private final List<StepResult> frameSteps = new ArrayList<>();
     private TrainingSession session;
+    /** The report of the last Convert to reversible, for tests. */
+    private Alert conversionReport;
     private MemoryProfile measured;
     private long frames;
     private final AnimationTimer frameLoop = new AnimationTimer() {
@@ -144,8 +154,8 @@ public final class MainWindow {
         hideMessage();
         bus.subscribe(Notice.class, n -> {
             log.add(n);
-            if (n.level() == Notice.Level.ERROR) {
-                showMessage(n.text());
+            if (n.level() != Notice.Level.INFO) {
+                showMessage(n.text(), n.level() == Notice.Level.ERROR);
             }
         });
         run.networkProperty().bind(editor.networkProperty());
@@ -154,6 +164,9 @@ public final class MainWindow {
         plan.resultProperty().addListener((o, a, r) -> updateLayerTable());
         lifetimes.setOnRangeRequest(timeline::showRange);
         lifetimes.setShapeResolver(this::shapeOf);
+        lifetimes.setDetailResolver(t -> ReversibleText.rebuiltDetail(t, recording.timeline(), recording.info(),
+                recording.reconstructions()));
+        editorView.setOnConvertToReversible(this::convertToReversible);
         run.stateProperty().addListener((o, a, s) -> {
             if (s == io.memscope.app.run.RunState.PAUSED) {
                 measureLayers();
@@ -193,7 +206,7 @@ public final class MainWindow {
         VBox left = new VBox(editorView, new RunSettingsPane(run, c -> c.showDialog(stage)));
         VBox.setVgrow(editorView, Priority.ALWAYS);
         left.getStyleClass().add("side-panel");
-        left.setPrefWidth(420);
+        left.setPrefWidth(460);
         left.setMinWidth(300);
 
         timeline.setTitle("Device memory");
@@ -219,9 +232,12 @@ public final class MainWindow {
         VBox timelinePane = new VBox(timeline, timelineBar, new ReplayBar(replay));
         VBox.setVgrow(timeline, Priority.ALWAYS);
 
-        Label details = new Label("Hover a block for its tensor; click to keep it.");
+        // two lines, as a tensor's details are, so the view keeps its height whatever is hovered
+        Label details = new Label();
+        details.setId("lifetime-details");
+        details.setMinHeight(Region.USE_PREF_SIZE);
         details.textProperty().bind(javafx.beans.binding.Bindings.when(lifetimes.detailsProperty().isEmpty())
-                .then("Hover a block for its tensor; click to keep it. The mouse wheel zooms time.")
+                .then("Hover a block for its tensor; click to keep it.\nThe mouse wheel zooms time.")
                 .otherwise(lifetimes.detailsProperty()));
         HBox detailsBar = new HBox(details);
         detailsBar.getStyleClass().add("details-bar");
@@ -240,7 +256,7 @@ public final class MainWindow {
         center.setOrientation(Orientation.VERTICAL);
         center.setDividerPositions(0.58);
         SplitPane main = new SplitPane(left, center);
-        main.setDividerPositions(0.32);
+        main.setDividerPositions(0.34);
         SplitPane.setResizableWithParent(left, false);
         root.setCenter(main);
 
@@ -355,8 +371,11 @@ public final class MainWindow {
         for (MenuItem m : new MenuItem[] {remove, up, down}) {
             m.disableProperty().bind(editor.hasSelectionProperty().not());
         }
+        MenuItem reversible = item("Convert to _reversible", CONVERT_TO_REVERSIBLE, this::convertToReversible);
+        reversible.setId("convert-to-reversible");
         Menu edit = new Menu("_Edit");
-        edit.getItems().addAll(undo, redo, new SeparatorMenuItem(), add, remove, up, down);
+        edit.getItems().addAll(undo, redo, new SeparatorMenuItem(), add, remove, up, down, new SeparatorMenuItem(),
+                reversible);
         return edit;
     }
 
@@ -400,6 +419,7 @@ public final class MainWindow {
                 more = outcome == null && frameEvents.size() == ReplayController.CHUNK && System.nanoTime() < deadline;
             } while (more);
             session.takeNotes().forEach(n -> notice(Notice.info(n)));
+            takeReconstructions(session);
             if (outcome != null) {
                 finish(outcome);
             }
@@ -410,6 +430,18 @@ public final class MainWindow {
         if (++frames % 15 == 0) {
             updateStatus(System.nanoTime() - t0);
         }
+    }
+
+    /** Reversible mode's reconstruction errors, measured every 50 steps: kept with the recording, and logged. */
+    private void takeReconstructions(TrainingSession s) {
+        List<Reconstruction> measured = s.takeReconstructions();
+        if (measured.isEmpty()) {
+            return;
+        }
+        recording.reconstructions().add(measured);
+        ReversibleText.logLines(measured).forEach(line -> notice(Notice.info(line)));
+        lifetimes.refreshDetails();
+        updateLayerTable();
     }
 
     private void updateStatus(long frameNanos) {
@@ -505,7 +537,8 @@ public final class MainWindow {
                 + r.batch() + ". ")
                 + (measured == null ? "Measured: run at least one step." : "Measured: the last complete step of the "
                 + (replay.activeProperty().get() ? "replayed trace." : "run."));
-        layerTable.show(LayerComparison.join(predicted, measured), note);
+        layerTable.show(LayerComparison.join(predicted, measured, r == null ? null : r.reversibility(),
+                recording.reconstructions().latestByLayer()), note);
     }
 
     private String shapeOf(String tensor) {
@@ -614,6 +647,34 @@ public final class MainWindow {
                 notice(Notice.info("Saved " + f));
             });
         }
+    }
+
+    /**
+     * Edit ▸ Convert to reversible: the editor's network made reversible and opened as a new, unsaved network
+     * (after the unsaved-changes question), with what changed and what was kept in the log and a report; a network
+     * with nothing to convert is left as it is, and the message bar says why.
+     */
+    public void convertToReversible() {
+        String from = editor.specProperty().get().name();
+        ReversibleConversion.Result r;
+        try {
+            r = editor.convertToReversible(EditorView.dialogs(stage, networkFolder()));
+        } catch (io.memscope.trainer.net.SpecException e) {
+            notice(Notice.warning("Convert to reversible: " + e.getMessage()));
+            return;
+        } catch (RuntimeException e) {
+            notice(Notice.error("Convert to reversible failed: " + Errors.message(e)));
+            return;
+        }
+        if (r == null) {
+            return;
+        }
+        hideMessage();
+        notice(Notice.info(ConversionDialog.headline(from, r)));
+        r.changes().forEach(c -> notice(Notice.info("  changed: " + c)));
+        r.kept().forEach(k -> notice(Notice.info("  kept: " + k)));
+        conversionReport = ConversionDialog.show(stage, from, r, () -> run.modeProperty().set(
+                run.modes().stream().filter(m -> m.id().equals(ReversibleMode.ID)).findFirst().orElseThrow()));
     }
 
     /** Asks about unsaved network edits; true when the caller may replace the network. */
@@ -776,7 +837,16 @@ public final class MainWindow {
     }
 
     private void showMessage(String text) {
+        showMessage(text, true);
+    }
+
+    /** Shows the message bar: red for an error, blue for a warning. */
+    private void showMessage(String text, boolean error) {
         applyBox.getChildren().clear();
+        messageBar.getStyleClass().remove("info");
+        if (!error) {
+            messageBar.getStyleClass().add("info");
+        }
         message.setText(text);
         messageBar.setVisible(true);
         messageBar.setManaged(true);
@@ -803,6 +873,7 @@ public final class MainWindow {
                 Ctrl+O        Open a network       Ctrl+T  Open a trace to replay
                 Ctrl+S        Save the network     Ctrl+L  Follow live    Ctrl+0  Zoom to fit
                 Ctrl+Z        Undo a network edit  Ctrl+Shift+Z  Redo
+                Ctrl+Shift+R  Convert the network to reversible (opens it as a new network)
                 Delete        Remove the selected layer (in the layer table)
                 Alt+Up/Down   Move the selected layer
                 Enter         Apply a typed value  Esc  Put the box back
@@ -878,6 +949,11 @@ public final class MainWindow {
 
     public TabPane tabs() {
         return tabs;
+    }
+
+    /** The report the last Convert to reversible showed, or null. */
+    public Alert conversionReport() {
+        return conversionReport;
     }
 
     /** The session of the run in progress, or null. */

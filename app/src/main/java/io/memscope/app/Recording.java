@@ -1,5 +1,6 @@
 package io.memscope.app;
 
+import io.memscope.app.reversible.Reconstructions;
 import io.memscope.trainer.memory.MemoryEvent;
 import io.memscope.trainer.memory.TraceInfo;
 import io.memscope.trainer.render.TimelineModel;
@@ -14,13 +15,15 @@ import java.util.function.Supplier;
  *
  * <p>The memory chart and the lifetime view draw from one {@link TimelineModel.Live}, the builder of the model
  * the exported picture is drawn from; its snapshot ({@link #timeline()}) answers what they show: peak, steps,
- * OOMs, columns, tensor lifetimes.
+ * OOMs, columns, tensor lifetimes. A reversible run's reconstruction errors, which the trace does not hold, are
+ * kept beside it ({@link #reconstructions()}) and go with it when another trace takes the screen.
  */
 public final class Recording {
     /** The window's model carries the trace's budget; what else the trace was recorded from is {@link #info()}. */
     private static final TraceInfo ON_SCREEN = new TraceInfo("", "", "", 0, 0, Map.of());
 
     private final TimelineModel.Live timeline = new TimelineModel.Live(ON_SCREEN);
+    private final Reconstructions reconstructions = new Reconstructions();
     private TraceInfo info;
     private Supplier<List<MemoryEvent>> events = List::of;
     private XAxis axis = XAxis.TIME_NS;
@@ -30,6 +33,7 @@ public final class Recording {
     public void begin(TraceInfo info, Supplier<List<MemoryEvent>> events) {
         this.info = info;
         this.events = events;
+        reconstructions.clear();
         clearModels();
     }
 
@@ -80,6 +84,11 @@ public final class Recording {
     /** The model of the events shown so far: what the memory chart draws now. */
     public TimelineModel timeline() {
         return timeline.snapshot();
+    }
+
+    /** The reconstruction errors the run on screen measured (reversible mode); empty for a plan or a replay. */
+    public Reconstructions reconstructions() {
+        return reconstructions;
     }
 
     /** What the trace was recorded from, or null before any. */

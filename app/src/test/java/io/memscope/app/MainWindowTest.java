@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.memscope.app.plan.PlanResult;
 import io.memscope.app.run.RunState;
 import io.memscope.app.task.FxBackground;
 import io.memscope.trainer.memory.Category;
+import io.memscope.trainer.modes.ReversibleMode;
+import io.memscope.trainer.render.PhaseKind;
 import io.memscope.trainer.render.PngExporter;
 import io.memscope.trainer.render.SvgExporter;
 import io.memscope.trainer.render.TimelineColors;
@@ -187,6 +190,100 @@ class MainWindowTest {
     }
 
     @Test
+    void aReversibleRunRebuildsItsInputsAndTheWindowSaysWhichAndHowWell(FxRobot robot) throws Exception {
+        settleOnAReversibleRun(window, "revnet38.json", 8, 3);
+        PlanResult planned = window.plan().resultProperty().get();
+        assertEquals(15, planned.reversibility().invertedLayers().size());
+
+        // the Plan tab: the count, one marker per layer, and why the others keep their input
+        WaitForAsyncUtils.asyncFx(() -> window.tabs().getSelectionModel().select(2)).get();
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("15 of 21 layers rebuild their input from their output in backward.",
+                robot.lookup("#plan-reversible-summary").queryAs(Label.class).getText());
+        assertEquals(21, robot.lookup("#plan-layer-markers .layer-marker").queryAll().size());
+        assertEquals(15, robot.lookup("#plan-layer-markers .rebuilt").queryAll().size());
+        Label conv1 = robot.lookup("#plan-layer-markers .kept").queryAllAs(Label.class).stream()
+                .filter(l -> l.getText().equals("conv1")).findFirst().orElseThrow();
+        assertEquals("conv1 (conv2d) keeps its input for backward: conv2d is not invertible",
+                conv1.getTooltip().getText());
+        List<String> kept = robot.lookup("#plan-kept .label").queryAllAs(Label.class).stream().map(Label::getText)
+                .toList();
+        assertEquals("conv1, stage2.down, stage3.down: conv2d is not invertible", kept.get(0), kept.toString());
+
+        robot.clickOn("#run");
+        waitFor(() -> window.run().stateProperty().get() == RunState.FINISHED
+                || window.run().stateProperty().get() == RunState.FAILED, 120);
+        assertEquals(RunState.FINISHED, window.run().stateProperty().get(), window.run().outcomeProperty().get());
+        TimelineModel m = window.recording().timeline();
+        assertTrue(m.phases().stream().filter(p -> p.kind() == PhaseKind.RECOMPUTE).count() >= 3 * 15,
+                "each step rebuilds 15 inputs in recompute phases");
+        // measured at the first step and the last, handed over by the frame loop
+        var latest = window.recording().reconstructions().latestByLayer();
+        assertEquals(planned.reversibility().invertedLayers().stream().sorted().toList(),
+                latest.keySet().stream().sorted().toList());
+        assertTrue(latest.values().stream().allMatch(r -> r.step() == 2 && r.snrDb() > 60), latest.toString());
+
+        // the rebuilt block of stage1.rev2's output says which inverse rebuilt it, and how well
+        int rebuilt = -1;
+        for (int i = 0; i < m.lifetimeCount() && rebuilt < 0; i++) {
+            var t = m.lifetime(i);
+            var at = m.phasesIn(t.start(), t.start());
+            if (t.name().equals("stage1.rev2.out") && at.get(at.size() - 1).kind() == PhaseKind.RECOMPUTE) {
+                rebuilt = i;
+            }
+        }
+        assertTrue(rebuilt >= 0, "stage1.rev2.out is rebuilt in a recompute phase");
+        var block = m.lifetime(rebuilt);
+        WaitForAsyncUtils.asyncFx(() -> {
+            window.tabs().getSelectionModel().select(0);
+            window.lifetimes().select(block);
+        }).get();
+        WaitForAsyncUtils.waitForFxEvents();
+        String details = robot.lookup("#lifetime-details").queryAs(Label.class).getText();
+        assertTrue(details.matches("(?s)stage1\\.rev2\\.out .*\\n.* step 1  \u00b7  rebuilt by stage1\\.rev3's inverse  "
+                + "\u00b7  SNR \\d+\\.\\d dB, max error \\d\\.\\de-\\d\\d \\(measured at step 1\\)"), details);
+        // its forward block, freed after forward, was not rebuilt
+        int forward = m.lifetimeCount() - 1;
+        for (int i = 0; i < m.lifetimeCount(); i++) {
+            if (m.lifetime(i).name().equals("stage1.rev2.out")) {
+                forward = i;
+                break;
+            }
+        }
+        assertFalse(window.lifetimes().describe(forward).contains("rebuilt"), window.lifetimes().describe(forward));
+
+        // the Layers tab: rebuilt or kept, and the latest SNR of what each inverse rebuilt
+        WaitForAsyncUtils.asyncFx(() -> window.tabs().getSelectionModel().select(1)).get();
+        waitFor(() -> window.layerTable().rows().stream().anyMatch(r -> r.measuredPeak() > 0), 20);
+        var rows = window.layerTable().rows();
+        var rev3 = rows.stream().filter(r -> r.layer().equals("stage1.rev3")).findFirst().orElseThrow();
+        assertTrue(rev3.reversible().inverted());
+        assertEquals(latest.get("stage1.rev3"), rev3.rebuilt());
+        var fc = rows.stream().filter(r -> r.layer().equals("fc")).findFirst().orElseThrow();
+        assertFalse(fc.reversible().inverted());
+        assertEquals(null, fc.rebuilt());
+        var columns = window.layerTable().table().getColumns();
+        assertTrue(columns.stream().filter(c -> List.of("Input", "SNR").contains(c.getText()))
+                .allMatch(javafx.scene.control.TableColumn::isVisible), "the reversible columns show");
+        assertTrue(robot.lookup("#layer-table .input-rebuilt").queryAll().size() > 0);
+        assertTrue(rows.stream().allMatch(r -> r.measuredPeak() < 0 || r.difference() == 0),
+                "planned and measured per-layer peaks agree in reversible mode too");
+
+        // the log has a line per measured step
+        var log = robot.lookup("#log").queryAs(javafx.scene.control.ListView.class);
+        assertTrue(log.getItems().stream().anyMatch(l -> l.toString().contains("Step 3: 15 tensors rebuilt by inverses; "
+                + "worst SNR ")), log.getItems().toString());
+
+        // back in baseline mode, the table has no reversible columns
+        WaitForAsyncUtils.asyncFx(() -> window.run().modeProperty().set(window.run().modes().get(0))).get();
+        waitFor(() -> window.plan().resultProperty().get() != null
+                && window.plan().resultProperty().get().reversibility() == null, 20);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(columns.stream().filter(c -> List.of("Input", "SNR").contains(c.getText()))
+                .noneMatch(javafx.scene.control.TableColumn::isVisible));
+    }
+
+    @Test
     void budgetPresetsTheHeapCannotHoldSayWhyInTheList(FxRobot robot) throws Exception {
         WaitForAsyncUtils.asyncFx(() -> window.run().maxDeviceBytesProperty().set(1L << 30)).get();
         robot.clickOn("#budget .arrow-button");
@@ -287,6 +384,20 @@ class MainWindowTest {
         waitFor(() -> window.plan().resultProperty().get() != null
                 && window.plan().resultProperty().get().batch() == 44
                 && !window.plan().resultProperty().get().plan().fits(), 20);
+    }
+
+    /** A sample in reversible mode at a small batch for a few steps: set, and planned. */
+    static void settleOnAReversibleRun(MainWindow window, String sample, int batch, int steps) throws Exception {
+        WaitForAsyncUtils.asyncFx(() -> {
+            window.editor().openSample(sample);
+            window.run().modeProperty().set(window.run().modes().stream()
+                    .filter(m -> m.id().equals(ReversibleMode.ID)).findFirst().orElseThrow());
+            window.run().batchProperty().set(batch);
+            window.run().stepsProperty().set(steps);
+        }).get();
+        waitFor(() -> window.plan().resultProperty().get() != null
+                && window.plan().resultProperty().get().reversibility() != null
+                && window.plan().resultProperty().get().batch() == batch, 20);
     }
 
     static void waitFor(Callable<Boolean> condition, int seconds) throws Exception {

@@ -22,7 +22,8 @@ import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * At 1280x800, with the busiest states on screen (a refused run's message with its advice and Apply buttons, the
- * hover readout, VGG-16 in the editor), no label, button or table cell is cut short ("...").
+ * hover readout, VGG-16 in the editor; a reversible run's plan, layer table and rebuilt tensor, RevNet-38 in the
+ * editor, Convert to reversible's notice and report), no label, button or table cell is cut short ("...").
  */
 @ExtendWith(ApplicationExtension.class)
 class NothingCutOffTest {
@@ -72,6 +73,44 @@ class NothingCutOffTest {
         WaitForAsyncUtils.asyncFx(() -> window.editor().openSample("vgg16.json")).get();
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(List.of(), truncated(stage.getScene().getRoot()), "cut off with VGG-16 open");
+    }
+
+    @Test
+    void noLabelIsTruncatedInAReversibleRunAndItsConversion(FxRobot robot) throws Exception {
+        // the Plan tab with its markers and reasons, the Layers tab with Input and SNR, a rebuilt tensor's details
+        MainWindowTest.settleOnAReversibleRun(window, "revnet38.json", 8, 2);
+        WaitForAsyncUtils.asyncFx(() -> window.tabs().getSelectionModel().select(2)).get();
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(List.of(), truncated(stage.getScene().getRoot()), "cut off in the reversible plan");
+        robot.clickOn("#run");
+        MainWindowTest.waitFor(() -> window.run().stateProperty().get() == RunState.FINISHED, 120);
+        WaitForAsyncUtils.asyncFx(() -> window.tabs().getSelectionModel().select(1)).get();
+        MainWindowTest.waitFor(() -> window.layerTable().rows().stream().anyMatch(r -> r.rebuilt() != null
+                && r.measuredPeak() > 0), 20);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(List.of(), truncated(stage.getScene().getRoot()), "cut off in the layer table");
+        var m = window.recording().timeline();
+        var rebuilt = java.util.stream.IntStream.range(0, m.lifetimeCount()).mapToObj(m::lifetime)
+                .filter(t -> window.lifetimes().describe(t).contains("SNR")).findFirst().orElseThrow();
+        WaitForAsyncUtils.asyncFx(() -> {
+            window.tabs().getSelectionModel().select(0);
+            window.lifetimes().select(rebuilt);
+            window.editor().selectedProperty().set(3); // stage1.rev1, a coupling block, in the property editor
+        }).get();
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(List.of(), truncated(stage.getScene().getRoot()), "cut off with a rebuilt tensor's details");
+
+        // nothing to convert: the notice; ResNet-18 converted: its report
+        WaitForAsyncUtils.asyncFx(() -> window.editor().openSample("lenet5.json")).get();
+        WaitForAsyncUtils.asyncFx(() -> window.convertToReversible()).get();
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(List.of(), truncated(stage.getScene().getRoot()), "cut off with the conversion's notice");
+        WaitForAsyncUtils.asyncFx(() -> window.editor().openSample("resnet18_cifar.json")).get();
+        WaitForAsyncUtils.asyncFx(() -> window.convertToReversible()).get();
+        WaitForAsyncUtils.waitForFxEvents();
+        javafx.scene.Scene report = window.conversionReport().getDialogPane().getScene();
+        assertEquals(List.of(), truncated(report.getRoot()), "cut off in the conversion's report");
+        WaitForAsyncUtils.asyncFx(() -> window.conversionReport().close()).get();
     }
 
     /** Every visible labeled control whose text is drawn shorter than it is, with what is shown. */

@@ -7,6 +7,8 @@ import io.memscope.app.network.Samples;
 import io.memscope.app.run.RunState;
 import io.memscope.app.task.FxBackground;
 import io.memscope.trainer.io.AtomicFiles;
+import io.memscope.trainer.render.TensorLifetime;
+import io.memscope.trainer.render.TimelineModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javafx.embed.swing.SwingFXUtils;
@@ -23,7 +25,9 @@ import org.testfx.util.WaitForAsyncUtils;
 /**
  * Makes the README's screenshots with the real window, headless: {@code docs/screenshots/main-window.png}
  * mid-run, {@code docs/screenshots/timeline.png} through File ▸ Export ▸ Timeline PNG, and
- * {@code docs/screenshots/refused-run.png}: a run that does not fit, drawn as planned. Runs only when asked:
+ * {@code docs/screenshots/refused-run.png}: a run that does not fit, drawn as planned, and
+ * {@code docs/screenshots/reversible.png}: RevNet-38's backward in reversible mode around a rebuilt tensor, the
+ * recompute phases in the timeline and the tensor's details under the lifetime view. Runs only when asked:
  * {@code mvn -pl app test -Dtest=ScreenshotsTest -Dmemscope.screenshots=true}.
  */
 @EnabledIfSystemProperty(named = "memscope.screenshots", matches = "true")
@@ -70,6 +74,51 @@ class ScreenshotsTest {
         WaitForAsyncUtils.asyncFx(() -> window.exportPng(timeline, 1920, 1080)).get();
         assertTrue(Files.size(main) > 10_000);
         assertEquals(1920, ImageIO.read(timeline.toFile()).getWidth());
+    }
+
+    @Test
+    void aReversibleStepWithARebuiltTensor() throws Exception {
+        Path dir = Samples.root().resolve("docs").resolve("screenshots");
+        Files.createDirectories(dir);
+        MainWindowTest.settleOnAReversibleRun(window, "revnet38.json", 16, 400);
+        WaitForAsyncUtils.asyncFx(() -> window.run().run()).get();
+        MainWindowTest.waitFor(() -> window.run().history().size() >= 4, 120);
+        WaitForAsyncUtils.asyncFx(() -> window.run().pause()).get();
+        MainWindowTest.waitFor(() -> window.session() != null && window.session().trainer().isPaused(), 20);
+        Thread.sleep(600);
+        WaitForAsyncUtils.waitForFxEvents();
+        TimelineModel m = window.recording().timeline();
+        long stepStart = m.steps().get(2).x();
+        long stepEnd = m.steps().get(3).x();
+        TensorLifetime rebuilt = null;
+        for (int i = 0; i < m.lifetimeCount() && rebuilt == null; i++) {
+            TensorLifetime t = m.lifetime(i);
+            if (t.name().equals("stage2.rev1.out") && t.start() > stepStart && t.end() < stepEnd
+                    && window.lifetimes().describe(t).contains("rebuilt by")) {
+                rebuilt = t;
+            }
+        }
+        assertTrue(rebuilt != null, "step 3 rebuilds stage2.rev1.out");
+        TensorLifetime shown = rebuilt;
+        // around its life in step 3's backward: rebuilt in stage2.rev2's recompute phase, freed after the one of stage2.rev1
+        long around = (rebuilt.end() - rebuilt.start()) / 3;
+        long from = rebuilt.start() - around;
+        long to = rebuilt.end() + around;
+        WaitForAsyncUtils.asyncFx(() -> {
+            window.timeline().followLiveProperty().set(false);
+            window.timeline().showRange(from / 1e9, to / 1e9);
+            window.tabs().getSelectionModel().select(0);
+            window.editor().selectedProperty().set(9); // stage2.rev2, the coupling whose inverse rebuilt it
+            window.lifetimes().select(shown);
+        }).get();
+        Thread.sleep(600);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(window.lifetimes().detailsProperty().get().contains("SNR"), window.lifetimes().detailsProperty().get());
+        Path file = dir.resolve("reversible.png");
+        WritableImage shot = WaitForAsyncUtils.asyncFx(() -> window.stage().getScene().snapshot(null)).get();
+        AtomicFiles.writeStream(file, out -> ImageIO.write(SwingFXUtils.fromFXImage(shot, null), "png", out));
+        WaitForAsyncUtils.asyncFx(() -> window.run().stop()).get();
+        assertTrue(Files.size(file) > 10_000);
     }
 
     @Test

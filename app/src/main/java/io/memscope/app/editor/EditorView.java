@@ -30,6 +30,7 @@ import javafx.stage.Window;
 public final class EditorView extends VBox {
     private final EditorViewModel vm;
     private final LayerTable table;
+    private Runnable convertToReversible = () -> {};
 
     public EditorView(EditorViewModel vm) {
         this.vm = vm;
@@ -48,7 +49,12 @@ public final class EditorView extends VBox {
         Button redo = iconButton("\u21b7", "redo", vm.canRedoProperty().not());
         redo.setOnAction(e -> vm.redo());
         bindTip(redo, vm.redoTextProperty(), "Redo", "Ctrl+Shift+Z");
-        HBox titleBar = new HBox(4, title, grow, undo, redo);
+        Button reversible = textButton("Convert to reversible", "convert-reversible", "Convert to reversible "
+                + "(Ctrl+Shift+R): residual blocks that keep their shape become coupling blocks, batch norms and ReLUs "
+                + "invertible where that saves memory; opens the result as a new network and says what was kept and why");
+        reversible.setOnAction(e -> convertToReversible.run());
+        reversible.setMinWidth(Region.USE_PREF_SIZE);
+        HBox titleBar = new HBox(4, title, grow, reversible, undo, redo);
         titleBar.setAlignment(Pos.BOTTOM_LEFT);
 
         TextField name = new TextField();
@@ -198,6 +204,11 @@ public final class EditorView extends VBox {
         t.textProperty().bind(Bindings.when(Bindings.isEmpty(what)).then("Nothing to " + verb.toLowerCase())
                 .otherwise(Bindings.concat(what, " (", key, ")")));
         b.setTooltip(t);
+    }
+
+    /** What the Convert to reversible button does: the window's command, which owns the dialogs. */
+    public void setOnConvertToReversible(Runnable action) {
+        this.convertToReversible = action;
     }
 
     /** Focuses the layer table, e.g. after a palette click, so Delete and Alt+arrows act on the layers. */

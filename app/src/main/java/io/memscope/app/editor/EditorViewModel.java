@@ -6,6 +6,7 @@ import io.memscope.trainer.net.LayerSpec;
 import io.memscope.trainer.net.Network;
 import io.memscope.trainer.net.NetworkCheck;
 import io.memscope.trainer.net.NetworkSpec;
+import io.memscope.trainer.net.ReversibleConversion;
 import io.memscope.trainer.net.Shape;
 import io.memscope.trainer.net.layers.LayerFields;
 import io.memscope.trainer.train.TrainDefaults;
@@ -259,13 +260,37 @@ public final class EditorViewModel {
         load(NetworkSpec.load(Samples.network(name)), null, "sample " + name);
     }
 
+    /**
+     * Convert to reversible: the network on screen, unsaved edits included, made reversible by
+     * {@link ReversibleConversion} and, after the unsaved-changes question, opened as a new network that has no
+     * file and is not saved yet (so Save asks where, and the original stays as it is). Returns what changed and
+     * what was kept and why; null when the question was cancelled, which leaves everything as it was. Throws the
+     * conversion's {@link io.memscope.trainer.net.SpecException}, changing nothing, when there is nothing to convert
+     * or the network does not build.
+     */
+    public ReversibleConversion.Result convertToReversible(DiscardPrompt prompt) {
+        ReversibleConversion.Result r = ReversibleConversion.convert(spec.get());
+        String from = spec.get().name();
+        if (!confirmDiscard(prompt)) {
+            return null;
+        }
+        load(r.network(), null, "converted from " + from, false);
+        return r;
+    }
+
     private void load(NetworkSpec s, Path from, String what) {
+        load(s, from, what, true);
+    }
+
+    /** Shows a network as opened; {@code saved} false marks it as not saved anywhere yet. */
+    private void load(NetworkSpec s, Path from, String what, boolean saved) {
         history.clear();
-        savedJson = s.toJson();
+        String json = s.toJson();
+        savedJson = saved ? json : "";
         file.set(from);
         source.set(what);
         editMessage.set("");
-        show(s, savedJson, -1);
+        show(s, json, -1);
     }
 
     /** Saves to the current file; false when there is none yet (the caller asks for one). */

@@ -18,13 +18,17 @@ final class LayerPalette extends FlowPane {
     /** The drag-and-drop format of a layer type taken from the palette. */
     static final DataFormat LAYER_TYPE = new DataFormat("application/x-memscope-layer-type");
 
-    /** Short button labels; the tooltip gives the type's full name and description. */
+    /**
+     * Short button labels, also the layer table's Type column (a narrow one); the tooltip gives the type's full
+     * name and description. Space-to-depth is the "squeeze" of RevNet and Glow.
+     */
     private static final Map<String, String> LABELS = Map.ofEntries(
             Map.entry("conv2d", "Conv"), Map.entry("batchnorm2d", "BatchNorm"), Map.entry("relu", "ReLU"),
             Map.entry("leaky_relu", "Leaky ReLU"), Map.entry("maxpool2d", "Max pool"), Map.entry("avgpool2d", "Avg pool"),
             Map.entry("global_avgpool", "Global avg"), Map.entry("flatten", "Flatten"), Map.entry("linear", "Linear"),
             Map.entry("dropout", "Dropout"), Map.entry("add", "Add"), Map.entry("concat", "Concat"),
-            Map.entry("softmax_cross_entropy", "Loss"));
+            Map.entry("softmax_cross_entropy", "Loss"), Map.entry("inv_batchnorm2d", "Inv. BN"),
+            Map.entry("space_to_depth", "Squeeze"), Map.entry("coupling", "Coupling"));
 
     LayerPalette(EditorViewModel vm) {
         setId("layer-palette");

@@ -6,7 +6,6 @@ import java.util.function.Function;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.geometry.Pos;
 import javafx.scene.control.Label;
-import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
@@ -16,6 +15,9 @@ import javafx.scene.input.DataFormat;
 import javafx.scene.input.Dragboard;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.TransferMode;
+import javafx.scene.text.Font;
+import javafx.scene.text.FontWeight;
+import javafx.scene.text.Text;
 
 /**
  * The layers as the engine sees them: output shape, parameters, FLOPs and output bytes at the current batch,
@@ -34,24 +36,27 @@ final class LayerTable extends TableView<LayerRow> {
         this.vm = vm;
         setId("layer-table");
         getStyleClass().addAll("compact-table", "layer-table");
-        setColumnResizePolicy(CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        // the columns follow their content (fitColumns), which a constrained policy would not
+        setColumnResizePolicy(UNCONSTRAINED_RESIZE_POLICY);
         setPlaceholder(new Label("No layers: add one from the palette above"));
-        getColumns().add(text("Layer", LayerRow::name, 68, "layer name; \u21b3 marks a layer that names its inputs"));
-        getColumns().add(text("Type", r -> LayerPalette.label(r.type()), 70, "layer type"));
-        TableColumn<LayerRow, String> output = text("Output", r -> r.output().isEmpty() ? "\u2014" : r.output(), 92,
-                "output shape per sample: channels x height x width");
-        output.setMinWidth(92); // VGG-16's 512x224x224 stays whole; the other columns give way
-        getColumns().add(output);
-        getColumns().add(number("Params", r -> compact(r.parameters()), 52, "trainable parameters"));
-        getColumns().add(number("FLOPs", r -> compact(r.flops()), 48, "forward FLOPs per sample"));
+        getColumns().add(text("Layer", LayerTable::shownName, "layer name; \u21b3 marks a layer that names its inputs"));
+        getColumns().add(text("Type", r -> LayerPalette.label(r.type()), "layer type"));
+        getColumns().add(text("Output", r -> r.output().isEmpty() ? "\u2014" : r.output(),
+                "output shape per sample: channels x height x width"));
+        getColumns().add(number("Params", r -> compact(r.parameters()), "trainable parameters"));
+        getColumns().add(number("FLOPs", r -> compact(r.flops()), "forward FLOPs per sample"));
         TableColumn<LayerRow, String> act = number("Act.", r -> r.outputBytes() == 0 ? "" : Bytes.formatShort(r.outputBytes()),
-                64, "bytes of the layer's output");
+                "bytes of the layer's output");
         Label actHeader = (Label) act.getGraphic();
         actHeader.textProperty().bind(vm.batchProperty().asString("Act. @%d"));
         actHeader.getTooltip().textProperty().bind(
                 vm.batchProperty().asString("bytes of the layer's output at batch %d (float32; views cost none)"));
         getColumns().add(act);
         setRowFactory(t -> new Row());
+        vm.rows().addListener((javafx.collections.ListChangeListener<LayerRow>) c -> fitColumns());
+        vm.batchProperty().addListener(o -> fitColumns());
+        widthProperty().addListener(o -> fitColumns());
+        fitColumns();
 
         // Replacing the rows after an edit clears the table's selection for a moment; only the user's choice of
         // a row speaks for the editor's selection.
@@ -71,6 +76,44 @@ final class LayerTable extends TableView<LayerRow> {
                 e.consume();
             }
         });
+    }
+
+    /** A cell's padding and border, beyond its text (the compact table's 2 4 2 4, and a pixel each side). */
+    private static final double CELL_INSETS = 10;
+    private static final Font CELL_FONT = Font.font("System", 12);
+    private static final Font HEADER_FONT = Font.font("System", FontWeight.BOLD, 11);
+    /** Room the table keeps for its border and its vertical scroll bar. */
+    private static final double TABLE_INSETS = 18;
+
+    /**
+     * Makes every column as wide as its longest text (header and cells), and never narrower, so no name, type,
+     * shape or number is cut short (RevNet's stage2.down_bn, VGG-16's 512x224x224); the last column takes what
+     * is left, and a table too narrow for them all scrolls sideways.
+     */
+    private void fitColumns() {
+        Text probe = new Text();
+        double used = 0;
+        for (TableColumn<LayerRow, ?> c : getColumns()) {
+            probe.setFont(HEADER_FONT);
+            probe.setText(((Label) c.getGraphic()).getText());
+            double w = probe.getLayoutBounds().getWidth();
+            probe.setFont(CELL_FONT);
+            for (LayerRow r : vm.rows()) {
+                probe.setText(String.valueOf(c.getCellData(r)));
+                w = Math.max(w, probe.getLayoutBounds().getWidth());
+            }
+            c.setMinWidth(Math.ceil(w) + CELL_INSETS);
+            c.setPrefWidth(c.getMinWidth());
+            used += c.getMinWidth();
+        }
+        TableColumn<LayerRow, ?> last = getColumns().get(getColumns().size() - 1);
+        double left = Math.floor(getWidth() - TABLE_INSETS - (used - last.getMinWidth()));
+        last.setPrefWidth(Math.max(last.getMinWidth(), left));
+    }
+
+    /** The name as the Layer column shows it: marked when it has a problem or names its inputs. */
+    private static String shownName(LayerRow r) {
+        return (r.hasProblem() ? "\u26a0 " : r.explicitInputs() ? "\u21b3 " : "") + r.name();
     }
 
     /** The table's selection follows the view model's (rows are replaced on every edit). */
@@ -147,34 +190,16 @@ final class LayerTable extends TableView<LayerRow> {
         }
     }
 
-    private static TableColumn<LayerRow, String> text(String title, Function<LayerRow, String> get, double width,
-                                                     String help) {
+    private static TableColumn<LayerRow, String> text(String title, Function<LayerRow, String> get, String help) {
         TableColumn<LayerRow, String> c = new TableColumn<>();
         c.setCellValueFactory(d -> new ReadOnlyObjectWrapper<>(get.apply(d.getValue())));
         header(c, title, help);
-        c.setPrefWidth(width);
         c.setSortable(false);
-        if (title.equals("Layer")) {
-            c.setCellFactory(col -> new TableCell<>() {
-                @Override
-                protected void updateItem(String value, boolean empty) {
-                    super.updateItem(value, empty);
-                    LayerRow r = empty ? null : getTableRow().getItem();
-                    if (r == null) {
-                        setText(null);
-                        return;
-                    }
-                    String mark = r.hasProblem() ? "\u26a0 " : r.explicitInputs() ? "\u21b3 " : "";
-                    setText(mark + value);
-                }
-            });
-        }
         return c;
     }
 
-    private static TableColumn<LayerRow, String> number(String title, Function<LayerRow, String> get, double width,
-                                                       String help) {
-        TableColumn<LayerRow, String> c = text(title, get, width, help);
+    private static TableColumn<LayerRow, String> number(String title, Function<LayerRow, String> get, String help) {
+        TableColumn<LayerRow, String> c = text(title, get, help);
         c.setStyle("-fx-alignment: CENTER-RIGHT;");
         return c;
     }

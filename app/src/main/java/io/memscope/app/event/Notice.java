@@ -1,6 +1,9 @@
 package io.memscope.app.event;
 
-/** Something the user should read: shown in the log, and errors also in the message bar. */
+/**
+ * Something the user should read: shown in the log; errors also in the message bar, and warnings there too in
+ * its calmer colour (a command that had nothing to do, and why).
+ */
 public record Notice(Level level, String text) {
     public enum Level {
         INFO,
@@ -10,6 +13,10 @@ public record Notice(Level level, String text) {
 
     public static Notice info(String text) {
         return new Notice(Level.INFO, text);
+    }
+
+    public static Notice warning(String text) {
+        return new Notice(Level.WARNING, text);
     }
 
     public static Notice error(String text) {

@@ -1,17 +1,27 @@
 package io.memscope.app.layers;
 
 import io.memscope.trainer.memory.MemoryEvent;
+import io.memscope.trainer.modes.Reversibility;
 import io.memscope.trainer.plan.MemoryProfile;
+import io.memscope.trainer.program.Reconstruction;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Joins the planner's per-layer peaks with a run's measured ones, by layer name. */
+/**
+ * Joins the planner's per-layer peaks with a run's measured ones, by layer name, and in reversible mode what
+ * each layer does with its input and how well the run rebuilt it.
+ */
 public final class LayerComparison {
-    /** One layer: peak resident bytes during its forward and backward, predicted and measured (-1: unknown). */
+    /**
+     * One layer: peak resident bytes during its forward and backward, predicted and measured (-1: unknown).
+     *
+     * @param reversible whether reversible mode rebuilds the layer's input, and why not; null in other modes
+     * @param rebuilt    the run's latest measurement of the input the layer's inverse rebuilt, or null
+     */
     public record Row(String layer, long predictedForward, long measuredForward, long predictedBackward,
-                      long measuredBackward) {
+                      long measuredBackward, Reversibility.Entry reversible, Reconstruction rebuilt) {
         public long predictedPeak() {
             return Math.max(predictedForward, predictedBackward);
         }
@@ -30,6 +40,19 @@ public final class LayerComparison {
     private LayerComparison() {}
 
     public static List<Row> join(MemoryProfile predicted, MemoryProfile measured) {
+        return join(predicted, measured, null, Map.of());
+    }
+
+    /**
+     * As {@link #join(MemoryProfile, MemoryProfile)}, each row with its layer's entry of {@code reversibility}
+     * (null outside reversible mode) and its latest reconstruction error from {@code rebuiltByLayer}.
+     */
+    public static List<Row> join(MemoryProfile predicted, MemoryProfile measured, Reversibility reversibility,
+                                 Map<String, Reconstruction> rebuiltByLayer) {
+        Map<String, Reversibility.Entry> entries = new java.util.HashMap<>();
+        if (reversibility != null) {
+            reversibility.entries().forEach(e -> entries.put(e.layer(), e));
+        }
         Map<String, long[]> byLayer = new LinkedHashMap<>();
         if (predicted != null) {
             for (MemoryProfile.LayerPeak p : predicted.layers()) {
@@ -44,7 +67,7 @@ public final class LayerComparison {
             }
         }
         List<Row> rows = new ArrayList<>();
-        byLayer.forEach((k, v) -> rows.add(new Row(k, v[0], v[1], v[2], v[3])));
+        byLayer.forEach((k, v) -> rows.add(new Row(k, v[0], v[1], v[2], v[3], entries.get(k), rebuiltByLayer.get(k))));
         return rows;
     }
 

@@ -20,13 +20,17 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 import javafx.scene.shape.Rectangle;
 
-/** The plan: fits or not (with the OOM message), peak, bytes by category at the peak, largest batch that fits. */
+/**
+ * The plan: fits or not (with the OOM message), peak, largest batch that fits, bytes by category at the peak, and
+ * how the mode arranges the step (which layers reversible mode rebuilds, row-centric's segments and bands).
+ */
 public final class PlanView extends ScrollPane {
     private final Label headline = new Label();
     private final Label detail = new Label();
     private final Label maxBatch = new Label();
     private final Label oom = new Label();
     private final GridPane categories = new GridPane();
+    private final LayoutView layout = new LayoutView();
     private final Button showInTimeline = new Button("Show in timeline");
     /** One button per suggestion of what would fit, each setting the controls. */
     private final FlowPane applyRow = new FlowPane(6, 6);
@@ -62,7 +66,7 @@ public final class PlanView extends ScrollPane {
         top.setAlignment(Pos.CENTER_LEFT);
         Label byCat = new Label("BYTES BY CATEGORY AT THE PEAK");
         byCat.getStyleClass().add("section-title");
-        VBox box = new VBox(8, top, detail, oom, applyRow, maxBatch, byCat, categories);
+        VBox box = new VBox(8, top, detail, oom, applyRow, maxBatch, byCat, categories, layout);
         box.setPadding(new Insets(12, 16, 12, 16));
         setContent(box);
         setFitToWidth(true);
@@ -75,6 +79,7 @@ public final class PlanView extends ScrollPane {
                 oom.setText("");
                 applyRow.getChildren().clear();
                 maxBatch.setText("");
+                layout.show(null);
                 categories.getChildren().clear();
             }
         });
@@ -86,6 +91,7 @@ public final class PlanView extends ScrollPane {
     private void show(PlanResult r) {
         categories.getChildren().clear();
         showInTimeline.setDisable(r == null);
+        layout.show(r);
         if (r == null) {
             return;
         }

@@ -6,6 +6,8 @@ import io.memscope.app.task.Errors;
 import io.memscope.trainer.memory.Bytes;
 import io.memscope.trainer.modes.CompileOptions;
 import io.memscope.trainer.modes.MemoryMode;
+import io.memscope.trainer.modes.Reversibility;
+import io.memscope.trainer.modes.ReversibleMode;
 import io.memscope.trainer.net.Network;
 import io.memscope.trainer.plan.FitAdvice;
 import io.memscope.trainer.plan.Planner;
@@ -19,7 +21,8 @@ import javafx.beans.property.ReadOnlyStringWrapper;
 
 /**
  * Planning without running: the meta backend's peak for the run settings, what it is made of, whether it fits
- * the budget and the largest batch that does. Plans off the UI thread, on request and shortly after any
+ * the budget, the largest batch that does, and how the mode arranges the step (in reversible mode, which layers
+ * rebuild their input). Plans off the UI thread, on request and shortly after any
  * setting changes; a result that arrives after newer settings is dropped.
  */
 public final class PlanViewModel {
@@ -80,7 +83,8 @@ public final class PlanViewModel {
             Planner.Plan plan = Planner.plan(net, fitted, options, budget);
             int max = Planner.maxBatch(net, fitted, options, budget, MAX_BATCH_LIMIT);
             FitAdvice advice = plan.fits() ? null : FitAdvice.of(net, fitted, options, budget, plan, max);
-            return new PlanResult(plan, batch, max, note.toString().strip(), advice);
+            Reversibility rev = ReversibleMode.ID.equals(fitted.id()) ? Reversibility.of(net) : null;
+            return new PlanResult(plan, batch, max, note.toString().strip(), advice, fitted.layout(net).strip(), rev);
         }, r -> {
             if (ticket == generation) {
                 busy.set(false);

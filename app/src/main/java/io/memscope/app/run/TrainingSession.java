@@ -9,6 +9,7 @@ import io.memscope.trainer.memory.MemoryEvent;
 import io.memscope.trainer.memory.Trace;
 import io.memscope.trainer.train.StepResult;
 import io.memscope.trainer.modes.MemoryMode;
+import io.memscope.trainer.program.Reconstruction;
 import io.memscope.trainer.train.TrainConfig;
 import io.memscope.trainer.train.TrainListener;
 import io.memscope.trainer.train.TrainSummary;
@@ -21,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One training run on a daemon thread. The trainer never touches the UI: its step results go into a bounded
- * queue and its memory events stay in the trainer's trace; the UI calls {@link #drain} once per frame to take
+ * queue, its notes and reversible mode's reconstruction errors into queues of their own (a few per run), and its
+ * memory events stay in the trainer's trace; the UI calls {@link #drain} once per frame to take
  * what is new (up to a limit, so a frame stays short) — never one hand-over per event.
  */
 public final class TrainingSession {
@@ -44,6 +46,8 @@ public final class TrainingSession {
     private final BlockingQueue<StepResult> steps = new ArrayBlockingQueue<>(STEP_QUEUE);
     /** What the run chose before its first step (e.g. row-centric bands for the budget), for the log. */
     private final java.util.Queue<String> notes = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Reversible mode's reconstruction errors, one list per measured step (every 50th): few, so unbounded. */
+    private final java.util.Queue<List<Reconstruction>> reconstructions = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final Thread thread;
     private volatile boolean started;
     private volatile Outcome outcome;
@@ -73,6 +77,11 @@ public final class TrainingSession {
                 }
 
                 @Override
+                public void onReconstruction(List<Reconstruction> measured) {
+                    reconstructions.add(List.copyOf(measured));
+                }
+
+                @Override
                 public void onStep(StepResult result) {
                     while (!steps.offer(result)) {
                         steps.poll();
@@ -92,6 +101,15 @@ public final class TrainingSession {
         List<String> out = new java.util.ArrayList<>();
         for (String n; (n = notes.poll()) != null; ) {
             out.add(n);
+        }
+        return out;
+    }
+
+    /** The reconstruction errors measured since the last call, oldest step first (empty outside reversible mode). */
+    public List<Reconstruction> takeReconstructions() {
+        List<Reconstruction> out = new ArrayList<>();
+        for (List<Reconstruction> r; (r = reconstructions.poll()) != null; ) {
+            out.addAll(r);
         }
         return out;
     }

@@ -121,6 +121,22 @@ class EditorUiTest {
     }
 
     @Test
+    void everyLayerTypeHasAPaletteLabelOfItsOwnAndTheReversibleTypesShowTheirFields(FxRobot robot) {
+        for (var t : io.memscope.trainer.net.layers.LayerFields.all()) {
+            Button b = robot.lookup("#palette-" + t.name()).queryAs(Button.class);
+            assertFalse(b.getText().equals(t.name()), t.name() + " is shown by a label, not its type name");
+            assertTrue(b.getTooltip().getText().startsWith(t.name() + ": " + t.description()), b.getTooltip().getText());
+        }
+        assertEquals("Coupling", robot.lookup("#palette-coupling").queryAs(Button.class).getText());
+        fx(() -> vm().openSample("revnet38.json"));
+        select("stage1.rev1");
+        assertEquals("half the input channels", robot.lookup("#field-hidden").queryAs(TextField.class).getPromptText());
+        assertEquals("3", robot.lookup("#field-kernel").queryAs(TextField.class).getPromptText());
+        select("bn1");
+        assertEquals("0.01", robot.lookup("#field-scale_eps").queryAs(TextField.class).getPromptText());
+    }
+
+    @Test
     void renamingFromThePropertyBoxRefusesADuplicate(FxRobot robot) {
         select("relu1");
         TextField name = robot.lookup("#field-name").queryAs(TextField.class);
@@ -160,6 +176,57 @@ class EditorUiTest {
         assertTrue(shown.contains("junk.json") && shown.contains("not valid JSON"), shown);
         assertTrue(vm().dirtyProperty().get());
         assertNull(vm().fileProperty().get());
+    }
+
+    @Test
+    void convertToReversibleOpensTheConvertedNetworkAndReportsWhatChangedAndWhatWasKept(FxRobot robot)
+            throws Exception {
+        // LeNet: nothing to convert, said calmly in the message bar; the network stays
+        robot.clickOn("conv1");
+        robot.press(KeyCode.CONTROL, KeyCode.SHIFT).type(KeyCode.R).release(KeyCode.SHIFT, KeyCode.CONTROL);
+        Label message = robot.lookup("#message").queryAs(Label.class);
+        assertTrue(message.getParent().isVisible());
+        assertTrue(message.getText().startsWith("Convert to reversible: LeNet-5 has no residual block whose branch "
+                + "keeps its input's shape"), message.getText());
+        assertTrue(message.getParent().getStyleClass().contains("info"), "a notice, not an error");
+        assertEquals("LeNet-5", vm().specProperty().get().name());
+
+        // ResNet-18 with an unsaved edit: the unsaved-changes question first; Cancel keeps it all
+        fx(() -> {
+            vm().openSample("resnet18_cifar.json");
+            vm().setNetworkName("ResNet-18 mine");
+        });
+        robot.clickOn("#convert-reversible");
+        robot.clickOn("Cancel");
+        assertEquals("ResNet-18 mine", vm().specProperty().get().name());
+        assertNull(window.conversionReport());
+
+        // without unsaved edits it converts at once, opens the result unsaved, and reports
+        fx(() -> vm().openSample("resnet18_cifar.json"));
+        robot.clickOn("#convert-reversible");
+        assertEquals("ResNet-18 (CIFAR 32x32) (reversible)", vm().specProperty().get().name());
+        assertTrue(vm().dirtyProperty().get());
+        assertNull(vm().fileProperty().get());
+        assertTrue(window.stage().getTitle().endsWith("(converted from ResNet-18 (CIFAR 32x32)) \u2022 edited"),
+                window.stage().getTitle());
+        var report = window.conversionReport();
+        assertTrue(report.isShowing());
+        assertEquals("Converted ResNet-18 (CIFAR 32x32) into ResNet-18 (CIFAR 32x32) (reversible): 7 changes, "
+                + "3 residual blocks kept as they are. It is not saved yet.", report.getHeaderText());
+        List<String> lines = robot.from(report.getDialogPane()).lookup("#conversion-report .label")
+                .queryAllAs(Label.class).stream().map(Label::getText).toList();
+        assertTrue(lines.contains("KEPT AS THEY ARE, AND WHY"), lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("\u2022 layer1.1.conv1, layer1.1.bn1, ")), lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("\u2022 layer2.1.add: kept as it is: its branches change")),
+                lines.toString());
+        var log = robot.lookup("#log").queryAs(javafx.scene.control.ListView.class);
+        assertTrue(log.getItems().stream().anyMatch(l -> l.toString().contains("  kept: layer2.1.add: kept as it is")),
+                log.getItems().toString());
+        assertEquals("baseline", window.run().modeProperty().get().id());
+        robot.clickOn(ConversionDialog.USE_MODE);
+        assertFalse(report.isShowing());
+        assertEquals("reversible", window.run().modeProperty().get().id());
+        assertFalse(robot.lookup("#run").queryAs(Button.class).isDisabled(), "ready to run");
     }
 
     private void snapshot(Path file) throws Exception {

@@ -11,6 +11,7 @@ import io.memscope.app.run.RunViewModel;
 import io.memscope.app.run.TrainingDriver;
 import io.memscope.trainer.net.LayerSpec;
 import io.memscope.trainer.net.NetworkSpec;
+import io.memscope.trainer.net.ReversibleConversion;
 import io.memscope.trainer.net.SpecException;
 import io.memscope.trainer.train.TrainConfig;
 import java.nio.file.Files;
@@ -293,6 +294,47 @@ class EditorViewModelTest {
     }
 
     /** Answers the unsaved-changes question as told and remembers being asked. */
+    @Test
+    void convertToReversibleOpensTheResultAsANewUnsavedNetworkAndNeverLosesEdits(@TempDir Path dir) {
+        // LeNet has nothing to convert: the engine's reason, nothing asked, nothing changed
+        Prompt prompt = new Prompt();
+        vm.setNetworkName("LeNet-5 edited");
+        String before = vm.specProperty().get().toJson();
+        SpecException none = assertThrows(SpecException.class, () -> vm.convertToReversible(prompt));
+        assertTrue(none.getMessage().contains("nothing to make reversible"), none.getMessage());
+        assertEquals(0, prompt.asked);
+        assertEquals(before, vm.specProperty().get().toJson());
+        assertTrue(vm.dirtyProperty().get() && vm.canUndoProperty().get(), "the edit is still there, undoable");
+
+        // ResNet-18 with an unsaved edit: the question comes first, and Cancel keeps everything
+        vm.openSample("resnet18_cifar.json");
+        vm.setNetworkName("ResNet-18 mine");
+        prompt.answer = DiscardPrompt.Answer.CANCEL;
+        assertNull(vm.convertToReversible(prompt));
+        assertEquals(1, prompt.asked);
+        assertEquals("ResNet-18 mine", vm.specProperty().get().name());
+
+        // Save: the edited original goes to its file, then the converted network opens with no file
+        prompt.answer = DiscardPrompt.Answer.SAVE;
+        prompt.file = dir.resolve("mine.json");
+        ReversibleConversion.Result r = vm.convertToReversible(prompt);
+        assertEquals("ResNet-18 mine", NetworkSpec.load(prompt.file).name(), "the edits were saved first");
+        assertEquals("ResNet-18 mine (reversible)", vm.specProperty().get().name());
+        assertEquals(r.network().toJson(), vm.specProperty().get().toJson());
+        assertEquals(3, r.kept().size(), r.kept().toString());
+        assertTrue(vm.problemProperty().get().isEmpty(), "it builds");
+        assertTrue(vm.rows().stream().anyMatch(row -> row.type().equals("coupling")));
+        assertNull(vm.fileProperty().get(), "Save asks where: the original file stays as it is");
+        assertFalse(vm.save());
+        assertTrue(vm.dirtyProperty().get(), "not saved anywhere yet");
+        assertEquals("converted from ResNet-18 mine", vm.sourceProperty().get());
+        assertFalse(vm.canUndoProperty().get(), "a network of its own: nothing to undo");
+
+        // unsaved, so leaving it asks
+        prompt.answer = DiscardPrompt.Answer.CANCEL;
+        assertFalse(vm.confirmDiscard(prompt));
+    }
+
     static final class Prompt implements DiscardPrompt {
         Answer answer = Answer.CANCEL;
         Path file;

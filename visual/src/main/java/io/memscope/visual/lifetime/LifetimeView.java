@@ -35,7 +35,8 @@ import javafx.scene.text.TextAlignment;
  * Address × time: one block per tensor lifetime, coloured by category, in the manner of PyTorch's memory_viz
  * active-memory view. Swapped-out and compressed ends are marked with a dark edge. Only blocks in the visible
  * time range are visited, and blocks smaller than a pixel share one pixel per category, so drawing stays fast
- * with hundreds of thousands of tensors. Hover shows a tensor's details; a click selects it.
+ * with hundreds of thousands of tensors. Hover shows a tensor's details; a click selects it. What the trace does
+ * not hold about a tensor (its shape, how well it was rebuilt) comes from resolvers the window sets.
  *
  * <p>It draws the same {@link TimelineModel.Live}'s snapshot as the memory chart, the model the exported
  * picture is drawn from: the blocks are its resident {@link TimelineModel#forEachSegment segments}, a hover or
@@ -64,6 +65,7 @@ public final class LifetimeView extends Region {
     private final ReadOnlyObjectWrapper<TensorLifetime> selected = new ReadOnlyObjectWrapper<>(this, "selected");
     private final ReadOnlyStringWrapper details = new ReadOnlyStringWrapper(this, "details", "");
     private Function<String, String> shapeOf = name -> "";
+    private Function<TensorLifetime, String> extraDetail = t -> "";
     private BiConsumer<Double, Double> onRangeRequest = (a, b) -> setTimeRange(a, b);
     private byte[] occupied = new byte[0];
     private int occupiedWidth;
@@ -99,6 +101,15 @@ public final class LifetimeView extends Region {
         updateDetails();
     }
 
+    /**
+     * Supplies what else is known about a tensor's block beyond the trace (e.g. how well it was rebuilt), or an
+     * empty string; shown at the end of the details.
+     */
+    public void setDetailResolver(Function<TensorLifetime, String> extraDetail) {
+        this.extraDetail = extraDetail;
+        updateDetails();
+    }
+
     /** Where a zoom with the mouse wheel asks for a new time range; by default the view zooms itself. */
     public void setOnRangeRequest(BiConsumer<Double, Double> onRangeRequest) {
         this.onRangeRequest = onRangeRequest;
@@ -114,7 +125,10 @@ public final class LifetimeView extends Region {
         return selected.getReadOnlyProperty();
     }
 
-    /** Name, layer, shape, bytes, address, alloc/free times and category of the hovered or selected tensor. */
+    /**
+     * The hovered or selected tensor in two lines: name, layer, category, shape, bytes and address; then its
+     * alloc and free times, step and what the detail resolver adds.
+     */
     public ReadOnlyStringProperty detailsProperty() {
         return details.getReadOnlyProperty();
     }
@@ -131,6 +145,13 @@ public final class LifetimeView extends Region {
         if (drawnVersion != live.version() || drawnFrom != fromSeconds || drawnTo != toSeconds) {
             redraw();
         }
+    }
+
+    /** Selects a tensor as a click on its block does (null: none). */
+    public void select(TensorLifetime t) {
+        selected.set(t);
+        updateDetails();
+        redraw();
     }
 
     public void clearSelection() {
@@ -168,6 +189,12 @@ public final class LifetimeView extends Region {
 
     private double py(long address) {
         return TOP + plotHeight() - (double) address / addressTop() * plotHeight();
+    }
+
+    /** Where the middle of a tensor's first block is drawn, in the view's coordinates (for tests). */
+    javafx.geometry.Point2D centerOf(TensorLifetime t) {
+        return new javafx.geometry.Point2D((Math.max(LEFT, px(t.start())) + Math.min(LEFT + plotWidth(), px(t.end()))) / 2,
+                (py(t.offset()) + py(t.offset() + t.bytes())) / 2);
     }
 
     private void redraw() {
@@ -347,28 +374,35 @@ public final class LifetimeView extends Region {
         e.consume();
     }
 
+    /** Reads the hovered or selected tensor's details again, e.g. after the detail resolver learned more. */
+    public void refreshDetails() {
+        updateDetails();
+    }
+
     private void updateDetails() {
         TensorLifetime t = hovered.get() != null ? hovered.get() : selected.get();
         details.set(t == null ? "" : describe(t));
     }
 
-    /** One line about the tensor first seen {@code index}th (see {@link TimelineModel#lifetime}). */
+    /** The details of the tensor first seen {@code index}th (see {@link TimelineModel#lifetime}). */
     public String describe(int index) {
         return describe(model().lifetime(index));
     }
 
-    /** One line about a tensor: name, layer, category, shape, bytes, address, times and step. */
+    /** Two lines about a tensor: what it is (name, layer, category, shape, bytes, address), then its life. */
     public String describe(TensorLifetime t) {
         String shape = shapeOf.apply(t.name());
         String life = "alloc " + time(t.start()) + ", "
                 + (t.openEnd() ? "still resident" : "free " + time(t.end()));
         int step = stepAt(t.start());
         String layer = t.layer() == null ? "" : t.layer();
+        String extra = extraDetail.apply(t);
         return t.name() + (layer.isEmpty() ? "" : "  \u00b7  layer " + layer)
                 + "  \u00b7  " + Palette.label(t.category())
                 + (shape == null || shape.isEmpty() ? "" : "  \u00b7  " + shape)
                 + "  \u00b7  " + Bytes.format(t.bytes()) + " at +" + Bytes.format(t.offset())
-                + "  \u00b7  " + life + (step >= 0 ? "  \u00b7  step " + Steps.shown(step) : "");
+                + "\n" + life + (step >= 0 ? "  \u00b7  step " + Steps.shown(step) : "")
+                + (extra == null || extra.isEmpty() ? "" : "  \u00b7  " + extra);
     }
 
     /** The training step running at x: the step of the phase there, -1 during setup or without phases. */

@@ -1,0 +1,79 @@
+package io.memscope.visual.lifetime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.memscope.trainer.memory.TraceInfo;
+import io.memscope.trainer.render.TensorLifetime;
+import io.memscope.trainer.render.TimelineModel;
+import io.memscope.visual.SyntheticTrace;
+import java.util.Map;
+import javafx.scene.Scene;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** Hovering a block tells about its tensor in two lines, with what the window knows beyond the trace. */
+@ExtendWith(ApplicationExtension.class)
+class LifetimeViewTest {
+    private TimelineModel.Live model;
+    private LifetimeView view;
+
+    @Start
+    void start(Stage stage) {
+        model = new TimelineModel.Live(new TraceInfo("synthetic", "baseline", "cpu", 1, 0, Map.of()));
+        view = new LifetimeView(model);
+        stage.setScene(new Scene(view, 900, 400));
+        stage.show();
+    }
+
+    @Test
+    void hoverShowsTheTensorAndWhatTheResolversAdd(FxRobot robot) throws Exception {
+        WaitForAsyncUtils.asyncFx(() -> {
+            model.append(SyntheticTrace.steps(2, 4, 1 << 20));
+            TimelineModel m = model.snapshot();
+            view.setTimeRange(m.xMin() / 1e9, m.xMax() / 1e9);
+            view.setShapeResolver(name -> name.endsWith(".out") ? "1x4x16x16" : "");
+            view.setDetailResolver(t -> t.name().equals("layer2.out") ? "rebuilt by layer3's inverse" : "");
+        }).get();
+        WaitForAsyncUtils.waitForFxEvents();
+        TimelineModel m = view.model();
+        TensorLifetime rebuilt = null;
+        TensorLifetime other = null;
+        for (int i = 0; i < m.lifetimeCount(); i++) {
+            TensorLifetime t = m.lifetime(i);
+            if (t.name().equals("layer2.out") && rebuilt == null) {
+                rebuilt = t;
+            } else if (t.name().equals("layer1.out") && other == null) {
+                other = t;
+            }
+        }
+        TensorLifetime target = rebuilt;
+        robot.moveTo(view.localToScreen(view.centerOf(target)));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(target, view.hoveredProperty().get());
+        String[] lines = view.detailsProperty().get().split("\n");
+        assertEquals(2, lines.length, view.detailsProperty().get());
+        assertTrue(lines[0].startsWith("layer2.out  \u00b7  layer layer2  \u00b7  Activations  \u00b7  1x4x16x16  \u00b7  1.0 MiB at +"),
+                lines[0]);
+        assertTrue(lines[1].matches("alloc .*, free .*  \u00b7  step 1  \u00b7  rebuilt by layer3's inverse"), lines[1]);
+
+        TensorLifetime plain = other;
+        robot.moveTo(view.localToScreen(view.centerOf(plain)));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(view.detailsProperty().get().endsWith("step 1"), view.detailsProperty().get());
+
+        // a selection keeps its details after the cursor leaves, and follows what the resolver learns later
+        WaitForAsyncUtils.asyncFx(() -> {
+            view.select(target);
+            view.setDetailResolver(t -> t == target ? "measured" : "");
+        }).get();
+        robot.moveTo(view.localToScreen(2, 2));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(view.detailsProperty().get().endsWith("step 1  \u00b7  measured"), view.detailsProperty().get());
+    }
+}
