@@ -85,7 +85,6 @@ public final class Trainer {
         return trace;
     }
 
-    /** The runner of the run in progress (its parameters), or null before set-up. */
     /** The reconstruction error last measured (reversible mode), top of the network first; empty otherwise. */
     public List<Reconstruction> reconstruction() {
         return reconstruction;
@@ -96,6 +95,7 @@ public final class Trainer {
         return compression;
     }
 
+    /** The runner of the run in progress (its parameters), or null before set-up. */
     public ProgramRunner runner() {
         return runner;
     }
