@@ -1,5 +1,6 @@
 package io.memscope.trainer.compress;
 
+import io.memscope.trainer.bench.CompressorBenchmark;
 import java.util.Random;
 
 /** Seeded test tensors of the kinds the compressors meet, laid out as planes of height × width. */
@@ -72,30 +73,9 @@ final class TestTensors {
         return a;
     }
 
-    /** Per plane a sum of three sines over (y, x) with random frequencies and phases, plus noise of 1e-3. */
+    /** The benchmark's smooth planes: sums of three sines over (y, x) plus noise of 1e-3. */
     static void smooth(float[] a, Random r, int height, int width) {
-        int plane = height * width;
-        for (int p = 0; p * plane < a.length; p++) {
-            double[] fy = new double[3];
-            double[] fx = new double[3];
-            double[] ph = new double[3];
-            double[] amp = new double[3];
-            for (int k = 0; k < 3; k++) {
-                fy[k] = r.nextDouble() * 0.3;
-                fx[k] = r.nextDouble() * 0.3;
-                ph[k] = r.nextDouble() * 2 * Math.PI;
-                amp[k] = 0.2 + r.nextDouble() * 0.4;
-            }
-            for (int y = 0; y < height; y++) {
-                for (int x = 0; x < width; x++) {
-                    double v = 0;
-                    for (int k = 0; k < 3; k++) {
-                        v += amp[k] * Math.sin(fy[k] * y + fx[k] * x + ph[k]);
-                    }
-                    a[p * plane + y * width + x] = (float) (v + 1e-3 * r.nextGaussian());
-                }
-            }
-        }
+        CompressorBenchmark.smoothPlanes(a, r, height, width);
     }
 
     /** max − min of the values, as a double (so the range of ±Float.MAX_VALUE does not overflow). */
