@@ -74,25 +74,21 @@ class ComparisonCodecsTest {
     @Test
     void eightBitLinearStaysWithinHalfALevel() {
         LinearQuantizer8 c = new LinearQuantizer8();
-        for (Kind kind : Kind.values()) {
-            for (int count : COUNTS) {
-                float[] src = TestTensors.make(kind, count, count, 1, Math.max(1, count));
-                float[] back = roundTrip(c, src);
-                float min = Float.POSITIVE_INFINITY;
-                float max = Float.NEGATIVE_INFINITY;
-                for (float v : src) {
-                    min = Math.min(min, v);
-                    max = Math.max(max, v);
-                }
-                for (int i = 0; i < count; i++) {
-                    double bound = LinearQuantizer8.errorBound(min, max) + Math.ulp(src[i]);
-                    assertTrue(Math.abs((double) src[i] - back[i]) <= bound, kind + ": " + src[i] + " → " + back[i]);
-                }
-                if (kind == Kind.CONSTANT || kind == Kind.ZEROS) {
-                    assertTrue(Arrays.equals(src, back), kind.toString());
-                }
+        everyKindAndCount(c, (kind, src, back) -> {
+            float min = Float.POSITIVE_INFINITY;
+            float max = Float.NEGATIVE_INFINITY;
+            for (float v : src) {
+                min = Math.min(min, v);
+                max = Math.max(max, v);
             }
-        }
+            for (int i = 0; i < src.length; i++) {
+                double bound = LinearQuantizer8.errorBound(min, max) + Math.ulp(src[i]);
+                assertTrue(Math.abs((double) src[i] - back[i]) <= bound, kind + ": " + src[i] + " → " + back[i]);
+            }
+            if (kind == Kind.CONSTANT || kind == Kind.ZEROS) {
+                assertTrue(Arrays.equals(src, back), kind.toString());
+            }
+        });
         assertMessage("value 1 is NaN: a tensor to compress must be finite",
                 () -> c.compress(new float[] {0, Float.NaN}, 0, 2));
     }
@@ -100,15 +96,11 @@ class ComparisonCodecsTest {
     @Test
     void deflateIsLossless() {
         DeflateCodec c = new DeflateCodec();
-        for (Kind kind : Kind.values()) {
-            for (int count : COUNTS) {
-                float[] src = TestTensors.make(kind, count, count, 1, Math.max(1, count));
-                float[] back = roundTrip(c, src);
-                for (int i = 0; i < count; i++) {
-                    assertEquals(Float.floatToRawIntBits(src[i]), Float.floatToRawIntBits(back[i]));
-                }
+        everyKindAndCount(c, (kind, src, back) -> {
+            for (int i = 0; i < src.length; i++) {
+                assertEquals(Float.floatToRawIntBits(src[i]), Float.floatToRawIntBits(back[i]), kind + " " + i);
             }
-        }
+        });
         float[] zeros = new float[1 << 16];
         assertTrue(c.compress(zeros, 0, zeros.length).length < 1024);
     }
@@ -124,6 +116,20 @@ class ComparisonCodecsTest {
             byte[] good = streams.get(0);
             assertMessage("the " + format + " stream holds 300 values; an array of 299 has no room for them from "
                     + "offset 0", () -> c.decompress(good, new float[299], 0));
+        }
+    }
+
+    private interface Check {
+        void check(Kind kind, float[] src, float[] back);
+    }
+
+    /** Every kind of test tensor at every count, compressed and back, checked. */
+    private static void everyKindAndCount(FloatCodec c, Check check) {
+        for (Kind kind : Kind.values()) {
+            for (int count : COUNTS) {
+                float[] src = TestTensors.make(kind, count, count, 1, Math.max(1, count));
+                check.check(kind, src, roundTrip(c, src));
+            }
         }
     }
 
