@@ -57,7 +57,7 @@ public final class CompressorBenchmark {
     private static final double[] RELATIVE = {1e-2, 1e-3, 1e-4};
     private static final int BATCH = 32;
     private static final int TRAIN_STEPS = 30;
-    private static final int RUNS = 5;
+    private static final int RUNS = 7;
 
     /** One tensor: its name, what kind of layer wrote it, planes of h × w. */
     record Sample(String name, String kind, int h, int w, float[] values) {
@@ -156,7 +156,7 @@ public final class CompressorBenchmark {
     }
 
     private void throughput(List<DataSet> sets) throws Exception {
-        line("### Throughput (eb = 1e-3 of the range, one thread, median of " + RUNS + ")");
+        line("### Throughput (eb = 1e-3 of the range, one thread, best of " + RUNS + ")");
         line("");
         line("| data | compress | decompress | ratio | without the lossless pass: compress | decompress | ratio |");
         line("|---|---:|---:|---:|---:|---:|---:|");
@@ -169,8 +169,10 @@ public final class CompressorBenchmark {
                     d.name(), s.compressMBs, s.decompressMBs, s.ratio, p.compressMBs, p.decompressMBs, p.ratio));
         }
         line("");
-        line("MB = 10^6 bytes of float32 input (compress) or output (decompress). The machine is shared: speeds vary "
-                + "by ±20% from run to run.");
+        line("MB = 10^6 bytes of float32 input (compress) or output (decompress) per second of the thread's CPU time, "
+                + "the least of " + RUNS + " runs over the whole set: the machine is shared, and wall time would also count "
+                + "the time other processes held the core. Memory bandwidth and caches are still shared, so speeds "
+                + "still vary by about ±10% from run to run.");
         line("");
     }
 
@@ -338,12 +340,12 @@ public final class CompressorBenchmark {
                 }
             }
         }
-        long compress = Stopwatch.medianNanos(2, RUNS, () -> {
+        long compress = Stopwatch.leastCpuNanos(2, RUNS, () -> {
             for (Sample s : d.samples()) {
                 c.compress(s);
             }
         });
-        long decompress = Stopwatch.medianNanos(2, RUNS, () -> {
+        long decompress = Stopwatch.leastCpuNanos(2, RUNS, () -> {
             for (byte[] b : streams) {
                 c.decompress(b, dst);
             }
