@@ -24,8 +24,9 @@ import java.util.zip.Inflater;
  * <li><b>Exact zeros</b>: a value that is 0 comes back as exactly +0, always. Where the prediction is exactly 0 the
  * ordinary code 0 gives that (x̂ = pred); elsewhere a zero has a symbol of its own. The bound alone would not
  * give it: a zero predicted as 0.7·eb would come back as 0.7·eb, which is within the bound but not zero, and after
- * a ReLU that would wrongly mark the value as having passed. (A value that is not zero may still come back as
- * 0 or with the other sign when it is within eb of 0.)
+ * a ReLU that would wrongly mark the value as having passed. Likewise every other value keeps its side of zero:
+ * a quantized reconstruction that would reach 0 or cross it is not used, the value goes verbatim, so the sign
+ * pattern a ReLU's backward reads (its mask) comes back exactly.
  * <li><b>Entropy coding</b>: the symbols (verbatim, zero, then the codes zig-zagged so that small codes get small
  * symbols) are Huffman-coded with a canonical code whose lengths the stream carries ({@link Huffman}); verbatim
  * values follow as raw floats. With Huffman off the symbols are packed at fixed width instead.
@@ -385,7 +386,8 @@ public final class ErrorBoundedCompressor {
                         if (Math.abs(q) < limit) {
                             double code = Math.rint(q);
                             float c = reconstruct(pred, code, step);
-                            if (Math.abs((double) v - c) <= eb) {
+                            // within the bound and on the same side of zero (a ReLU's backward reads the sign)
+                            if (Math.abs((double) v - c) <= eb && (v > 0 ? c > 0 : c < 0)) {
                                 s = FIRST_CODE + zigzag((int) code);
                                 out = c;
                             }

@@ -55,6 +55,32 @@ public final class DeviceMemory {
         emit(Action.FREE, t);
     }
 
+    /**
+     * The tensor leaves device memory (COMPRESS: its compressed form holds it; SWAP_OUT: host memory does): its
+     * block is returned, and the event records the block it left. {@link #comeBack} brings the same tensor back.
+     */
+    public void leave(Tensor t, Action action) {
+        arena.free(t.offset());
+        emit(action, t);
+    }
+
+    /**
+     * The tensor comes back to device memory (DECOMPRESS, SWAP_IN) in a new block: the same tensor, id and name,
+     * at the new address; or an OOM event and the exception, as for an allocation.
+     */
+    public Tensor comeBack(Tensor t, Action action) {
+        long offset = arena.allocate(t.dims().bytes());
+        if (offset < 0) {
+            MemoryEvent oom = new MemoryEvent(seq++, now(), Action.OOM, t.id(), t.name(), t.layer(), t.category(), -1, 0,
+                    step, phase, Arena.align(Math.max(1, t.dims().bytes())), arena.freeBytes(), arena.largestFreeBlock());
+            trace.record(oom);
+            throw new OutOfDeviceMemoryException(oom);
+        }
+        Tensor back = new Tensor(t.id(), t.name(), t.layer(), t.category(), t.dims(), offset, arena.sizeOf(offset));
+        emit(action, back);
+        return back;
+    }
+
     /** Records a non-allocating event about a tensor (e.g. RECOMPUTE). */
     public void mark(Action action, Tensor t) {
         emit(action, t);

@@ -13,6 +13,7 @@ public final class Modes {
         register(new BaselineMode());
         register(new RowCentricMode());
         register(new ReversibleMode());
+        register(new io.memscope.trainer.modes.compressed.CompressedMode());
     }
 
     private Modes() {}

@@ -132,7 +132,8 @@ public sealed interface Instruction {
 
     /**
      * Compress a tensor into a new COMPRESSED tensor {@code into}, allocated here at the size the stream takes
-     * (the codec decides it; on the meta backend, its plan). The tensor itself stays allocated until a FREE.
+     * (the codec decides it; on the meta backend, its plan); the tensor then leaves device memory (its block is
+     * returned) and may not be used until a DECOMPRESS brings it back.
      */
     record Compress(String tensor, String into) implements Instruction {
         @Override
@@ -141,7 +142,7 @@ public sealed interface Instruction {
         }
     }
 
-    /** Decompress {@code from} into {@code tensor}, which must be allocated; {@code from} stays until a FREE. */
+    /** Bring a compressed tensor back in a new block, decompressed from {@code from}, which stays until a FREE. */
     record Decompress(String from, String tensor) implements Instruction {
         @Override
         public String toString() {

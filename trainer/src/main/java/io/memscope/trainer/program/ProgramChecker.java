@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Static checks of a program, without running a kernel: every tensor used is declared and live, nothing is
- * allocated twice or freed while not live, every step allocation is freed by the end of the step, only
+ * Static checks of a program, without running a kernel: every tensor used is declared and live (not
+ * compressed), nothing is allocated twice or freed while not live, every compressed tensor is decompressed, every step allocation is freed by the end of the step, only
  * persistent tensors outlive it, and row copies and fills stay inside tensors of matching shapes.
  */
 public final class ProgramChecker {
@@ -26,7 +26,9 @@ public final class ProgramChecker {
         Set<String> afterSetup = new HashSet<>(live);
         walk(p, p.step(), live, problems, "step");
         for (String t : live) {
-            if (!afterSetup.contains(t)) {
+            if (t.startsWith(COMPRESSED)) {
+                problems.add("step: " + t.substring(COMPRESSED.length()) + " is compressed and never decompressed");
+            } else if (!afterSetup.contains(t)) {
                 problems.add("step: " + t + " is never freed");
             }
         }
@@ -78,8 +80,16 @@ public final class ProgramChecker {
                 } else if (!live.add(c.into())) {
                     problems.add(at + ": " + c.into() + " is already allocated");
                 }
+                if (live.remove(c.tensor())) {
+                    live.add(COMPRESSED + c.tensor());
+                }
             } else if (i instanceof Instruction.Decompress d) {
-                requireLive(List.of(d.from(), d.tensor()), live, problems, at);
+                requireLive(List.of(d.from()), live, problems, at);
+                if (!live.remove(COMPRESSED + d.tensor())) {
+                    problems.add(at + ": decompresses " + d.tensor() + ", which is not compressed");
+                } else {
+                    live.add(d.tensor());
+                }
             } else if (i instanceof Instruction.Mark m) {
                 requireLive(List.of(m.tensor()), live, problems, at);
             } else if (i instanceof Instruction.CopyRows c) {
@@ -116,9 +126,14 @@ public final class ProgramChecker {
 
     private static void requireLive(List<String> names, Set<String> live, List<String> problems, String at) {
         for (String n : names) {
-            if (!live.contains(n)) {
+            if (live.contains(COMPRESSED + n)) {
+                problems.add(at + ": uses " + n + ", which is compressed");
+            } else if (!live.contains(n)) {
                 problems.add(at + ": uses " + n + ", which is not allocated");
             }
         }
     }
+
+    /** Marks a compressed tensor in the live set: it holds no block, and no instruction may use it. */
+    private static final String COMPRESSED = "\0compressed:";
 }

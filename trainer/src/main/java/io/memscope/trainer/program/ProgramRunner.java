@@ -33,6 +33,8 @@ public final class ProgramRunner {
     private final Optimizer optimizer;
     private final long seed;
     private final Map<String, Tensor> live = new HashMap<>();
+    /** Tensors off the device, held by their compressed form, by name. */
+    private final Map<String, Tensor> compressedAway = new HashMap<>();
     private final Map<String, ParamDef> paramDefs = new HashMap<>();
     private int trainingSteps;
     private boolean measureReconstruction;
@@ -262,7 +264,7 @@ public final class ProgramRunner {
             long planned = codec.plannedBytes(c.tensor(), t.dims());
             live.put(c.into(), memory().allocate(c.into(), d.layer(), d.category(),
                     Dims.vector(Packing.floats(planned))));
-            memory().mark(Action.COMPRESS, t);
+            leave(t);
             return;
         }
         float[] values = new float[t.size()];
@@ -272,14 +274,26 @@ public final class ProgramRunner {
         Tensor z = memory().allocate(c.into(), d.layer(), d.category(), Dims.vector(packed.length));
         live.put(c.into(), z);
         backend.upload(packed, 0, z);
-        memory().mark(Action.COMPRESS, t);
+        leave(t);
         compressions.add(new CompressionRecord(c.tensor(), t.elements() * Float.BYTES, packed.length * 4L,
                 encoded.errorBound(), step));
     }
 
+    /** The compressed tensor's block goes back to the arena; its stream holds it until DECOMPRESS. */
+    private void leave(Tensor t) {
+        live.remove(t.name());
+        compressedAway.put(t.name(), t);
+        memory().leave(t, Action.COMPRESS);
+    }
+
     private void decompress(StepProgram program, Instruction.Decompress d) {
         Tensor z = tensor(d.from());
-        Tensor t = tensor(d.tensor());
+        Tensor away = compressedAway.remove(d.tensor());
+        if (away == null) {
+            throw new IllegalStateException(d.tensor() + " decompressed while not compressed");
+        }
+        Tensor t = memory().comeBack(away, Action.DECOMPRESS);
+        live.put(t.name(), t);
         if (backend.computes()) {
             float[] packed = new float[z.size()];
             backend.download(z, packed, 0);
@@ -287,7 +301,6 @@ public final class ProgramRunner {
             program.codec().decode(d.tensor(), Packing.unpack(packed), values);
             backend.upload(values, 0, t);
         }
-        memory().mark(Action.DECOMPRESS, t);
     }
 
     /**

@@ -308,8 +308,9 @@ class ErrorBoundedCompressorTest {
         assertEquals(42f, back[src.length]);
         for (int i = 0; i < src.length; i++) {
             double err = Math.abs((double) src[i] - back[i]);
-            if (!(err <= eb) || (src[i] == 0 && Float.floatToRawIntBits(back[i]) != 0)) {
-                fail(String.format(Locale.ROOT, "value %d of %d: %s came back as %s, error %s > eb %s (%s)", i,
+            if (!(err <= eb) || (src[i] == 0 && Float.floatToRawIntBits(back[i]) != 0)
+                    || (src[i] > 0) != (back[i] > 0) || (src[i] < 0) != (back[i] < 0)) {
+                fail(String.format(Locale.ROOT, "value %d of %d: %s came back as %s: error %s against eb %s, or another side of zero (%s)", i,
                         src.length, src[i], back[i], err, eb, s));
             }
         }

@@ -39,6 +39,11 @@ public final class CompressedMode implements MemoryMode {
     private final Map<String, Double> ratios;
     private final FloatCodec codec;
 
+    /** The default bound, uncalibrated, with the error-bounded compressor. */
+    public CompressedMode() {
+        this(ErrorBound.parse(DEFAULT_BOUND, DEFAULT_EVERY), Map.of(), new SzFloatCodec());
+    }
+
     public CompressedMode(ErrorBound bound, Map<String, Double> ratios, FloatCodec codec) {
         this.bound = bound;
         this.ratios = Map.copyOf(ratios);
@@ -116,7 +121,9 @@ public final class CompressedMode implements MemoryMode {
     /**
      * This mode with each compressed tensor's ratio measured on one training step of the first
      * {@link #CALIBRATION_BATCH} samples of {@code sample} (the run's data and seed, on a CPU device with room
-     * for every tensor uncompressed), so that plans size the streams from the data rather than assume none.
+     * for every tensor uncompressed), so that plans size the streams from the data rather than assume none. With
+     * adaptive bounds a second step is measured too (the first measures the gradients that set them); each
+     * tensor's plan takes the lower of the two ratios.
      */
     @Override
     public MemoryMode calibrate(Network net, CompileOptions options, Batch sample, long seed, int threads) {
@@ -132,10 +139,15 @@ public final class CompressedMode implements MemoryMode {
         try (CpuBackend cpu = new CpuBackend(new DeviceMemory(budget, trace), threads)) {
             ProgramRunner runner = new ProgramRunner(net, cpu, options.optimizer(), seed);
             runner.setup(program);
-            runner.run(program, 0, part);
             Map<String, Double> measured = new HashMap<>();
-            for (CompressionRecord r : runner.compressions()) {
-                measured.put(r.tensor(), r.ratio());
+            // adaptive bounds: the first step uses relative bounds and measures the gradients that set the
+            // bounds of the second; a plan must hold either, so each tensor keeps its lower ratio
+            int steps = bound instanceof ErrorBound.Adaptive ? 2 : 1;
+            for (int s = 0; s < steps; s++) {
+                runner.run(program, s, part);
+                for (CompressionRecord r : runner.compressions()) {
+                    measured.merge(r.tensor(), r.ratio(), Math::min);
+                }
             }
             return new CompressedMode(bound, measured, codec);
         }

@@ -18,8 +18,9 @@ import java.util.Set;
 
 /**
  * Rewrites a training program so that the activations it keeps from forward for backward are held compressed in
- * between: right after a kept layer output's last forward use, {@code COMPRESS t -> t.z} and {@code FREE t};
- * just before its first backward use, {@code ALLOC t}, {@code DECOMPRESS t.z -> t} and {@code FREE t.z}. Kept
+ * between: right after a kept layer output's last forward use, {@code COMPRESS t -> t.z} (t's block goes back
+ * to the arena, its stream holds it); just before its first backward use, {@code DECOMPRESS t.z -> t} (t back
+ * in a new block) and {@code FREE t.z}. Kept
  * exact are what must not change: tensors a max pooling's backward reads (it finds its maxima by comparing
  * input and output), saved tensors other than layer outputs (batch-norm statistics, dropout masks, the loss's
  * probabilities), the data, and tensors under {@link #MIN_BYTES}, whose stream would save nothing worth a kernel.
@@ -77,9 +78,9 @@ public final class CompressionPass {
             String z = t + SUFFIX;
             decls.put(z, new TensorDecl(z, d.layer(), Category.COMPRESSED, d.dims(), false));
             after.computeIfAbsent(lastUse(step, t, boundary), k -> new ArrayList<>())
-                    .addAll(List.of(new Instruction.Compress(t, z), new Instruction.Free(t)));
+                    .add(new Instruction.Compress(t, z));
             before.computeIfAbsent(firstUse(step, t, boundary), k -> new ArrayList<>())
-                    .addAll(List.of(new Instruction.Alloc(t), new Instruction.Decompress(z, t), new Instruction.Free(z)));
+                    .addAll(List.of(new Instruction.Decompress(z, t), new Instruction.Free(z)));
         }
         List<Instruction> out = new ArrayList<>();
         for (int k = 0; k < step.size(); k++) {
