@@ -27,7 +27,10 @@ public interface ActivationCodec {
 
     /**
      * A backward pass of a layer with weights that read {@code input}: the norms of its output's gradient and of
-     * its weight gradient, and the weight's fan-in (values feeding one output).
+     * its first weight's gradient, and the gain g from an error in the input to that weight gradient, in the
+     * sense E‖ΔdW‖² = σ²·g²·‖dY‖² for independent input errors of variance σ²: √fanIn for a convolution or a
+     * linear layer, the batch's 1/std (root mean square over channels) for a batch norm.
      */
-    default void gradients(String input, String layer, double outGradNorm, double weightGradNorm, long fanIn, int step) {}
+    default void gradients(String input, String layer, double outGradNorm, double weightGradNorm, double gain,
+                           int step) {}
 }

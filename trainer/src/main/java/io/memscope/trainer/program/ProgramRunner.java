@@ -312,12 +312,25 @@ public final class ProgramRunner {
             return;
         }
         Tensor dw = call.paramGrad(0);
-        long fanIn = dw.elements() / Math.max(1, dw.dims().n());
+        String type = net.node(r.node()).layer().type();
+        double gain;
+        if (type.endsWith("batchnorm2d")) {
+            // dgamma = Σ dy · (x − mean) · invStd: an error in x reaches it scaled by the channel's invStd
+            float[] inv = new float[call.saved(1).size()];
+            backend.download(call.saved(1), inv, 0);
+            double s = 0;
+            for (float v : inv) {
+                s += (double) v * v;
+            }
+            gain = Math.sqrt(s / Math.max(1, inv.length));
+        } else {
+            gain = Math.sqrt((double) dw.elements() / Math.max(1, dw.dims().n()));
+        }
         double dy = norm(call.gradOut());
         double dwNorm = norm(dw);
         for (String in : r.inputs()) {
             if (in != null) {
-                codec.gradients(in, r.layer(), dy, dwNorm, fanIn, step);
+                codec.gradients(in, r.layer(), dy, dwNorm, gain, step);
             }
         }
     }

@@ -14,6 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ActivationCompressor implements ActivationCodec {
     /** Planned streams are this much larger than the calibration measured: ratios drift as training goes on. */
     public static final double PLAN_MARGIN = 1.25;
+    /** Adaptive bounds without a measurement use the relative bound target / this. */
+    static final double ADAPTIVE_FALLBACK = 10;
 
     private final FloatCodec codec;
     private final ErrorBound bound;
@@ -70,7 +72,9 @@ public final class ActivationCompressor implements ActivationCodec {
         if (bound instanceof ErrorBound.Adaptive ad && adaptive.containsKey(tensor)) {
             return adaptive.get(tensor);
         }
-        double ratio = bound instanceof ErrorBound.Relative r ? r.ratio() : ((ErrorBound.Adaptive) bound).target();
+        // adaptive, before a measurement or with no weighted reader: a tenth of the target, of the range
+        double ratio = bound instanceof ErrorBound.Relative r ? r.ratio()
+                : ((ErrorBound.Adaptive) bound).target() / ADAPTIVE_FALLBACK;
         float min = Float.POSITIVE_INFINITY;
         float max = Float.NEGATIVE_INFINITY;
         for (float v : values) {
@@ -111,16 +115,17 @@ public final class ActivationCompressor implements ActivationCodec {
     }
 
     /**
-     * eb = √3 · target · ‖dW‖ / (√fanIn · ‖dY‖): with errors uniform on ±eb (variance eb²/3) and independent,
-     * the weight gradient's error has expected squared norm (eb²/3) · fanIn · ‖dY‖², so this bound makes it
-     * target · ‖dW‖. The smallest bound any reader asks for wins.
+     * eb = √3 · target · ‖dW‖ / (g · ‖dY‖): with errors uniform on ±eb (variance eb²/3) and independent, the
+     * weight gradient's error has expected squared norm (eb²/3) · g² · ‖dY‖² (g = √fanIn for a convolution or a
+     * linear layer), so this bound makes it target · ‖dW‖. The smallest bound any reader asks for wins.
      */
     @Override
-    public void gradients(String input, String layer, double outGradNorm, double weightGradNorm, long fanIn, int step) {
-        if (!(bound instanceof ErrorBound.Adaptive a) || !(outGradNorm > 0) || !(weightGradNorm > 0) || fanIn <= 0) {
+    public void gradients(String input, String layer, double outGradNorm, double weightGradNorm, double gain,
+                          int step) {
+        if (!(bound instanceof ErrorBound.Adaptive a) || !(outGradNorm > 0) || !(weightGradNorm > 0) || !(gain > 0)) {
             return;
         }
-        double eb = Math.sqrt(3) * a.target() * weightGradNorm / (Math.sqrt(fanIn) * outGradNorm);
+        double eb = Math.sqrt(3) * a.target() * weightGradNorm / (gain * outGradNorm);
         if (Double.isFinite(eb) && eb > 0) {
             adaptive.merge(input, eb, Math::min);
         }

@@ -29,8 +29,8 @@ public sealed interface ErrorBound {
     /**
      * The bound that makes the expected weight-gradient error of the layer reading the tensor about
      * {@code target} of that gradient's norm: eb = √3 · target · ‖dW‖ / (√fanIn · ‖dY‖), with ‖dY‖ and ‖dW‖
-     * measured every {@code every} steps; {@link Relative} with {@code target} until the first measurement, and
-     * for tensors no layer with weights reads in backward.
+     * measured every {@code every} steps; {@link Relative} with {@code target} / 10 until the first
+     * measurement, and for tensors no layer with weights reads in backward.
      */
     record Adaptive(double target, int every) implements ErrorBound {
         @Override

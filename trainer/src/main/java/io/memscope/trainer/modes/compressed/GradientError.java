@@ -30,7 +30,10 @@ public final class GradientError {
 
     private GradientError() {}
 
-    /** One step of each, from the seeded initial weights, on {@code batch}. */
+    /**
+     * The gradient of one step of each from the seeded initial weights on {@code batch}, after a first step on
+     * the same batch that lets a mode settle (then the weights are put back).
+     */
     public static List<Layer> of(Network net, MemoryMode mode, CompileOptions options, Batch batch, long seed,
                                  int threads) {
         Map<String, float[]> base = gradients(net, Modes.get("baseline"), options, batch, seed, threads);
@@ -67,7 +70,15 @@ public final class GradientError {
         try (CpuBackend cpu = new CpuBackend(new DeviceMemory(budget, trace), threads)) {
             ProgramRunner runner = new ProgramRunner(net, cpu, options.optimizer(), seed);
             runner.setup(program);
+            // a first step lets the mode settle (adaptive bounds measure the gradients); the weights then go
+            // back to where they started, so every mode's gradient is taken at the same point
+            Map<String, float[]> initial = new LinkedHashMap<>();
+            for (String p : runner.parameterNames()) {
+                initial.put(p, runner.read(p));
+            }
             runner.run(program, 0, batch);
+            initial.forEach((p, v) -> cpu.upload(v, 0, runner.tensor(p)));
+            runner.run(program, 1, batch);
             Map<String, float[]> grads = new LinkedHashMap<>();
             for (String p : runner.parameterNames()) {
                 if (program.tensors().containsKey(p + ".grad")) {
