@@ -666,6 +666,8 @@ public final class MemScopeCli {
                       --cuts downsampling|none  --layer-bands LAYER=SPEC[,LAYER=SPEC] (SPEC: N, rows:R, FWD/BWD)
                       reversible rebuilds the inputs of invertible layers (coupling, space_to_depth,
                       inv_batchnorm2d, leaky_relu) from their outputs and prints the reconstruction error
+                      compressed holds kept activations compressed within an error bound (COMET) and takes:
+                      --eb 1e-3|rel:1e-3|adaptive[:0.01]  --reestimate 50 (steps between adaptive estimates)
                   --data builtin          builtin | mnist:DIR | cifar10:DIR
                   --batch 64              samples per step
                   --steps 400 | --epochs N
@@ -673,6 +675,7 @@ public final class MemScopeCli {
                   --optimizer sgd|adam    --lr 0.01 (adam: 0.001)  --momentum 0.9  --weight-decay 5e-4
                   --seed 1                --threads N   --eval 1000 (held-out samples; 0 = none)
                                           (the plan before training covers the evaluation too)
+                  --fit-batch             the largest batch the mode fits in --budget (instead of --batch)
                   --trace out.json        write the MemScope trace (also when the run fails)
                   --log-every N           --quiet
               plan NETWORK.json    predict memory on the meta backend, per layer and per category
