@@ -1,11 +1,11 @@
 package io.memscope.trainer.bench;
 
+import static io.memscope.trainer.bench.TimedSteps.change;
+import static io.memscope.trainer.bench.TimedSteps.median;
+import static io.memscope.trainer.bench.TimedSteps.persistent;
+
 import io.memscope.trainer.backend.CpuBackend;
 import io.memscope.trainer.memory.Bytes;
-import io.memscope.trainer.memory.Category;
-import io.memscope.trainer.memory.DeviceMemory;
-import io.memscope.trainer.memory.Trace;
-import io.memscope.trainer.memory.TraceInfo;
 import io.memscope.trainer.modes.BaselineMode;
 import io.memscope.trainer.modes.CompileOptions;
 import io.memscope.trainer.modes.MemoryMode;
@@ -16,15 +16,11 @@ import io.memscope.trainer.net.Network;
 import io.memscope.trainer.optim.Optimizer;
 import io.memscope.trainer.plan.MemoryProfile;
 import io.memscope.trainer.plan.Planner;
-import io.memscope.trainer.program.Batch;
-import io.memscope.trainer.program.ProgramRunner;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 
 /**
  * The row-centric mode against baseline: peak activation memory (peak minus parameters, gradients and
@@ -99,12 +95,12 @@ public final class RowCentricBenchmark {
         line("");
         line("| mode | bands | activation memory | vs baseline | total peak | step time | vs baseline (paired) |");
         line("|---|---|---|---|---|---|---|");
-        try (Stepper base = new Stepper(net, new BaselineMode(), batch)) {
+        try (TimedSteps base = new TimedSteps(net, new BaselineMode(), options(batch), threads)) {
             long[] t = new long[runs];
             for (int r = 0; r < runs; r++) {
                 t[r] = base.step();
             }
-            Row b = base.row(median(t));
+            Row b = row(base, median(t));
             line(String.format(Locale.ROOT, "| baseline | | %s | | %s | %.0f ms | |", Bytes.format(b.activation()),
                     Bytes.format(b.peak()), b.stepMs()));
             List<RowCentricMode> modes = new ArrayList<>();
@@ -115,14 +111,14 @@ public final class RowCentricBenchmark {
                 }
             }
             for (RowCentricMode m : modes) {
-                try (Stepper s = new Stepper(net, m, batch)) {
+                try (TimedSteps s = new TimedSteps(net, m, options(batch), threads)) {
                     long[] tb = new long[runs];
                     long[] tm = new long[runs];
                     for (int r = 0; r < runs; r++) {
                         tb[r] = base.step();
                         tm[r] = s.step();
                     }
-                    Row row = s.row(median(tm));
+                    Row row = row(s, median(tm));
                     RowCentricOptions o = m.options();
                     line(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %.0f ms | %.2f× |",
                             o.forward().count() == 1 ? "row-centric" : o.halo().label(), o.forward().count(),
@@ -134,52 +130,10 @@ public final class RowCentricBenchmark {
         line("");
     }
 
-    /** A network ready to train in one mode on the CPU backend, one timed step at a time (after one warm-up step). */
-    private final class Stepper implements AutoCloseable {
-        private final Planner.Plan plan;
-        private final Trace trace;
-        private final CpuBackend cpu;
-        private final ProgramRunner runner;
-        private final Batch batch;
-        private int step;
-
-        Stepper(Network net, MemoryMode mode, int n) {
-            plan = Planner.plan(net, mode, options(n), 1L << 50);
-            long budget = plan.peakBytes() + plan.peakBytes() / 4 + (16L << 20);
-            trace = new Trace(new TraceInfo(net.name(), mode.id(), "cpu", n, budget, null), 1 << 20);
-            cpu = new CpuBackend(new DeviceMemory(budget, trace), threads);
-            runner = new ProgramRunner(net, cpu, sgd, 1);
-            runner.setup(plan.program());
-            batch = randomBatch(net, n);
-            step();
-        }
-
-        long step() {
-            long t0 = System.nanoTime();
-            runner.run(plan.program(), step++, batch);
-            return System.nanoTime() - t0;
-        }
-
-        /** Measured memory (checked against the plan) with a step time. */
-        Row row(long stepNanos) {
-            MemoryProfile measured = MemoryProfile.of(trace.events());
-            if (measured.peakBytes() != plan.peakBytes()) {
-                throw new IllegalStateException(plan.program().mode() + ": measured peak " + measured.peakBytes()
-                        + " differs from the plan's " + plan.peakBytes());
-            }
-            return new Row(measured.peakBytes() - persistent(measured), measured.peakBytes(), stepNanos / 1e6);
-        }
-
-        @Override
-        public void close() {
-            cpu.close();
-        }
-    }
-
-    private static long median(long[] t) {
-        long[] s = t.clone();
-        Arrays.sort(s);
-        return s[s.length / 2];
+    /** Measured memory (checked against the plan) with a step time. */
+    private static Row row(TimedSteps s, long stepNanos) {
+        MemoryProfile measured = s.measured();
+        return new Row(measured.peakBytes() - persistent(measured), measured.peakBytes(), stepNanos / 1e6);
     }
 
     private void plannedTable(String name, int batch) {
@@ -310,27 +264,6 @@ public final class RowCentricBenchmark {
 
     private CompileOptions options(int batch) {
         return new CompileOptions(batch, sgd, CpuBackend.workspaceModel(threads));
-    }
-
-    private static long persistent(MemoryProfile p) {
-        return p.atPeak(Category.PARAMETER) + p.atPeak(Category.GRADIENT) + p.atPeak(Category.OPTIMIZER_STATE);
-    }
-
-    private static String change(long value, long base) {
-        return String.format(Locale.ROOT, "%+.0f%%", 100.0 * (value - base) / base);
-    }
-
-    private static Batch randomBatch(Network net, int batch) {
-        Random r = new Random(1);
-        float[] images = new float[batch * net.input().elements()];
-        for (int i = 0; i < images.length; i++) {
-            images[i] = (float) r.nextGaussian();
-        }
-        float[] labels = new float[batch];
-        for (int i = 0; i < batch; i++) {
-            labels[i] = r.nextInt(net.classes());
-        }
-        return new Batch(batch, images, labels);
     }
 
     private void line(String s) {
