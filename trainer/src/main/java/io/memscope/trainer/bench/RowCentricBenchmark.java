@@ -13,7 +13,6 @@ import io.memscope.trainer.modes.rows.Halo;
 import io.memscope.trainer.modes.rows.RowCentricMode;
 import io.memscope.trainer.modes.rows.RowCentricOptions;
 import io.memscope.trainer.net.Network;
-import io.memscope.trainer.optim.Optimizer;
 import io.memscope.trainer.plan.MemoryProfile;
 import io.memscope.trainer.plan.Planner;
 import java.nio.file.Path;
@@ -31,29 +30,23 @@ import java.util.Locale;
  * <p>Run: {@code scripts/bench-rows.sh}, or {@code java --add-modules jdk.incubator.vector -Xmx10g -cp
  * trainer/target/memscope-cli.jar io.memscope.trainer.bench.RowCentricBenchmark [repo-root]}.
  */
-public final class RowCentricBenchmark {
+public final class RowCentricBenchmark extends ModeBenchmark {
     private static final int[] BANDS = {2, 4, 8, 16};
     /** One band: the segments, whole-map batch norm and recomputation without splitting rows, for reference. */
     private static final int[] WITH_ONE = {1, 2, 4, 8, 16};
     private static final long GIB = 1L << 30;
 
-    private final StringBuilder md = new StringBuilder();
-    private final Path root;
-    private final int threads = CpuBackend.defaultThreads();
-    private final Optimizer sgd = Optimizer.of("sgd", 0.01, 0.9, 5e-4);
 
     private RowCentricBenchmark(Path root) {
-        this.root = root;
+        super(root);
     }
 
     public static void main(String[] args) throws Exception {
-        java.util.logging.Logger.getLogger("dev.ludovic.netlib").setLevel(java.util.logging.Level.WARNING);
-        Path root = Path.of(args.length > 0 ? args[0] : ".");
-        RowCentricBenchmark b = new RowCentricBenchmark(root);
-        b.run();
-        Path doc = root.resolve("docs/BENCHMARKS.md");
-        BenchmarkReport.writeSection(doc, "row-centric", b.md.toString());
-        System.out.println("\nwritten to " + doc);
+        BenchmarkReport.run(args, "row-centric", root -> {
+            RowCentricBenchmark b = new RowCentricBenchmark(root);
+            b.run();
+            return b.markdown();
+        });
     }
 
     private void run() throws Exception {
@@ -254,20 +247,5 @@ public final class RowCentricBenchmark {
         line("```");
         line(c.report().strip());
         line("```");
-    }
-
-    // ---- helpers ----------------------------------------------------------------------------------------
-
-    private Network network(String name) {
-        return Network.load(root.resolve("samples/" + name + ".json"));
-    }
-
-    private CompileOptions options(int batch) {
-        return new CompileOptions(batch, sgd, CpuBackend.workspaceModel(threads));
-    }
-
-    private void line(String s) {
-        System.out.println(s);
-        md.append(s).append('\n');
     }
 }
