@@ -14,6 +14,26 @@ import java.nio.file.Path;
 public final class BenchmarkReport {
     private BenchmarkReport() {}
 
+    /** A benchmark's body: prints its results as it goes and returns its section's markdown. */
+    @FunctionalInterface
+    public interface Body {
+        String run(Path root) throws Exception;
+    }
+
+    /**
+     * What a benchmark program's main does: quiets netlib's start-up log, runs the body on the repository root
+     * (the first argument, else the working folder) and rewrites the section {@code name} of its
+     * {@code docs/BENCHMARKS.md}.
+     */
+    public static void run(String[] args, String name, Body body) throws Exception {
+        java.util.logging.Logger.getLogger("dev.ludovic.netlib").setLevel(java.util.logging.Level.WARNING);
+        Path root = Path.of(args.length > 0 ? args[0] : ".");
+        String markdown = body.run(root);
+        Path doc = root.resolve("docs/BENCHMARKS.md");
+        writeSection(doc, name, markdown);
+        System.out.println("\nwritten to " + doc);
+    }
+
     public static void writeSection(Path file, String name, String markdown) throws IOException {
         String begin = "<!-- " + name + ":begin -->";
         String end = "<!-- " + name + ":end -->";

@@ -48,13 +48,11 @@ public final class EngineBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        java.util.logging.Logger.getLogger("dev.ludovic.netlib").setLevel(java.util.logging.Level.WARNING);
-        Path root = Path.of(args.length > 0 ? args[0] : ".");
-        EngineBenchmark b = new EngineBenchmark(root);
-        b.run();
-        Path doc = root.resolve("docs/BENCHMARKS.md");
-        BenchmarkReport.writeSection(doc, "engine", b.md.toString());
-        System.out.println("\nwritten to " + doc);
+        BenchmarkReport.run(args, "engine", root -> {
+            EngineBenchmark b = new EngineBenchmark(root);
+            b.run();
+            return b.md.toString();
+        });
     }
 
     private void run() throws Exception {
@@ -281,7 +279,7 @@ public final class EngineBenchmark {
         }
     }
 
-    private static String cpuName() {
+    static String cpuName() {
         try {
             for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
                 if (l.startsWith("model name")) {

@@ -1,11 +1,11 @@
 package io.memscope.trainer.bench;
 
+import static io.memscope.trainer.bench.TimedSteps.change;
+import static io.memscope.trainer.bench.TimedSteps.median;
+import static io.memscope.trainer.bench.TimedSteps.persistent;
+
 import io.memscope.trainer.backend.CpuBackend;
 import io.memscope.trainer.memory.Bytes;
-import io.memscope.trainer.memory.Category;
-import io.memscope.trainer.memory.DeviceMemory;
-import io.memscope.trainer.memory.Trace;
-import io.memscope.trainer.memory.TraceInfo;
 import io.memscope.trainer.modes.BaselineMode;
 import io.memscope.trainer.modes.CompileOptions;
 import io.memscope.trainer.modes.MemoryMode;
@@ -13,18 +13,13 @@ import io.memscope.trainer.modes.rows.Halo;
 import io.memscope.trainer.modes.rows.RowCentricMode;
 import io.memscope.trainer.modes.rows.RowCentricOptions;
 import io.memscope.trainer.net.Network;
-import io.memscope.trainer.optim.Optimizer;
 import io.memscope.trainer.plan.MemoryProfile;
 import io.memscope.trainer.plan.Planner;
-import io.memscope.trainer.program.Batch;
-import io.memscope.trainer.program.ProgramRunner;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 
 /**
  * The row-centric mode against baseline: peak activation memory (peak minus parameters, gradients and
@@ -35,29 +30,23 @@ import java.util.Random;
  * <p>Run: {@code scripts/bench-rows.sh}, or {@code java --add-modules jdk.incubator.vector -Xmx10g -cp
  * trainer/target/memscope-cli.jar io.memscope.trainer.bench.RowCentricBenchmark [repo-root]}.
  */
-public final class RowCentricBenchmark {
+public final class RowCentricBenchmark extends ModeBenchmark {
     private static final int[] BANDS = {2, 4, 8, 16};
     /** One band: the segments, whole-map batch norm and recomputation without splitting rows, for reference. */
     private static final int[] WITH_ONE = {1, 2, 4, 8, 16};
     private static final long GIB = 1L << 30;
 
-    private final StringBuilder md = new StringBuilder();
-    private final Path root;
-    private final int threads = CpuBackend.defaultThreads();
-    private final Optimizer sgd = Optimizer.of("sgd", 0.01, 0.9, 5e-4);
 
     private RowCentricBenchmark(Path root) {
-        this.root = root;
+        super(root);
     }
 
     public static void main(String[] args) throws Exception {
-        java.util.logging.Logger.getLogger("dev.ludovic.netlib").setLevel(java.util.logging.Level.WARNING);
-        Path root = Path.of(args.length > 0 ? args[0] : ".");
-        RowCentricBenchmark b = new RowCentricBenchmark(root);
-        b.run();
-        Path doc = root.resolve("docs/BENCHMARKS.md");
-        BenchmarkReport.writeSection(doc, "row-centric", b.md.toString());
-        System.out.println("\nwritten to " + doc);
+        BenchmarkReport.run(args, "row-centric", root -> {
+            RowCentricBenchmark b = new RowCentricBenchmark(root);
+            b.run();
+            return b.markdown();
+        });
     }
 
     private void run() throws Exception {
@@ -99,12 +88,12 @@ public final class RowCentricBenchmark {
         line("");
         line("| mode | bands | activation memory | vs baseline | total peak | step time | vs baseline (paired) |");
         line("|---|---|---|---|---|---|---|");
-        try (Stepper base = new Stepper(net, new BaselineMode(), batch)) {
+        try (TimedSteps base = new TimedSteps(net, new BaselineMode(), options(batch), threads)) {
             long[] t = new long[runs];
             for (int r = 0; r < runs; r++) {
                 t[r] = base.step();
             }
-            Row b = base.row(median(t));
+            Row b = row(base, median(t));
             line(String.format(Locale.ROOT, "| baseline | | %s | | %s | %.0f ms | |", Bytes.format(b.activation()),
                     Bytes.format(b.peak()), b.stepMs()));
             List<RowCentricMode> modes = new ArrayList<>();
@@ -115,14 +104,14 @@ public final class RowCentricBenchmark {
                 }
             }
             for (RowCentricMode m : modes) {
-                try (Stepper s = new Stepper(net, m, batch)) {
+                try (TimedSteps s = new TimedSteps(net, m, options(batch), threads)) {
                     long[] tb = new long[runs];
                     long[] tm = new long[runs];
                     for (int r = 0; r < runs; r++) {
                         tb[r] = base.step();
                         tm[r] = s.step();
                     }
-                    Row row = s.row(median(tm));
+                    Row row = row(s, median(tm));
                     RowCentricOptions o = m.options();
                     line(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %.0f ms | %.2f× |",
                             o.forward().count() == 1 ? "row-centric" : o.halo().label(), o.forward().count(),
@@ -134,52 +123,10 @@ public final class RowCentricBenchmark {
         line("");
     }
 
-    /** A network ready to train in one mode on the CPU backend, one timed step at a time (after one warm-up step). */
-    private final class Stepper implements AutoCloseable {
-        private final Planner.Plan plan;
-        private final Trace trace;
-        private final CpuBackend cpu;
-        private final ProgramRunner runner;
-        private final Batch batch;
-        private int step;
-
-        Stepper(Network net, MemoryMode mode, int n) {
-            plan = Planner.plan(net, mode, options(n), 1L << 50);
-            long budget = plan.peakBytes() + plan.peakBytes() / 4 + (16L << 20);
-            trace = new Trace(new TraceInfo(net.name(), mode.id(), "cpu", n, budget, null), 1 << 20);
-            cpu = new CpuBackend(new DeviceMemory(budget, trace), threads);
-            runner = new ProgramRunner(net, cpu, sgd, 1);
-            runner.setup(plan.program());
-            batch = randomBatch(net, n);
-            step();
-        }
-
-        long step() {
-            long t0 = System.nanoTime();
-            runner.run(plan.program(), step++, batch);
-            return System.nanoTime() - t0;
-        }
-
-        /** Measured memory (checked against the plan) with a step time. */
-        Row row(long stepNanos) {
-            MemoryProfile measured = MemoryProfile.of(trace.events());
-            if (measured.peakBytes() != plan.peakBytes()) {
-                throw new IllegalStateException(plan.program().mode() + ": measured peak " + measured.peakBytes()
-                        + " differs from the plan's " + plan.peakBytes());
-            }
-            return new Row(measured.peakBytes() - persistent(measured), measured.peakBytes(), stepNanos / 1e6);
-        }
-
-        @Override
-        public void close() {
-            cpu.close();
-        }
-    }
-
-    private static long median(long[] t) {
-        long[] s = t.clone();
-        Arrays.sort(s);
-        return s[s.length / 2];
+    /** Measured memory (checked against the plan) with a step time. */
+    private static Row row(TimedSteps s, long stepNanos) {
+        MemoryProfile measured = s.measured();
+        return new Row(measured.peakBytes() - persistent(measured), measured.peakBytes(), stepNanos / 1e6);
     }
 
     private void plannedTable(String name, int batch) {
@@ -300,41 +247,5 @@ public final class RowCentricBenchmark {
         line("```");
         line(c.report().strip());
         line("```");
-    }
-
-    // ---- helpers ----------------------------------------------------------------------------------------
-
-    private Network network(String name) {
-        return Network.load(root.resolve("samples/" + name + ".json"));
-    }
-
-    private CompileOptions options(int batch) {
-        return new CompileOptions(batch, sgd, CpuBackend.workspaceModel(threads));
-    }
-
-    private static long persistent(MemoryProfile p) {
-        return p.atPeak(Category.PARAMETER) + p.atPeak(Category.GRADIENT) + p.atPeak(Category.OPTIMIZER_STATE);
-    }
-
-    private static String change(long value, long base) {
-        return String.format(Locale.ROOT, "%+.0f%%", 100.0 * (value - base) / base);
-    }
-
-    private static Batch randomBatch(Network net, int batch) {
-        Random r = new Random(1);
-        float[] images = new float[batch * net.input().elements()];
-        for (int i = 0; i < images.length; i++) {
-            images[i] = (float) r.nextGaussian();
-        }
-        float[] labels = new float[batch];
-        for (int i = 0; i < batch; i++) {
-            labels[i] = r.nextInt(net.classes());
-        }
-        return new Batch(batch, images, labels);
-    }
-
-    private void line(String s) {
-        System.out.println(s);
-        md.append(s).append('\n');
     }
 }

@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * The reversible sample networks at any depth, for CIFAR-sized input (3×32×32, 10 classes): the bundled
  * {@code samples/revnet38.json} is {@link #revnet(int) revnet(3)} and {@code samples/invertible_cifar.json} is
- * {@link #fullyInvertible(int) fullyInvertible(4)}; the benchmark and the tests grow them.
+ * {@link #fullyInvertible(int) fullyInvertible(4)}; the benchmark and the tests grow them. {@link #mnist()} is a
+ * small fully invertible network for MNIST-sized input.
  */
 public final class ReversibleNets {
     private static final Shape CIFAR = new Shape(3, 32, 32);
@@ -66,6 +67,28 @@ public final class ReversibleNets {
         String name = blocksPerStage == 4 ? "Fully invertible net (CIFAR 32x32)"
                 : "Fully invertible net (" + blocksPerStage + " blocks per stage, CIFAR 32x32)";
         return new NetworkSpec(name, CIFAR, ls);
+    }
+
+    /**
+     * Fully invertible for MNIST-sized input (1×28×28, 10 classes): space-to-depth to 4×14×14, two coupling
+     * blocks (hidden 32), space-to-depth to 16×7×7, two coupling blocks (hidden 64), an invertible batch norm,
+     * and a linear classifier on the flattened 16×7×7 map (7×7 does not halve again, and a global pooling of 16
+     * channels would leave the classifier 16 numbers).
+     */
+    public static NetworkSpec mnist() {
+        List<LayerSpec> ls = new ArrayList<>();
+        int[] hidden = {32, 64};
+        for (int s = 1; s <= hidden.length; s++) {
+            ls.add(layer("stage" + s + ".squeeze", "space_to_depth", "block", 2));
+            for (int b = 1; b <= 2; b++) {
+                ls.add(layer("stage" + s + ".rev" + b, "coupling", "hidden", hidden[s - 1]));
+            }
+        }
+        ls.add(layer("bn", "inv_batchnorm2d"));
+        ls.add(layer("flatten", "flatten"));
+        ls.add(layer("fc", "linear", "out_features", 10));
+        ls.add(layer("loss", "softmax_cross_entropy"));
+        return new NetworkSpec("Fully invertible net (MNIST 28x28)", new Shape(1, 28, 28), ls);
     }
 
     private static void head(List<LayerSpec> ls, String last) {

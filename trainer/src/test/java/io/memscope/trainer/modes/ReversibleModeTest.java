@@ -256,6 +256,18 @@ class ReversibleModeTest {
                 && m.mode().equals("reversible") && m.peakBytes() <= budget), advice.suggestions().toString());
     }
 
+    /** The MNIST network rebuilds every layer between the first space-to-depth (which reads the data) and the classifier. */
+    @Test
+    void theMnistNetworkRebuildsEverythingBetweenTheDataAndTheClassifier() {
+        Network net = Network.build(ReversibleNets.mnist());
+        assertEquals(List.of("stage1.rev1", "stage1.rev2", "stage2.squeeze", "stage2.rev1", "stage2.rev2", "bn"),
+                Reversibility.of(net).invertedLayers());
+        long rev = stepBytes(net, REVERSIBLE, 16);
+        long base = stepBytes(net, BASELINE, 16);
+        System.out.printf("MNIST network, batch 16: %d bytes reversible, %d baseline%n", rev, base);
+        assertTrue(rev < base, "reversible plans " + rev + " bytes, baseline " + base);
+    }
+
     @Test
     void theBundledSamplesAreTheBuildersNetworks() {
         assertEquals(NetworkSpec.parse(ReversibleNets.revnet(3).toJson()).toJson(),
