@@ -21,6 +21,7 @@ import io.memscope.app.replay.ReplayBar;
 import io.memscope.app.replay.ReplayController;
 import io.memscope.app.reversible.ReversibleText;
 import io.memscope.app.run.RunSettingsPane;
+import io.memscope.app.compressed.CompressionText;
 import io.memscope.app.run.RunToolbar;
 import io.memscope.app.run.RunViewModel;
 import io.memscope.app.run.TrainingDriver;
@@ -460,6 +461,11 @@ public final class MainWindow {
         if (outcome instanceof TrainingSession.Finished f) {
             run.onFinished(f.summary());
             notice(Notice.info(run.outcomeProperty().get()));
+            // compressed mode: what the last step held compressed (the trainer's list is immutable, its field volatile)
+            String compressed = CompressionText.summary(done.trainer().compression());
+            if (!compressed.isEmpty()) {
+                notice(Notice.info(compressed));
+            }
             timeline.showTraining();
         } else if (outcome instanceof TrainingSession.Failed f) {
             run.onFailed(f.message());
