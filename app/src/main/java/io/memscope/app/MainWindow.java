@@ -233,10 +233,14 @@ public final class MainWindow {
         VBox timelinePane = new VBox(timeline, timelineBar, new ReplayBar(replay));
         VBox.setVgrow(timeline, Priority.ALWAYS);
 
-        // two lines, as a tensor's details are, so the view keeps its height whatever is hovered
+        // two lines, as a tensor's details are, so the view keeps its height whatever is hovered (at narrow widths a
+        // long one wraps)
         Label details = new Label();
         details.setId("lifetime-details");
         details.setMinHeight(Region.USE_PREF_SIZE);
+        details.setWrapText(true); // a long line wraps at narrow widths rather than being cut short
+        details.setMaxWidth(Double.MAX_VALUE);
+        HBox.setHgrow(details, Priority.ALWAYS);
         details.textProperty().bind(javafx.beans.binding.Bindings.when(lifetimes.detailsProperty().isEmpty())
                 .then("Hover a block for its tensor; click to keep it.\nThe mouse wheel zooms time.")
                 .otherwise(lifetimes.detailsProperty()));
