@@ -21,6 +21,7 @@ import io.memscope.app.replay.ReplayBar;
 import io.memscope.app.replay.ReplayController;
 import io.memscope.app.reversible.ReversibleText;
 import io.memscope.app.run.RunSettingsPane;
+import io.memscope.app.compressed.CompressionText;
 import io.memscope.app.run.RunToolbar;
 import io.memscope.app.run.RunViewModel;
 import io.memscope.app.run.TrainingDriver;
@@ -232,10 +233,14 @@ public final class MainWindow {
         VBox timelinePane = new VBox(timeline, timelineBar, new ReplayBar(replay));
         VBox.setVgrow(timeline, Priority.ALWAYS);
 
-        // two lines, as a tensor's details are, so the view keeps its height whatever is hovered
+        // two lines, as a tensor's details are, so the view keeps its height whatever is hovered (at narrow widths a
+        // long one wraps)
         Label details = new Label();
         details.setId("lifetime-details");
         details.setMinHeight(Region.USE_PREF_SIZE);
+        details.setWrapText(true); // a long line wraps at narrow widths rather than being cut short
+        details.setMaxWidth(Double.MAX_VALUE);
+        HBox.setHgrow(details, Priority.ALWAYS);
         details.textProperty().bind(javafx.beans.binding.Bindings.when(lifetimes.detailsProperty().isEmpty())
                 .then("Hover a block for its tensor; click to keep it.\nThe mouse wheel zooms time.")
                 .otherwise(lifetimes.detailsProperty()));
@@ -460,6 +465,11 @@ public final class MainWindow {
         if (outcome instanceof TrainingSession.Finished f) {
             run.onFinished(f.summary());
             notice(Notice.info(run.outcomeProperty().get()));
+            // compressed mode: what the last step held compressed (the trainer's list is immutable, its field volatile)
+            String compressed = CompressionText.summary(done.trainer().compression());
+            if (!compressed.isEmpty()) {
+                notice(Notice.info(compressed));
+            }
             timeline.showTraining();
         } else if (outcome instanceof TrainingSession.Failed f) {
             run.onFailed(f.message());

@@ -10,6 +10,7 @@ import io.memscope.app.run.RunState;
 import io.memscope.app.task.FxBackground;
 import io.memscope.trainer.memory.Category;
 import io.memscope.trainer.modes.ReversibleMode;
+import io.memscope.trainer.modes.compressed.CompressedMode;
 import io.memscope.trainer.render.PhaseKind;
 import io.memscope.trainer.render.PngExporter;
 import io.memscope.trainer.render.SvgExporter;
@@ -281,6 +282,49 @@ class MainWindowTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertTrue(columns.stream().filter(c -> List.of("Input", "SNR").contains(c.getText()))
                 .noneMatch(javafx.scene.control.TableColumn::isVisible));
+    }
+
+    @Test
+    void aCompressedRunHoldsWhatBackwardReadsCompressedAndPeaksBelowBaseline(FxRobot robot) throws Exception {
+        // the same settings in baseline mode first: its measured peak is the one to beat
+        long baseline = runToTheEnd(window, "vgg_small.json", "baseline", 16, 2);
+        long compressedPeak = runToTheEnd(window, "vgg_small.json", CompressedMode.ID, 16, 2);
+        assertTrue(compressedPeak < baseline, "compressed " + compressedPeak + " B, baseline " + baseline + " B");
+
+        TimelineModel m = window.recording().timeline();
+        assertTrue(m.allocatedBytes(Category.COMPRESSED) > 0, "the streams are COMPRESSED blocks");
+        long[] heldCompressed = {0};
+        m.forEachSegment(m.xMin(), m.xMax(), (start, end, offset, bytes, category, state) -> {
+            if (state == io.memscope.trainer.render.LifetimeState.COMPRESSED) {
+                heldCompressed[0]++;
+            }
+        });
+        assertTrue(heldCompressed[0] > 0, "tensors are drawn held compressed between forward and backward");
+        // the plan said so before the run, and the log says what was compressed after it
+        PlanResult planned = window.plan().resultProperty().get();
+        assertTrue(planned.note().contains("calibration step"), planned.note());
+        var log = robot.lookup("#log").queryAs(javafx.scene.control.ListView.class);
+        assertTrue(log.getItems().stream().anyMatch(l -> l.toString().matches("(?s).*Step 2: \\d+ tensors: .+ held as "
+                + ".+ \\(\\d+\\.\\dx smaller\\), error bounds? .*")), log.getItems().toString());
+    }
+
+    /** Opens a sample in a mode, runs it for a few steps and returns the run's measured peak. */
+    static long runToTheEnd(MainWindow window, String sample, String mode, int batch, int steps) throws Exception {
+        WaitForAsyncUtils.asyncFx(() -> {
+            window.editor().openSample(sample);
+            window.run().modeProperty().set(window.run().modes().stream().filter(x -> x.id().equals(mode))
+                    .findFirst().orElseThrow());
+            window.run().batchProperty().set(batch);
+            window.run().stepsProperty().set(steps);
+        }).get();
+        waitFor(() -> window.plan().resultProperty().get() != null
+                && window.plan().resultProperty().get().plan().program().mode().equals(mode)
+                && window.plan().resultProperty().get().batch() == batch, 30);
+        WaitForAsyncUtils.asyncFx(() -> window.run().run()).get();
+        waitFor(() -> window.run().stateProperty().get() == RunState.FINISHED
+                || window.run().stateProperty().get() == RunState.FAILED, 120);
+        assertEquals(RunState.FINISHED, window.run().stateProperty().get(), window.run().outcomeProperty().get());
+        return window.recording().timeline().peakBytes();
     }
 
     @Test

@@ -50,10 +50,12 @@ class NothingCutOffTest {
         WaitForAsyncUtils.waitForFxEvents();
         List<String> cut = truncated(stage.getScene().getRoot());
         assertEquals(List.of(), cut, "cut off at 1280x800");
+        assertFitsTheStage("at 1280x800");
         for (double width : new double[] {1440, 1920}) {
             WaitForAsyncUtils.asyncFx(() -> stage.setWidth(width)).get();
             WaitForAsyncUtils.waitForFxEvents();
             assertEquals(List.of(), truncated(stage.getScene().getRoot()), "cut off at " + width + " wide");
+            assertFitsTheStage("at " + width + " wide");
         }
         WaitForAsyncUtils.asyncFx(() -> stage.setWidth(1280)).get();
         WaitForAsyncUtils.waitForFxEvents();
@@ -65,6 +67,7 @@ class NothingCutOffTest {
         }).get();
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(List.of(), truncated(stage.getScene().getRoot()), "cut off with the heap message shown");
+        assertFitsTheStage("with the heap message shown");
         javafx.scene.control.Label problem = robot.lookup("#run-problem").queryAs(javafx.scene.control.Label.class);
         assertTrue(problem.isVisible() && problem.getText().contains("-Xmx"), problem.getText());
         WaitForAsyncUtils.asyncFx(() -> window.run().budgetTextProperty().set("256 MiB")).get();
@@ -73,6 +76,7 @@ class NothingCutOffTest {
         WaitForAsyncUtils.asyncFx(() -> window.editor().openSample("vgg16.json")).get();
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(List.of(), truncated(stage.getScene().getRoot()), "cut off with VGG-16 open");
+        assertFitsTheStage("with VGG-16 open");
     }
 
     @Test
@@ -89,6 +93,7 @@ class NothingCutOffTest {
                 && r.measuredPeak() > 0), 20);
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(List.of(), truncated(stage.getScene().getRoot()), "cut off in the layer table");
+        assertFitsTheStage("in the layer table");
         var m = window.recording().timeline();
         var rebuilt = java.util.stream.IntStream.range(0, m.lifetimeCount()).mapToObj(m::lifetime)
                 .filter(t -> window.lifetimes().describe(t).contains("SNR")).findFirst().orElseThrow();
@@ -111,6 +116,33 @@ class NothingCutOffTest {
         javafx.scene.Scene report = window.conversionReport().getDialogPane().getScene();
         assertEquals(List.of(), truncated(report.getRoot()), "cut off in the conversion's report");
         WaitForAsyncUtils.asyncFx(() -> window.conversionReport().close()).get();
+    }
+
+    /**
+     * The window's content is laid out no wider than the stage: a root wider than the scene puts its right edge
+     * off-screen, which {@link #truncated} cannot see (it only looks at what is on screen).
+     */
+    private void assertFitsTheStage(String when) throws Exception {
+        double[] widths = WaitForAsyncUtils.asyncFx(() -> {
+            Parent root = stage.getScene().getRoot();
+            return new double[] {root.getLayoutBounds().getWidth(), root.minWidth(-1), stage.getScene().getWidth()};
+        }).get();
+        String widest = WaitForAsyncUtils.asyncFx(() -> widest(stage.getScene().getRoot(), widths[2])).get();
+        assertTrue(widths[0] <= widths[2] + 0.5 && widths[1] <= widths[2] + 0.5, "the window is laid out " + widths[0]
+                + " px wide (at least " + widths[1] + " px) in a " + widths[2] + " px scene " + when + "; too wide: " + widest);
+    }
+
+    /** The deepest nodes whose minimum width exceeds {@code width}, with it: what holds the window wide. */
+    private static String widest(Parent root, double width) {
+        List<String> out = new ArrayList<>();
+        for (Node c : root.getChildrenUnmodifiable()) {
+            if (c.isManaged() && c.minWidth(-1) > width + 0.5) {
+                String inner = c instanceof Parent p ? widest(p, width) : "";
+                out.add(inner.isEmpty() ? c.getClass().getSimpleName() + (c.getId() == null ? "" : "#" + c.getId())
+                        + " (" + c.minWidth(-1) + " px)" : inner);
+            }
+        }
+        return String.join(", ", out);
     }
 
     /** Every visible labeled control whose text is drawn shorter than it is, with what is shown. */

@@ -151,7 +151,8 @@ public final class LayerTableView extends BorderPane {
                 getStyleClass().add(d > 0 ? "diff-over" : d < 0 ? "diff-under" : "diff-same");
             }
         });
-        c.setPrefWidth(130);
+        c.setPrefWidth(150);
+        c.setMinWidth(150); // its heading, however narrow the table
         return c;
     }
 }

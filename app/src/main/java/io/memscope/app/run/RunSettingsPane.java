@@ -17,7 +17,7 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
 
-/** The less-often changed run settings, under the network: optimizer, learning rate, data and steps. */
+/** The less-often changed run settings, under the network: optimizer, learning rate, data, steps and device. */
 public final class RunSettingsPane extends VBox {
     public RunSettingsPane(RunViewModel vm, Function<DirectoryChooser, File> chooseFolder) {
         Label title = new Label("TRAINING");
@@ -68,6 +68,11 @@ public final class RunSettingsPane extends VBox {
         });
         vm.stepsProperty().addListener((o, a, v) -> steps.getValueFactory().setValue(v.intValue()));
 
+        ComboBox<String> device = new ComboBox<>(vm.devices());
+        device.setId("device");
+        device.valueProperty().bindBidirectional(vm.deviceProperty());
+        device.setMaxWidth(Double.MAX_VALUE);
+
         GridPane grid = new GridPane();
         grid.setHgap(8);
         grid.setVgap(6);
@@ -81,6 +86,7 @@ public final class RunSettingsPane extends VBox {
         grid.addRow(1, new Label("Learning rate"), lr);
         grid.addRow(2, new Label("Data"), data);
         grid.addRow(3, new Label("Steps"), steps);
+        grid.addRow(4, new Label("Device"), device);
 
         GridPane modeGrid = new GridPane();
         modeGrid.setId("mode-settings");

@@ -22,7 +22,7 @@ import javafx.util.StringConverter;
 
 /**
  * The toolbar across the top: Run / Pause / Step / Stop and Plan, the settings a class changes most (mode,
- * batch, budget, device), the run's state, progress and step counter, and why Run is disabled.
+ * batch, budget; the device, rarely changed, is in {@link RunSettingsPane}), the run's state, progress and step counter, and why Run is disabled.
  */
 public final class RunToolbar extends VBox {
     public RunToolbar(RunViewModel vm, Runnable plan) {
@@ -127,12 +127,6 @@ public final class RunToolbar extends VBox {
             }
         });
 
-        ComboBox<String> device = new ComboBox<>(vm.devices());
-        device.setId("device");
-        device.valueProperty().bindBidirectional(vm.deviceProperty());
-        device.setPrefWidth(200);
-        device.setMinWidth(Region.USE_PREF_SIZE);
-
         Label state = new Label();
         state.setId("run-state");
         state.getStyleClass().add("run-state");
@@ -157,11 +151,12 @@ public final class RunToolbar extends VBox {
         counter.setId("step-counter");
         counter.getStyleClass().add("step-counter");
         counter.textProperty().bind(vm.stepTextProperty());
+        counter.setMinWidth(Region.USE_PREF_SIZE); // beside a long problem, which wraps instead
 
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         HBox row = new HBox(8, runSlot, pause, step, stop, sep(), field("Mode"), mode, field("Batch"), batch,
-                field("Budget"), budget, field("Device"), device, sep(), planButton, spacer, state, progress);
+                field("Budget"), budget, sep(), planButton, spacer, state, progress);
         row.setAlignment(Pos.CENTER_LEFT);
 
         Label problem = new Label();

@@ -216,17 +216,26 @@ public final class Trainer {
      */
     private static MemoryMode calibrate(TrainConfig config, MemoryMode mode, Network net, CompileOptions options,
                                         Dataset train, TrainListener listener) {
-        int n = config.batch();
-        int perSample = net.input().elements();
-        Batch first = new Batch(n, new float[hostFloats(n, perSample)], new float[n]);
-        int[] indices = new int[n];
-        new BatchSampler(train.size(), n, config.seed()).nextBatch(indices);
-        train.fill(indices, first.images(), first.labels());
+        Batch first = firstBatch(net, train, config.batch(), config.seed(), config.batch());
         MemoryMode m = mode.calibrate(net, options, first, config.seed(), config.threads());
         if (m != mode) {
             listener.onNote(m.layout(net));
         }
         return m;
+    }
+
+    /**
+     * The first {@code limit} samples of the first batch a run of {@code batch} with {@code seed} trains on (all of
+     * it when {@code limit >= batch}): what a mode is calibrated on, so that a plan made before the run measures
+     * the same samples the run will.
+     */
+    public static Batch firstBatch(Network net, Dataset train, int batch, long seed, int limit) {
+        int n = Math.min(batch, limit);
+        int[] indices = new int[batch];
+        new BatchSampler(train.size(), batch, seed).nextBatch(indices);
+        Batch first = new Batch(n, new float[hostFloats(n, net.input().elements())], new float[n]);
+        train.fill(java.util.Arrays.copyOf(indices, n), first.images(), first.labels());
+        return first;
     }
 
     private TrainSummary loop(Planner.Plan plan, DataSplit data, TrainListener listener, DeviceMemory memory,
