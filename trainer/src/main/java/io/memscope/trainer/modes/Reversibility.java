@@ -58,7 +58,7 @@ public final class Reversibility {
         }
         int in = c.inputs().get(0);
         if (in == Network.DATA) {
-            return "its input is the data, which stays in memory for the step anyway";
+            return "its input is the data, which is never rebuilt (freed as soon as nothing reads it, as in baseline)";
         }
         if (net.storageOf(in) != in) {
             return "its input is a view (" + net.node(in).layer().type() + ") of " + net.node(net.storageOf(in)).name();
