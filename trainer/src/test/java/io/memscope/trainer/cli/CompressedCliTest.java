@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class CompressedCliTest {
     @Test
     void trainPrintsEveryCompressedTensorWithItsRatioAndBoundAndTheTotal() {
-        ReversibleCliTest.Result r = ReversibleCliTest.run("train", TestPaths.sample("vgg_small").toString(), "--mode",
+        MemScopeCliTest.Result r = MemScopeCliTest.run("train", TestPaths.sample("vgg_small").toString(), "--mode",
                 "compressed", "--eb", "rel:1e-3", "--batch", "8", "--steps", "2", "--eval", "0", "--quiet");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("compressed: layer outputs kept for backward are held compressed within eb rel:0.001 "
@@ -29,9 +29,9 @@ class CompressedCliTest {
 
     @Test
     void fitBatchPicksTheLargestBatchTheModeFits() {
-        ReversibleCliTest.Result base = ReversibleCliTest.run("train", TestPaths.sample("vgg_small").toString(),
+        MemScopeCliTest.Result base = MemScopeCliTest.run("train", TestPaths.sample("vgg_small").toString(),
                 "--fit-batch", "--budget", "24MiB", "--steps", "1", "--eval", "0", "--quiet");
-        ReversibleCliTest.Result comp = ReversibleCliTest.run("train", TestPaths.sample("vgg_small").toString(),
+        MemScopeCliTest.Result comp = MemScopeCliTest.run("train", TestPaths.sample("vgg_small").toString(),
                 "--mode", "compressed", "--fit-batch", "--budget", "24MiB", "--steps", "1", "--eval", "0", "--quiet");
         assertEquals(0, base.code(), base.err());
         assertEquals(0, comp.code(), comp.err());

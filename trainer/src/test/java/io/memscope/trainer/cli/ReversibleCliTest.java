@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.memscope.trainer.TestPaths;
 import io.memscope.trainer.modes.Reversibility;
 import io.memscope.trainer.net.Network;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,19 +16,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Reversible mode at the command line: which layers are rebuilt, the reconstruction error, the conversion. */
 class ReversibleCliTest {
-    record Result(int code, String out, String err) {}
-
-    static Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = new MemScopeCli(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static MemScopeCliTest.Result run(String... args) {
+        return MemScopeCliTest.run(args);
     }
 
     @Test
     void planSaysWhichLayersAreRebuiltAndWhyTheOthersAreKept() {
-        Result r = run("plan", TestPaths.sample("revnet38").toString(), "--mode", "reversible", "--batch", "8");
+        MemScopeCliTest.Result r = run("plan", TestPaths.sample("revnet38").toString(), "--mode", "reversible", "--batch", "8");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("RevNet-38 (CIFAR 32x32), reversible: 15 of 21 layers rebuild their input from the "
                 + "output in backward"), r.out());
@@ -47,7 +38,7 @@ class ReversibleCliTest {
      */
     @Test
     void trainPrintsTheReconstructionErrorOfEveryRebuiltTensor() {
-        Result r = run("train", TestPaths.sample("revnet38").toString(), "--mode", "reversible", "--batch", "4",
+        MemScopeCliTest.Result r = run("train", TestPaths.sample("revnet38").toString(), "--mode", "reversible", "--batch", "4",
                 "--steps", "2", "--eval", "0", "--quiet");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("reconstruction error at step 2 (SNR = mean(x^2) / mean((x - x')^2)"), r.out());
@@ -59,7 +50,7 @@ class ReversibleCliTest {
         assertTrue(rows.stream().anyMatch(l -> l.matches("conv1\\.out +bn1 +\\d+ .*")), r.out());
         assertTrue(r.out().matches("(?s).*\nlowest SNR [0-9.]+ dB, \\S+ rebuilt by \\S+ at depth \\d+\n.*"), r.out());
 
-        Result base = run("train", TestPaths.sample("revnet38").toString(), "--batch", "4", "--steps", "1", "--eval", "0",
+        MemScopeCliTest.Result base = run("train", TestPaths.sample("revnet38").toString(), "--batch", "4", "--steps", "1", "--eval", "0",
                 "--quiet");
         assertEquals(0, base.code(), base.err());
         assertTrue(!base.out().contains("reconstruction error"), "baseline rebuilds nothing: " + base.out());
@@ -69,7 +60,7 @@ class ReversibleCliTest {
     void convertWritesTheReversibleNetworkAtomicallyAndItPlansInLessMemory(@TempDir Path dir) throws IOException {
         Path net = dir.resolve("resnet.json");
         Files.copy(TestPaths.sample("resnet18_cifar"), net);
-        Result r = run("convert", net.toString());
+        MemScopeCliTest.Result r = run("convert", net.toString());
         assertEquals(0, r.code(), r.err());
         Path written = dir.resolve("resnet_reversible.json");
         assertTrue(r.out().contains("changed: layer1.1.conv1, "), r.out());
@@ -81,12 +72,12 @@ class ReversibleCliTest {
             assertEquals(List.of("resnet.json", "resnet_reversible.json"), files.map(p -> p.getFileName().toString())
                     .sorted().toList(), "no temporary file is left");
         }
-        Result plan = run("plan", written.toString(), "--mode", "reversible", "--batch", "32");
-        Result before = run("plan", net.toString(), "--batch", "32");
+        MemScopeCliTest.Result plan = run("plan", written.toString(), "--mode", "reversible", "--batch", "32");
+        MemScopeCliTest.Result before = run("plan", net.toString(), "--batch", "32");
         assertEquals(0, plan.code(), plan.err());
         assertTrue(peak(plan.out()) < peak(before.out()) * 0.6, plan.out() + "\n" + before.out());
 
-        Result again = run("convert", net.toString());
+        MemScopeCliTest.Result again = run("convert", net.toString());
         assertEquals(2, again.code());
         assertEquals(0, run("convert", net.toString(), "--force").code());
     }
