@@ -98,6 +98,27 @@ class CompressedModeTest {
         }
     }
 
+    /**
+     * eb = √3 · R · ‖dW‖ / (g · ‖dY‖), g the reader's gain (√fanIn for a convolution): the least any reader asks
+     * for in one measurement, until the next measurement replaces it (up as well as down); R / 10 of the range
+     * before the first.
+     */
+    @Test
+    void anAdaptiveBoundIsTheLeastOfItsReadersAndTheNextMeasurementReplacesIt() {
+        ActivationCompressor c = new ActivationCompressor(new LosslessCodec(), ErrorBound.parse("adaptive:0.01", 50),
+                Map.of());
+        float[] values = {0f, 2f};
+        double g = Math.sqrt(3);
+        assertEquals(0.002, c.errorBound("x", values), 1e-12, "R / 10 of the range until measured");
+        c.gradients("x", "conv_a", 1.0, 1.0, g, 0);
+        c.gradients("x", "conv_b", 2.0, 1.0, g, 0);
+        assertEquals(0.005, c.errorBound("x", values), 1e-12, "the smaller of the two readers' bounds");
+        c.gradients("x", "conv_a", 1.0, 4.0, g, 50);
+        c.gradients("x", "conv_b", 1.0, 3.0, g, 50);
+        assertEquals(0.03, c.errorBound("x", values), 1e-12, "re-estimated: the new least, larger than before");
+        assertEquals(0.03, c.adaptiveBounds().get("x"), 1e-12);
+    }
+
     @Test
     void errorBoundsAreReadAsAbsoluteRelativeOrAdaptiveAndAnythingElseIsRefused() {
         assertEquals(new ErrorBound.Absolute(1e-3), ErrorBound.parse("1e-3", 50));
