@@ -128,6 +128,11 @@ public final class StepRuns {
         return worst;
     }
 
+    /** The first of the seeded batches every run trains on. */
+    public static Batch batch(Network net, int batch) {
+        return new Batches(net, batch).next();
+    }
+
     /** The same seeded batches for every run: Gaussian images, uniform labels. */
     private static final class Batches {
         private final Network net;
