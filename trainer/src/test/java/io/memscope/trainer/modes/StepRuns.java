@@ -187,11 +187,7 @@ public final class StepRuns {
         }
 
         Map<String, float[]> params() {
-            Map<String, float[]> params = new LinkedHashMap<>();
-            for (String p : runner.parameterNames()) {
-                params.put(p, runner.read(p));
-            }
-            return params;
+            return runner.parameters();
         }
 
         /** Parameters, buffers and optimizer state: what one step reads and the next one starts from. */
@@ -206,7 +202,7 @@ public final class StepRuns {
         }
 
         void load(Map<String, float[]> state) {
-            state.forEach((name, values) -> cpu.upload(values, 0, runner.tensor(name)));
+            runner.write(state);
         }
 
         @Override

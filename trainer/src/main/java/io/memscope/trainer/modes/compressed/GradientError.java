@@ -82,13 +82,11 @@ public final class GradientError {
             runner.setup(program);
             // a first step lets the mode settle (adaptive bounds measure the gradients); the weights then go
             // back to where they started, so every mode's gradient is taken at the same point
-            Map<String, float[]> start = new LinkedHashMap<>();
-            for (String p : runner.parameterNames()) {
-                start.put(p, weights.containsKey(p) ? weights.get(p) : runner.read(p));
-            }
-            load(runner, start);
+            Map<String, float[]> start = runner.parameters();
+            start.putAll(weights);
+            runner.write(start);
             runner.run(program, 0, batch);
-            load(runner, start);
+            runner.write(start);
             runner.run(program, 1, batch);
             Map<String, float[]> grads = new LinkedHashMap<>();
             for (String p : runner.parameterNames()) {
@@ -98,9 +96,5 @@ public final class GradientError {
             }
             return grads;
         }
-    }
-
-    private static void load(ProgramRunner runner, Map<String, float[]> values) {
-        values.forEach((name, v) -> runner.backend().upload(v, 0, runner.tensor(name)));
     }
 }
