@@ -22,7 +22,6 @@ import io.memscope.trainer.modes.compressed.SzFloatCodec;
 import io.memscope.trainer.net.Network;
 import io.memscope.trainer.net.NetworkSpec;
 import io.memscope.trainer.net.layers.Pass;
-import io.memscope.trainer.optim.Optimizer;
 import io.memscope.trainer.plan.Planner;
 import io.memscope.trainer.program.Batch;
 import io.memscope.trainer.program.CompressionRecord;
@@ -65,7 +64,7 @@ import java.util.TreeSet;
  * <p>Run: {@code scripts/bench-compressed.sh}, or {@code java --add-modules jdk.incubator.vector -Xmx6g -cp
  * trainer/target/memscope-cli.jar io.memscope.trainer.bench.CompressedBenchmark [repo-root]}.
  */
-public final class CompressedBenchmark {
+public final class CompressedBenchmark extends ModeBenchmark {
     private static final List<String> BOUNDS = List.of("rel:1e-2", "rel:1e-3", "rel:1e-4", CompressedMode.DEFAULT_BOUND);
     /** Baseline steps before the activations are measured, so they are not those of random weights. */
     private static final int TRAIN_STEPS = 20;
@@ -77,30 +76,21 @@ public final class CompressedBenchmark {
     private static final int FIT_STEPS = 20;
     private static final String MNIST = "samples/data/mnist-subset";
 
-    private final StringBuilder md = new StringBuilder();
-    private final Path root;
-    private final int threads = TrainDefaults.threads();
     private final long seed = TrainDefaults.SEED;
-    private final Optimizer sgd = TrainDefaults.optimizer(TrainDefaults.OPTIMIZER, TrainDefaults.SGD_LR);
 
     private CompressedBenchmark(Path root) {
-        this.root = root;
+        super(root);
     }
 
     public static void main(String[] args) throws Exception {
-        java.util.logging.Logger.getLogger("dev.ludovic.netlib").setLevel(java.util.logging.Level.WARNING);
-        Path root = Path.of(args.length > 0 ? args[0] : ".");
-        CompressedBenchmark b = new CompressedBenchmark(root);
-        b.run();
-        Path doc = root.resolve("docs/BENCHMARKS.md");
-        BenchmarkReport.writeSection(doc, "compressed", b.md.toString());
-        System.out.println("\nwritten to " + doc);
+        BenchmarkReport.run(args, "compressed", root -> new CompressedBenchmark(root).report());
     }
 
     /** A network, the batch it is measured at, and how many steps are timed (each paired with a baseline step). */
     private record Subject(Network net, int batch, int timed) {}
 
-    private void run() throws Exception {
+    @Override
+    void run() throws Exception {
         long t0 = System.nanoTime();
         line("## Compressed mode (COMET)");
         line("");
@@ -108,11 +98,12 @@ public final class CompressedBenchmark {
                 + "decay 5e-4; the built-in shapes data unless the table says MNIST. *Activation memory* is the step's "
                 + "peak minus what stays between steps (parameters, gradients, momentum). *eb* `rel:R` is R of each "
                 + "tensor's range (max − min) at each compression; `adaptive:0.01`, the default, is chosen per tensor "
-                + "from the gradients (docs/COMPRESSED.md), re-estimated every %d steps. How the mode works and why "
+                + "from the gradients (docs/COMPRESSED.md), re-estimated every %d steps (R / 10 of the range before "
+                + "the first measurement and for tensors no layer with weights reads). How the mode works and why "
                 + "some tensors stay exact: docs/COMPRESSED.md.", LocalDate.now(), threads,
                 System.getProperty("java.version"), CpuBackend.blasName(), CompressedMode.DEFAULT_EVERY));
         line("");
-        double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        String load = loadAverage();
         List<Subject> subjects = List.of(
                 new Subject(network("lenet5"), TrainDefaults.BATCH, 15),
                 new Subject(averagePooling("lenet5"), TrainDefaults.BATCH, 15),
@@ -135,10 +126,10 @@ public final class CompressedBenchmark {
         line("The error-bounded compressor against fp16, 8-bit linear quantization and Deflate at equal largest "
                 + "error, on the small VGG's activations and synthetic planes: section *Compressor*, last table.");
         line("");
-        line(String.format(Locale.ROOT, "The whole benchmark took %.1f minutes; the machine's load average was %.1f "
-                + "when it started and %.1f when it ended (2 cores: above 2, other processes shared them, and step "
-                + "times are longer than the machine alone gives).", (System.nanoTime() - t0) / 6e10, load,
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+        line(String.format(Locale.ROOT, "The whole benchmark took %.1f minutes; load average (1 / 5 / 15 minutes) %s "
+                + "when it started, %s when it ended: above the %d cores, other processes shared them and step times "
+                + "are longer than the machine alone gives.", (System.nanoTime() - t0) / 6e10, load, loadAverage(),
+                threads));
     }
 
     // ---- activation memory and step time, measured ----------------------------------------------------------
@@ -188,7 +179,7 @@ public final class CompressedBenchmark {
             for (int i = 1; i < TRAIN_STEPS; i++) {
                 base.step(feed.next());
             }
-            Map<String, float[]> weights = base.weights();
+            Map<String, float[]> weights = base.runner.parameters();
             List<Batch> probe = new ArrayList<>();
             for (int i = 0; i <= timed; i++) {
                 probe.add(feed.next());
@@ -202,7 +193,7 @@ public final class CompressedBenchmark {
                 MemoryMode calibrated = new CompressedMode(ErrorBound.parse(text, CompressedMode.DEFAULT_EVERY), Map.of(),
                         codec).calibrate(net, options(n), first, seed, threads);
                 try (Device d = new Device(net, calibrated, n)) {
-                    d.load(weights);
+                    d.runner.write(weights);
                     d.step(probe.get(0));
                     long[] tb = new long[timed];
                     long[] tc = new long[timed];
@@ -273,14 +264,7 @@ public final class CompressedBenchmark {
     private void kindTable(List<Measured> all) {
         line("### Ratio by the layer that wrote the tensor (last measured step)");
         line("");
-        StringBuilder head = new StringBuilder("| network | written by | tensors | size |");
-        StringBuilder rule = new StringBuilder("|---|---|---:|---:|");
-        for (String b : BOUNDS) {
-            head.append(' ').append(b).append(" |");
-            rule.append("---:|");
-        }
-        line(head.toString());
-        line(rule.toString());
+        boundsHeader("| network | written by | tensors | size |", "|---|---|---:|---:|", "", "");
         for (Measured m : all) {
             Bound any = m.bounds().get(0);
             if (any.records().isEmpty()) {
@@ -314,14 +298,8 @@ public final class CompressedBenchmark {
         Bound rel = m.bounds().get(0);
         Bound adaptive = m.bounds().get(BOUNDS.size() - 1);
         double relRatio = ((ErrorBound.Relative) ErrorBound.parse(rel.bound(), 1)).ratio();
-        StringBuilder head = new StringBuilder("| tensor | size | read in backward by |");
-        StringBuilder rule = new StringBuilder("|---|---:|---|");
-        for (String b : BOUNDS) {
-            head.append(' ').append(b).append(" |");
-            rule.append("---:|");
-        }
-        line(head + " adaptive eb | ≈ of the range |");
-        line(rule + "---:|---:|");
+        boundsHeader("| tensor | size | read in backward by |", "|---|---:|---|", " adaptive eb | ≈ of the range |",
+                "---:|---:|");
         for (CompressionRecord r : adaptive.records()) {
             StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %s | %s |", r.tensor(),
                     Bytes.format(r.bytes()), String.join(", ", adaptive.readers().get(r.tensor()))));
@@ -335,8 +313,8 @@ public final class CompressedBenchmark {
         line("");
         line(String.format(Locale.ROOT, "*≈ of the range*: the adaptive bound over the tensor's range in the same step "
                 + "under %s (same weights and batch, so nearly the same range). Convolution outputs are read by their "
-                + "batch norm, whose γ gradient sets their bound with fan-in = channels; ReLU outputs by the next "
-                + "convolution or linear layer. Max-pooling inputs and outputs are not in the table: they stay exact.",
+                + "batch norm, whose γ gradient sets their bound (an error in its input reaches dγ scaled by 1/σ); ReLU "
+                + "outputs by the next convolution or linear layer. Max-pooling inputs and outputs are not in the table: they stay exact.",
                 rel.bound()));
         line("");
     }
@@ -491,18 +469,13 @@ public final class CompressedBenchmark {
                 + "/ ‖g_baseline‖ over each layer's weights and biases. With the adaptive bound a first step on the "
                 + "same weights and batch measures the gradients that set it.");
         line("");
-        StringBuilder head = new StringBuilder("| layer | ‖g_baseline‖ |");
-        StringBuilder rule = new StringBuilder("|---|---:|");
         List<List<GradientError.Layer>> errors = new ArrayList<>();
         for (String b : BOUNDS) {
             System.err.printf(Locale.ROOT, "gradient error, eb %s%n", b);
-            head.append(' ').append(b).append(" |");
-            rule.append("---:|");
             errors.add(GradientError.of(net, Modes.get(CompressedMode.ID, Map.of("eb", b)), options(n), m.batch(), seed,
                     threads, m.weights()));
         }
-        line(head.toString());
-        line(rule.toString());
+        boundsHeader("| layer | ‖g_baseline‖ |", "|---|---:|", "", "");
         for (int l = 0; l < errors.get(0).size(); l++) {
             GradientError.Layer first = errors.get(0).get(l);
             StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %.3g |", first.layer(),
@@ -530,20 +503,25 @@ public final class CompressedBenchmark {
                 + "the default bound " + CompressedMode.DEFAULT_BOUND + ". Between steps the benchmark also measures "
                 + "the held-out accuracy every " + CHECKPOINT_EVERY + " steps from step " + CHECKPOINTS_FROM + " on, "
                 + "with the run's own weights (inference changes nothing); *mean* is over those checkpoints and the "
-                + "end, as one evaluation swings by points from one step to the next. *Compressed at the last step*: "
+                + "end (listed in order, in %), as one evaluation swings by points from one step to the next. *Compressed at the last step*: "
                 + "the last step's compressed tensors, as float32 and as streams; *peak* is the whole run's.");
         line("");
         line("| network | data | batch | mode | seed | final loss | held-out accuracy at the end | mean " + CHECKPOINTS_FROM
-                + "–" + steps + " | lowest–highest | compressed at the last step | step time | peak | planned peak |");
+                + "–" + steps + " | at each checkpoint | compressed at the last step | step time | peak | planned peak |");
         line("|---|---|---:|---|---:|---:|---:|---:|---:|---|---:|---:|---:|");
         Network vgg = network("vgg_small");
-        double base = trainRow(vgg, "builtin", 32, steps, "baseline", seed);
-        double comp = trainRow(vgg, "builtin", 32, steps, CompressedMode.ID, seed);
-        double other = trainRow(vgg, "builtin", 32, steps, "baseline", seed + 1);
+        double[] base = new double[2];
+        double[] comp = new double[2];
+        for (int k = 0; k < 2; k++) {
+            base[k] = trainRow(vgg, "builtin", 32, steps, "baseline", seed + k);
+            comp[k] = trainRow(vgg, "builtin", 32, steps, CompressedMode.ID, seed + k);
+        }
         StringBuilder summary = new StringBuilder(String.format(Locale.ROOT, "Mean held-out accuracy over the "
-                + "checkpoints: %s, compressed %+.1f points against baseline with the same seed, %+.1f against "
-                + "baseline with seed %d, whose two seeds differ by %.1f points", vgg.name(), 100 * (comp - base),
-                100 * (comp - other), seed + 1, 100 * Math.abs(other - base)));
+                + "checkpoints, compressed against baseline with the same seed: %s %+.1f and %+.1f points (seeds %d "
+                + "and %d; over both, %.1f%% against %.1f%%), while baseline's two seeds differ by %.1f points and "
+                + "compressed's by %.1f", vgg.name(), 100 * (comp[0] - base[0]), 100 * (comp[1] - base[1]), seed,
+                seed + 1, 50 * (comp[0] + comp[1]), 50 * (base[0] + base[1]), 100 * Math.abs(base[1] - base[0]),
+                100 * Math.abs(comp[1] - comp[0])));
         boolean mnist = Files.isDirectory(root.resolve(MNIST));
         if (mnist) {
             String data = "mnist:" + root.resolve(MNIST);
@@ -554,8 +532,8 @@ public final class CompressedBenchmark {
             }
         }
         line("");
-        line(summary + ". The second baseline seed shows how far two runs differ when nothing but the seed "
-                + "(initialization, order, dropout) changes; on 1000 held-out samples one point is 10 samples."
+        line(summary + ". Two seeds show how far two runs differ when nothing but the seed (initialization, "
+                + "order, dropout) changes; on 1000 held-out samples one point is 10 samples."
                 + (mnist ? " MNIST: the 8,000-digit subset in samples/data/mnist-subset, 2,000 held out, of which "
                 + "the first 1000 are measured." : " MNIST rows need samples/data/mnist-subset, absent here."));
         line("");
@@ -576,10 +554,11 @@ public final class CompressedBenchmark {
                 : String.format(Locale.ROOT, "%d tensors, %s as %s (%s)", last.size(), Bytes.format(held),
                 Bytes.format(stream), times((double) held / stream));
         double[] acc = checkpoints.accuracy.values().stream().mapToDouble(Double::doubleValue).toArray();
-        line(String.format(Locale.ROOT, "| %s | %s | %d | %s | %d | %.3f | %.1f%% | **%.1f%%** | %.1f–%.1f%% | %s | "
+        String each = Arrays.stream(acc).mapToObj(a -> String.format(Locale.ROOT, "%.1f", 100 * a))
+                .collect(java.util.stream.Collectors.joining(" / "));
+        line(String.format(Locale.ROOT, "| %s | %s | %d | %s | %d | %.3f | %.1f%% | **%.1f%%** | %s | %s | "
                         + "%.0f ms | %s | %s |", net.name(), data.startsWith("mnist") ? "MNIST" : data, batch, mode, runSeed,
-                s.finalLoss(), 100 * s.testAccuracy(), 100 * Arrays.stream(acc).average().orElse(Double.NaN),
-                100 * Arrays.stream(acc).min().orElse(Double.NaN), 100 * Arrays.stream(acc).max().orElse(Double.NaN),
+                s.finalLoss(), 100 * s.testAccuracy(), 100 * Arrays.stream(acc).average().orElse(Double.NaN), each,
                 compressed, s.stepNanos() / 1e6, Bytes.format(s.peakBytes()), Bytes.format(s.plannedPeakBytes())));
         return Arrays.stream(acc).average().orElse(Double.NaN);
     }
@@ -718,18 +697,6 @@ public final class CompressedBenchmark {
             return peak() - resident;
         }
 
-        Map<String, float[]> weights() {
-            Map<String, float[]> w = new LinkedHashMap<>();
-            for (String p : runner.parameterNames()) {
-                w.put(p, runner.read(p));
-            }
-            return w;
-        }
-
-        void load(Map<String, float[]> weights) {
-            weights.forEach((name, v) -> cpu.upload(v, 0, runner.tensor(name)));
-        }
-
         @Override
         public void close() {
             cpu.close();
@@ -792,10 +759,6 @@ public final class CompressedBenchmark {
         }
     }
 
-    private Network network(String name) {
-        return Network.load(root.resolve("samples/" + name + ".json"));
-    }
-
     /** A sample network with average instead of max pooling (LeNet-5 as first published subsamples by averaging). */
     private Network averagePooling(String name) {
         try {
@@ -807,8 +770,10 @@ public final class CompressedBenchmark {
         }
     }
 
-    private CompileOptions options(int batch) {
-        return new CompileOptions(batch, sgd, CpuBackend.workspaceModel(threads));
+    /** A table's header and rule: the leading columns, a right-aligned column per bound, the trailing columns. */
+    private void boundsHeader(String head, String rule, String tailHead, String tailRule) {
+        line(head + BOUNDS.stream().map(b -> " " + b + " |").collect(java.util.stream.Collectors.joining()) + tailHead);
+        line(rule + "---:|".repeat(BOUNDS.size()) + tailRule);
     }
 
     private static long least(long[] t) {
@@ -823,8 +788,4 @@ public final class CompressedBenchmark {
         return bytes == 0 ? "0" : (bytes > 0 ? "+" : "−") + Bytes.format(Math.abs(bytes));
     }
 
-    private void line(String s) {
-        System.out.println(s);
-        md.append(s).append('\n');
-    }
 }
