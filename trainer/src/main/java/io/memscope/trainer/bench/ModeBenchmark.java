@@ -40,4 +40,23 @@ abstract class ModeBenchmark {
     String markdown() {
         return md.toString();
     }
+
+    /** Measures and writes the section, line by line. */
+    abstract void run() throws Exception;
+
+    /** Runs the benchmark and returns its section: what {@link BenchmarkReport#run} writes. */
+    final String report() throws Exception {
+        run();
+        return markdown();
+    }
+
+    /** The 1-, 5- and 15-minute load averages, or "unknown" off Linux. */
+    protected static String loadAverage() {
+        try {
+            String[] f = java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " / " + f[1] + " / " + f[2];
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
 }

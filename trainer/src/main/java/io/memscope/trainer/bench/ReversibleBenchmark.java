@@ -89,7 +89,8 @@ public final class ReversibleBenchmark extends ModeBenchmark {
         });
     }
 
-    private void run() throws Exception {
+    @Override
+    void run() throws Exception {
         line("## Reversible mode");
         line("");
         line(String.format(Locale.ROOT, "Measured %s on %s, %d cores (%d CPU-backend threads), Java %s, %s; %s "
@@ -534,17 +535,5 @@ public final class ReversibleBenchmark extends ModeBenchmark {
             }
         }
         line("");
-    }
-
-    // ---- helpers ----------------------------------------------------------------------------------------
-
-    /** The 1-, 5- and 15-minute load averages, or "unknown" off Linux. */
-    private static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return f[0] + " / " + f[1] + " / " + f[2];
-        } catch (Exception e) {
-            return "unknown";
-        }
     }
 }

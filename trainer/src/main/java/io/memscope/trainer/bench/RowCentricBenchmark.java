@@ -42,14 +42,11 @@ public final class RowCentricBenchmark extends ModeBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        BenchmarkReport.run(args, "row-centric", root -> {
-            RowCentricBenchmark b = new RowCentricBenchmark(root);
-            b.run();
-            return b.markdown();
-        });
+        BenchmarkReport.run(args, "row-centric", root -> new RowCentricBenchmark(root).report());
     }
 
-    private void run() throws Exception {
+    @Override
+    void run() throws Exception {
         line("## Row-centric mode (LR-CNN)");
         line("");
         line(String.format(Locale.ROOT, "Measured %s on %d cores, Java %s, %s; SGD with momentum 0.9. "

@@ -142,6 +142,20 @@ public final class ProgramRunner {
         return out;
     }
 
+    /** Every parameter and buffer (batch-norm running statistics), downloaded, by name in network order. */
+    public Map<String, float[]> parameters() {
+        Map<String, float[]> out = new java.util.LinkedHashMap<>();
+        for (String name : parameterNames()) {
+            out.put(name, read(name));
+        }
+        return out;
+    }
+
+    /** Uploads values into the live tensors of those names: parameters, buffers, optimizer state. */
+    public void write(Map<String, float[]> values) {
+        values.forEach((name, v) -> backend.upload(v, 0, tensor(name)));
+    }
+
     /** Names of the trainable parameters, in network order. */
     public List<String> parameterNames() {
         List<String> names = new ArrayList<>();

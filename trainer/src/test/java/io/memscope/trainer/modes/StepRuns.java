@@ -128,6 +128,11 @@ public final class StepRuns {
         return worst;
     }
 
+    /** The first of the seeded batches every run trains on. */
+    public static Batch batch(Network net, int batch) {
+        return new Batches(net, batch).next();
+    }
+
     /** The same seeded batches for every run: Gaussian images, uniform labels. */
     private static final class Batches {
         private final Network net;
@@ -182,11 +187,7 @@ public final class StepRuns {
         }
 
         Map<String, float[]> params() {
-            Map<String, float[]> params = new LinkedHashMap<>();
-            for (String p : runner.parameterNames()) {
-                params.put(p, runner.read(p));
-            }
-            return params;
+            return runner.parameters();
         }
 
         /** Parameters, buffers and optimizer state: what one step reads and the next one starts from. */
@@ -201,7 +202,7 @@ public final class StepRuns {
         }
 
         void load(Map<String, float[]> state) {
-            state.forEach((name, values) -> cpu.upload(values, 0, runner.tensor(name)));
+            runner.write(state);
         }
 
         @Override

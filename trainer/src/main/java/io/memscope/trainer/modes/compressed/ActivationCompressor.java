@@ -22,6 +22,9 @@ public final class ActivationCompressor implements ActivationCodec {
     private final Map<String, Double> plannedRatio;
     /** Adaptive bounds by tensor, from the last gradient measurement. */
     private final Map<String, Double> adaptive = new ConcurrentHashMap<>();
+    /** The step of the measurement in progress, and the bounds it has found so far (the least over readers). */
+    private int measuring = Integer.MIN_VALUE;
+    private final Map<String, Double> measured = new HashMap<>();
 
     public ActivationCompressor(FloatCodec codec, ErrorBound bound, Map<String, Double> plannedRatio) {
         this.codec = codec;
@@ -117,17 +120,22 @@ public final class ActivationCompressor implements ActivationCodec {
     /**
      * eb = √3 · target · ‖dW‖ / (g · ‖dY‖): with errors uniform on ±eb (variance eb²/3) and independent, the
      * weight gradient's error has expected squared norm (eb²/3) · g² · ‖dY‖² (g = √fanIn for a convolution or a
-     * linear layer), so this bound makes it target · ‖dW‖. The smallest bound any reader asks for wins.
+     * linear layer), so this bound makes it target · ‖dW‖. The smallest bound any reader asks for in a
+     * measurement wins; a later measurement replaces it, so a bound follows the gradients up as well as down.
      */
     @Override
-    public void gradients(String input, String layer, double outGradNorm, double weightGradNorm, double gain,
-                          int step) {
+    public synchronized void gradients(String input, String layer, double outGradNorm, double weightGradNorm,
+                                       double gain, int step) {
         if (!(bound instanceof ErrorBound.Adaptive a) || !(outGradNorm > 0) || !(weightGradNorm > 0) || !(gain > 0)) {
             return;
         }
         double eb = Math.sqrt(3) * a.target() * weightGradNorm / (gain * outGradNorm);
         if (Double.isFinite(eb) && eb > 0) {
-            adaptive.merge(input, eb, Math::min);
+            if (step != measuring) {
+                measuring = step;
+                measured.clear();
+            }
+            adaptive.put(input, measured.merge(input, eb, Math::min));
         }
     }
 

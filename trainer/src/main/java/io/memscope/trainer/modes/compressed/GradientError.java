@@ -36,8 +36,18 @@ public final class GradientError {
      */
     public static List<Layer> of(Network net, MemoryMode mode, CompileOptions options, Batch batch, long seed,
                                  int threads) {
-        Map<String, float[]> base = gradients(net, Modes.get("baseline"), options, batch, seed, threads);
-        Map<String, float[]> other = gradients(net, mode, options, batch, seed, threads);
+        return of(net, mode, options, batch, seed, threads, Map.of());
+    }
+
+    /**
+     * As {@link #of(Network, MemoryMode, CompileOptions, Batch, long, int)}, from {@code weights} (parameters and
+     * buffers by name, e.g. a trained network's; any not given keep their seeded initial values): the first step
+     * and the one compared both start from them.
+     */
+    public static List<Layer> of(Network net, MemoryMode mode, CompileOptions options, Batch batch, long seed,
+                                 int threads, Map<String, float[]> weights) {
+        Map<String, float[]> base = gradients(net, Modes.get("baseline"), options, batch, seed, threads, weights);
+        Map<String, float[]> other = gradients(net, mode, options, batch, seed, threads, weights);
         List<Layer> out = new ArrayList<>();
         for (Node n : net.nodes()) {
             double diff = 0;
@@ -63,7 +73,7 @@ public final class GradientError {
     }
 
     private static Map<String, float[]> gradients(Network net, MemoryMode mode, CompileOptions options, Batch batch,
-                                                  long seed, int threads) {
+                                                  long seed, int threads, Map<String, float[]> weights) {
         StepProgram program = mode.compile(net, options);
         long budget = Planner.plan(net, mode, options, Planner.UNBOUNDED).peakBytes() * 2 + (16L << 20);
         Trace trace = new Trace(new TraceInfo(net.name(), mode.id(), "cpu", options.batch(), budget, null), 1 << 12);
@@ -72,12 +82,11 @@ public final class GradientError {
             runner.setup(program);
             // a first step lets the mode settle (adaptive bounds measure the gradients); the weights then go
             // back to where they started, so every mode's gradient is taken at the same point
-            Map<String, float[]> initial = new LinkedHashMap<>();
-            for (String p : runner.parameterNames()) {
-                initial.put(p, runner.read(p));
-            }
+            Map<String, float[]> start = runner.parameters();
+            start.putAll(weights);
+            runner.write(start);
             runner.run(program, 0, batch);
-            initial.forEach((p, v) -> cpu.upload(v, 0, runner.tensor(p)));
+            runner.write(start);
             runner.run(program, 1, batch);
             Map<String, float[]> grads = new LinkedHashMap<>();
             for (String p : runner.parameterNames()) {

@@ -98,6 +98,47 @@ class CompressedModeTest {
         }
     }
 
+    /**
+     * The weight-gradient error against baseline: none through an exact codec (adaptive bounds, so the step that
+     * measures the gradients runs first, from the given weights, which are put back), some through the lossy one.
+     */
+    @Test
+    void gradientErrorIsNoneThroughAnExactCodecAndSmallThroughTheLossyOne() {
+        Network net = Network.load(TestPaths.sample("vgg_small"));
+        CompileOptions options = StepRuns.options(4);
+        io.memscope.trainer.program.Batch batch = StepRuns.batch(net, 4);
+        Map<String, float[]> weights = StepRuns.train(net, Modes.get("baseline"), 4, 2).params();
+        MemoryMode exact = new CompressedMode(ErrorBound.parse("adaptive:0.01", 50), Map.of(), new LosslessCodec());
+        List<GradientError.Layer> none = GradientError.of(net, exact, options, batch, 1, StepRuns.THREADS, weights);
+        assertEquals(14, none.size(), "6 convolutions, 6 batch norms, 2 linear layers: " + none);
+        none.forEach(l -> assertEquals(0.0, l.relativeError(), l.layer()));
+        List<GradientError.Layer> lossy = GradientError.of(net, Modes.get("compressed", Map.of("eb", "rel:1e-2")),
+                options, batch, 1, StepRuns.THREADS, weights);
+        assertTrue(lossy.stream().anyMatch(l -> l.relativeError() > 0), lossy.toString());
+        assertTrue(lossy.stream().allMatch(l -> l.relativeError() < 0.5), lossy.toString());
+    }
+
+    /**
+     * eb = √3 · R · ‖dW‖ / (g · ‖dY‖), g the reader's gain (√fanIn for a convolution): the least any reader asks
+     * for in one measurement, until the next measurement replaces it (up as well as down); R / 10 of the range
+     * before the first.
+     */
+    @Test
+    void anAdaptiveBoundIsTheLeastOfItsReadersAndTheNextMeasurementReplacesIt() {
+        ActivationCompressor c = new ActivationCompressor(new LosslessCodec(), ErrorBound.parse("adaptive:0.01", 50),
+                Map.of());
+        float[] values = {0f, 2f};
+        double g = Math.sqrt(3);
+        assertEquals(0.002, c.errorBound("x", values), 1e-12, "R / 10 of the range until measured");
+        c.gradients("x", "conv_a", 1.0, 1.0, g, 0);
+        c.gradients("x", "conv_b", 2.0, 1.0, g, 0);
+        assertEquals(0.005, c.errorBound("x", values), 1e-12, "the smaller of the two readers' bounds");
+        c.gradients("x", "conv_a", 1.0, 4.0, g, 50);
+        c.gradients("x", "conv_b", 1.0, 3.0, g, 50);
+        assertEquals(0.03, c.errorBound("x", values), 1e-12, "re-estimated: the new least, larger than before");
+        assertEquals(0.03, c.adaptiveBounds().get("x"), 1e-12);
+    }
+
     @Test
     void errorBoundsAreReadAsAbsoluteRelativeOrAdaptiveAndAnythingElseIsRefused() {
         assertEquals(new ErrorBound.Absolute(1e-3), ErrorBound.parse("1e-3", 50));
