@@ -10,5 +10,11 @@ public enum Category {
     ACTIVATION_GRAD,
     WORKSPACE,
     COMPRESSED,
-    TEMPORARY
+    TEMPORARY,
+    /**
+     * A copy in host memory, the second tier (out-of-core mode): a block of the host's own address space, never
+     * counted as device memory. A swapped-out tensor's host copy is a tensor of its own, named
+     * {@code <tensor>@host}, allocated when its SWAP_OUT copy starts and freed when it is no longer needed.
+     */
+    HOST
 }

@@ -44,11 +44,26 @@ public record MemoryEvent(
         phase = phase == null ? "" : phase;
     }
 
-    /** Signed change of resident device bytes this event causes. */
+    /** Signed change of resident device bytes this event causes; 0 for host memory ({@link Category#HOST}). */
     public long residentDelta() {
+        if (category == Category.HOST) {
+            return 0;
+        }
         return switch (action) {
             case ALLOC, SWAP_IN, DECOMPRESS -> bytes;
             case FREE, SWAP_OUT, COMPRESS -> -bytes;
+            default -> 0;
+        };
+    }
+
+    /** Signed change of host-tier bytes this event causes (ALLOC and FREE of {@link Category#HOST} blocks). */
+    public long hostDelta() {
+        if (category != Category.HOST) {
+            return 0;
+        }
+        return switch (action) {
+            case ALLOC -> bytes;
+            case FREE -> -bytes;
             default -> 0;
         };
     }
