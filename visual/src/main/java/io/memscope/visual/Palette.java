@@ -42,6 +42,7 @@ public final class Palette {
             case WORKSPACE -> "Workspace";
             case COMPRESSED -> "Compressed";
             case TEMPORARY -> "Temporary";
+            case HOST -> "Host memory";
         };
     }
 

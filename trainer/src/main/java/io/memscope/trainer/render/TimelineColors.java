@@ -31,6 +31,7 @@ public final class TimelineColors {
             case WORKSPACE -> 0xFFEECA3B;
             case COMPRESSED -> 0xFF72B7B2;
             case TEMPORARY -> 0xFF9D755D;
+            case HOST -> 0xFF6F6FA8;
         };
     }
 
