@@ -4,7 +4,8 @@ import io.memscope.trainer.memory.MemoryEvent;
 
 /**
  * Turns the tensor events of a trace into lifetimes: ALLOC opens one, FREE closes it, SWAP_OUT / SWAP_IN and
- * COMPRESS / DECOMPRESS start a new segment in another state. Tensors are matched by id.
+ * COMPRESS / DECOMPRESS start a new segment in another state. Tensors are matched by id. The timeline keeps one
+ * recorder for device memory and one for host memory, each over its own table and address space.
  *
  * <p>A trace cut from a ring buffer can begin in the middle of a tensor's life. An event for an unknown tensor
  * therefore opens a lifetime at the trace's first x, in the state the event implies it was in, and reports
@@ -18,6 +19,15 @@ final class LifetimeRecorder {
     LifetimeRecorder(LifetimeTable table, long traceStart) {
         this.table = table;
         this.traceStart = traceStart;
+    }
+
+    /** Whether the tensor is alive and off the device (swapped out or compressed), as the events so far say. */
+    boolean offDevice(long tensorId) {
+        if (tensorId < 0) {
+            return false;
+        }
+        int lt = live.get(tensorId);
+        return lt >= 0 && table.currentState(lt) != LifetimeState.RESIDENT;
     }
 
     /**

@@ -151,6 +151,12 @@ final class LifetimeTable {
         indexAdded(s);
     }
 
+    /** The state of the lifetime's latest segment; {@link LifetimeState#RESIDENT} before it has one. */
+    LifetimeState currentState(int lifetime) {
+        int s = last[lifetime];
+        return s < 0 ? LifetimeState.RESIDENT : STATES[segState[s]];
+    }
+
     /** Ends the lifetime's current segment (if one is open) at {@code x}. */
     void endSegment(int lifetime, long x) {
         int s = last[lifetime];

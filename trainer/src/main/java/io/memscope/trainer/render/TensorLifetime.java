@@ -17,7 +17,23 @@ import java.util.List;
 public record TensorLifetime(long tensorId, String name, String layer, Category category, long offset, long bytes,
                              long start, long end, boolean openStart, boolean openEnd,
                              List<LifetimeSegment> segments) {
+    /** How a host copy's name ends: the copy of {@code conv1.out} in host memory is {@code conv1.out@host}. */
+    public static final String HOST_COPY_SUFFIX = "@host";
+
     public TensorLifetime {
         segments = List.copyOf(segments);
+    }
+
+    /** For a block of host memory named after the tensor it holds a copy of, that tensor's name; else empty. */
+    public String hostCopyOf() {
+        if (category != Category.HOST || !name.endsWith(HOST_COPY_SUFFIX)) {
+            return "";
+        }
+        return name.substring(0, name.length() - HOST_COPY_SUFFIX.length());
+    }
+
+    /** Whether the tensor spent part of its life swapped out to host memory. */
+    public boolean wasSwappedOut() {
+        return segments.stream().anyMatch(s -> s.state() == LifetimeState.SWAPPED_OUT);
     }
 }

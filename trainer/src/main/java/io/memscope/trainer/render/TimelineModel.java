@@ -1,5 +1,6 @@
 package io.memscope.trainer.render;
 
+import io.memscope.trainer.memory.Action;
 import io.memscope.trainer.memory.Category;
 import io.memscope.trainer.memory.MemoryEvent;
 import io.memscope.trainer.memory.TraceInfo;
@@ -17,6 +18,13 @@ import java.util.function.IntPredicate;
  * per category as a step function over x, tensor lifetimes with their swapped / compressed stretches, phase
  * intervals, step boundaries and OOMs. Storage is primitive arrays, not an object per event: about 20 bytes
  * per event plus about 70 per tensor lifetime, so a trace of millions of events fits comfortably.
+ *
+ * <p>Host memory ({@link Category#HOST}, the out-of-core mode's second tier) is never stacked with device
+ * memory: its blocks live in the host's own address space. The model keeps it apart, as a host series (bytes
+ * held in host memory over x, with its peak: {@link #hostBytesAt}, {@link #hostAggregate}) and host lifetimes
+ * ({@link #forEachHostSegment}, {@link #hostLifetimeIn}), and answers every device query without it. A tensor
+ * swapped out to the host shows on the device side as a {@link LifetimeState#SWAPPED_OUT} segment; its host
+ * copy is a lifetime of its own on the host side.
  *
  * <p>x is {@link XAxis#TIME_NS} or {@link XAxis#EVENT_INDEX}. Timestamps that go backwards (events recorded
  * from several threads) are clamped to their predecessor so that x never decreases and lookups can bisect.
@@ -67,6 +75,14 @@ public final class TimelineModel {
     private final long[] allocatedByCategory;
     private final Set<Category> categories;
     private final Set<LifetimeState> states;
+    /** x of each host event (a HOST block's ALLOC or FREE); only the first {@link #hostN} belong to this model. */
+    private final long[] hostXs;
+    private final int hostN;
+    private final ResidentSeries hostSeries;
+    private final LifetimeTable.Snapshot hostLifetimes;
+    private final long hostPeakBytes;
+    private final long hostPeakX;
+    private final long hostAllocated;
 
     /** The model of the events {@code live} holds now; shares its arrays. */
     private TimelineModel(Live live) {
@@ -97,6 +113,14 @@ public final class TimelineModel {
         this.allocatedByCategory = live.allocated.clone();
         this.categories = Collections.unmodifiableSet(seen);
         this.states = Collections.unmodifiableSet(live.seenStates.clone());
+
+        this.hostXs = live.hostXs;
+        this.hostN = live.hostN;
+        this.hostSeries = live.host.view(new long[] {live.hostBase});
+        this.hostLifetimes = live.hostTable.snapshot(n, xEnd);
+        this.hostPeakBytes = live.hostRelativePeak + live.hostBase;
+        this.hostPeakX = live.hostPeakState > 0 ? hostXs[live.hostPeakState - 1] : (n == 0 ? 0 : xs[0]);
+        this.hostAllocated = live.hostAllocated;
     }
 
     /** Builds the model with time on the x axis. */
@@ -108,6 +132,7 @@ public final class TimelineModel {
         Objects.requireNonNull(events, "events");
         Live live = new Live(info, axis, events.size()).append(events);
         live.table.trim();
+        live.hostTable.trim();
         return live.snapshot();
     }
 
@@ -145,6 +170,15 @@ public final class TimelineModel {
         private long total;
         private long relativePeakTotal;
         private int peakState;
+        private long[] hostXs;
+        private int hostN;
+        private ResidentSeries.Builder host;
+        private LifetimeTable hostTable;
+        private LifetimeRecorder hostRecorder;
+        private long hostBase;
+        private long hostRelativePeak;
+        private int hostPeakState;
+        private long hostAllocated;
 
         /** An empty model with time on the x axis. */
         public Live(TraceInfo info) {
@@ -179,6 +213,15 @@ public final class TimelineModel {
             total = 0;
             relativePeakTotal = 0;
             peakState = 0;
+            hostXs = new long[16];
+            hostN = 0;
+            host = new ResidentSeries.Builder(1, 16);
+            hostTable = new LifetimeTable(16);
+            hostRecorder = null;
+            hostBase = 0;
+            hostRelativePeak = 0;
+            hostPeakState = 0;
+            hostAllocated = 0;
             cached = null;
         }
 
@@ -249,17 +292,39 @@ public final class TimelineModel {
             long x = Math.max(xOf(e), previous);
             if (recorder == null) {
                 recorder = new LifetimeRecorder(table, x);
+                hostRecorder = new LifetimeRecorder(hostTable, x);
             }
             previous = x;
             if (n == xs.length) {
                 xs = Arrays.copyOf(xs, n + (n >> 1) + 16);
             }
             xs[n] = x;
+            boolean onHost = e.category() == Category.HOST;
             long delta = e.residentDelta();
+            if (e.action() == Action.FREE && recorder.offDevice(e.tensorId())) {
+                // freed while swapped out or compressed: its device block was returned when it left
+                delta = 0;
+            }
             int k = delta != 0 ? stackIndex(e.category()) : -1;
             resident.add(k, delta);
-            table.beginEvent(n);
-            n++;
+            int index = n++;
+            if (onHost) {
+                acceptHost(e, x, index);
+            } else {
+                acceptDevice(e, x, index, k, delta);
+            }
+            switch (e.action()) {
+                case SWAP_OUT, SWAP_IN -> seenStates.add(LifetimeState.SWAPPED_OUT);
+                case COMPRESS, DECOMPRESS -> seenStates.add(LifetimeState.COMPRESSED);
+                case OOM -> ooms.add(new OomMarker(x, e.tensorName(), e.layer(), e.category(),
+                        e.requestedBytes(), e.freeBytes(), e.largestFreeBytes()));
+                default -> { }
+            }
+            phaseRecorder.accept(e, x);
+        }
+
+        private void acceptDevice(MemoryEvent e, long x, int index, int k, long delta) {
+            table.beginEvent(index);
             if (k >= 0) {
                 seen.add(STACK_ORDER.get(k));
                 total += delta;
@@ -273,20 +338,41 @@ public final class TimelineModel {
             if (k >= 0) {
                 base[k] += residentBefore;
             }
-            switch (e.action()) {
-                case ALLOC -> allocated[stackIndex(e.category())] += e.bytes();
-                case SWAP_OUT, SWAP_IN -> seenStates.add(LifetimeState.SWAPPED_OUT);
-                case COMPRESS, DECOMPRESS -> seenStates.add(LifetimeState.COMPRESSED);
-                case OOM -> ooms.add(new OomMarker(x, e.tensorName(), e.layer(), e.category(),
-                        e.requestedBytes(), e.freeBytes(), e.largestFreeBytes()));
-                default -> { }
+            if (e.action() == Action.ALLOC) {
+                allocated[stackIndex(e.category())] += e.bytes();
             }
-            phaseRecorder.accept(e, x);
+        }
+
+        /** A block of host memory: the host series and the host lifetimes, in the host's address space. */
+        private void acceptHost(MemoryEvent e, long x, int index) {
+            if (hostN == hostXs.length) {
+                hostXs = Arrays.copyOf(hostXs, hostN + (hostN >> 1) + 16);
+            }
+            hostXs[hostN++] = x;
+            long delta = e.hostDelta();
+            host.add(delta != 0 ? 0 : -1, delta);
+            if (host.current(0) > hostRelativePeak) {
+                hostRelativePeak = host.current(0);
+                hostPeakState = hostN;
+            }
+            hostTable.beginEvent(index);
+            hostBase += hostRecorder.accept(e, x);
+            if (e.action() == Action.ALLOC) {
+                hostAllocated += e.bytes();
+            }
         }
     }
 
-    /** Position of a category in {@link #STACK_ORDER}; events without a category count as temporaries. */
+    /**
+     * Position of a category in {@link #STACK_ORDER}; events without a category count as temporaries. Host
+     * memory is not stacked with device memory and has no position.
+     *
+     * @throws IllegalArgumentException for {@link Category#HOST}
+     */
     public static int stackIndex(Category category) {
+        if (category == Category.HOST) {
+            throw new IllegalArgumentException("host memory is not stacked with device memory; ask the host queries");
+        }
         return STACK_INDEX[(category == null ? Category.TEMPORARY : category).ordinal()];
     }
 
@@ -339,17 +425,17 @@ public final class TimelineModel {
         return peakX;
     }
 
-    /** Largest resident bytes of one category at any moment. */
+    /** Largest resident device bytes of one category at any moment; 0 for {@link Category#HOST}. */
     public long peakBytes(Category category) {
-        return peakByCategory[stackIndex(category)];
+        return category == Category.HOST ? 0 : peakByCategory[stackIndex(category)];
     }
 
-    /** Sum of the sizes of every ALLOC of a category. */
+    /** Sum of the sizes of every ALLOC of a category ({@link Category#HOST}: of host memory). */
     public long allocatedBytes(Category category) {
-        return allocatedByCategory[stackIndex(category)];
+        return category == Category.HOST ? hostAllocated : allocatedByCategory[stackIndex(category)];
     }
 
-    /** Categories that ever held device memory in this trace. */
+    /** Categories that ever held device memory in this trace (never {@link Category#HOST}). */
     public Set<Category> categoriesPresent() {
         return categories;
     }
@@ -407,24 +493,27 @@ public final class TimelineModel {
 
     // ---- resident memory ------------------------------------------------------------------------------
 
-    /** Resident bytes of one category at x, counting every event at or before x. */
+    /**
+     * Resident device bytes of one category at x, counting every event at or before x; 0 for {@link
+     * Category#HOST}, which is never on the device ({@link #hostBytesAt} counts it).
+     */
     public long residentAt(long x, Category category) {
-        return stateAt(upperBound(x))[stackIndex(category)];
+        return category == Category.HOST ? 0 : stateAt(upperBound(xs, n, x))[stackIndex(category)];
     }
 
-    /** Total resident bytes at x. */
+    /** Total resident device bytes at x. */
     public long totalResidentAt(long x) {
         long sum = 0;
-        for (long v : stateAt(upperBound(x))) {
+        for (long v : stateAt(upperBound(xs, n, x))) {
             sum += v;
         }
         return sum;
     }
 
-    /** Resident bytes of one category right after the given event. */
+    /** Resident device bytes of one category right after the given event; 0 for {@link Category#HOST}. */
     public long residentAfter(int eventIndex, Category category) {
         Objects.checkIndex(eventIndex, n);
-        return stateAt(eventIndex + 1)[stackIndex(category)];
+        return category == Category.HOST ? 0 : stateAt(eventIndex + 1)[stackIndex(category)];
     }
 
     private long[] stateAt(int state) {
@@ -438,33 +527,38 @@ public final class TimelineModel {
      * queries of O(log events) each, independent of how many events the range holds.
      */
     public Aggregate aggregate(long x0, long x1, int columns) {
+        return aggregate(series, xs, n, K, x0, x1, columns);
+    }
+
+    private static Aggregate aggregate(ResidentSeries series, long[] xs, int n, int k, long x0, long x1,
+                                       int columns) {
         if (columns < 1) {
             throw new IllegalArgumentException("columns must be at least 1, got " + columns);
         }
         if (x1 <= x0) {
             throw new IllegalArgumentException("empty x range [" + x0 + ", " + x1 + "]; x1 must exceed x0");
         }
-        long[] max = new long[columns * K];
-        long[] min = new long[columns * K];
-        long[] colMax = new long[K];
-        long[] colMin = new long[K];
+        long[] max = new long[columns * k];
+        long[] min = new long[columns * k];
+        long[] colMax = new long[k];
+        long[] colMin = new long[k];
         double width = (double) (x1 - x0);
-        int lo = upperBound(x0);
+        int lo = upperBound(xs, n, x0);
         for (int c = 0; c < columns; c++) {
-            int hi = c == columns - 1 ? upperBound(x1) : lowerBound(x0 + width * (c + 1) / columns);
+            int hi = c == columns - 1 ? upperBound(xs, n, x1) : lowerBound(xs, n, x0 + width * (c + 1) / columns);
             hi = Math.max(lo, hi);
             series.stackedRange(lo, hi, colMax, colMin);
-            System.arraycopy(colMax, 0, max, c * K, K);
-            System.arraycopy(colMin, 0, min, c * K, K);
+            System.arraycopy(colMax, 0, max, c * k, k);
+            System.arraycopy(colMin, 0, min, c * k, k);
             if (c + 1 < columns) {
-                lo = upperBound(x0 + width * (c + 1) / columns);
+                lo = upperBound(xs, n, x0 + width * (c + 1) / columns);
             }
         }
-        return new Aggregate(x0, x1, columns, K, max, min);
+        return new Aggregate(x0, x1, columns, k, max, min);
     }
 
-    /** Number of events with x at or before {@code v}: the index of the state in effect at v. */
-    private int upperBound(double v) {
+    /** Number of the first {@code n} x values at or before {@code v}: the index of the state in effect at v. */
+    private static int upperBound(long[] xs, int n, double v) {
         int lo = 0;
         int hi = n;
         while (lo < hi) {
@@ -478,8 +572,8 @@ public final class TimelineModel {
         return lo;
     }
 
-    /** Number of events with x before {@code v}. */
-    private int lowerBound(double v) {
+    /** Number of the first {@code n} x values before {@code v}. */
+    private static int lowerBound(long[] xs, int n, double v) {
         int lo = 0;
         int hi = n;
         while (lo < hi) {
@@ -519,43 +613,124 @@ public final class TimelineModel {
         return lifetimes.lifetime(index);
     }
 
-    /** Visits every lifetime segment that overlaps {@code [x0, x1]}, touching no other segment. */
+    /** Visits every device lifetime segment that overlaps {@code [x0, x1]}, touching no other segment. */
     public void forEachSegment(long x0, long x1, SegmentVisitor visitor) {
-        lifetimes.forEachOverlapping(x0, x1, s -> visitor.segment(lifetimes.start(s), lifetimes.end(s),
-                lifetimes.offset(s), lifetimes.bytes(s), lifetimes.category(s), lifetimes.state(s)));
+        forEachSegment(lifetimes, x0, x1, visitor);
     }
 
-    /** The tensor occupying {@code address} at {@code x}, as a click on the lifetime view asks. */
+    private static void forEachSegment(LifetimeTable.Snapshot table, long x0, long x1, SegmentVisitor visitor) {
+        table.forEachOverlapping(x0, x1, s -> visitor.segment(table.start(s), table.end(s), table.offset(s),
+                table.bytes(s), table.category(s), table.state(s)));
+    }
+
+    /** The tensor occupying device {@code address} at {@code x}, as a click on the lifetime view asks. */
     public Optional<TensorLifetime> lifetimeAt(long x, long address) {
         return lifetimeIn(x, x, address, address);
     }
 
     /**
-     * The tensor drawn on top within an x range and an address range (what one pixel covers when zoomed
+     * The tensor drawn on top within an x range and a device address range (what one pixel covers when zoomed
      * out): a resident segment beats a swapped or compressed one, then the one that started last wins, as
      * in the drawing.
      */
     public Optional<TensorLifetime> lifetimeIn(long x0, long x1, long address0, long address1) {
+        return lifetimeIn(lifetimes, x0, x1, address0, address1);
+    }
+
+    private static Optional<TensorLifetime> lifetimeIn(LifetimeTable.Snapshot table, long x0, long x1,
+                                                       long address0, long address1) {
         int[] best = {-1};
-        lifetimes.forEachOverlapping(x0, x1, s -> {
-            long offset = lifetimes.offset(s);
-            if (offset > address1 || offset + lifetimes.bytes(s) <= address0) {
+        table.forEachOverlapping(x0, x1, s -> {
+            long offset = table.offset(s);
+            if (offset > address1 || offset + table.bytes(s) <= address0) {
                 return;
             }
-            if (best[0] < 0 || ranksAbove(s, best[0])) {
+            if (best[0] < 0 || ranksAbove(table, s, best[0])) {
                 best[0] = s;
             }
         });
-        return best[0] < 0 ? Optional.empty() : Optional.of(lifetimes.lifetime(lifetimes.lifetimeOf(best[0])));
+        return best[0] < 0 ? Optional.empty() : Optional.of(table.lifetime(table.lifetimeOf(best[0])));
     }
 
-    private boolean ranksAbove(int s, int other) {
-        boolean resident = lifetimes.state(s) == LifetimeState.RESIDENT;
-        boolean otherResident = lifetimes.state(other) == LifetimeState.RESIDENT;
+    private static boolean ranksAbove(LifetimeTable.Snapshot table, int s, int other) {
+        boolean resident = table.state(s) == LifetimeState.RESIDENT;
+        boolean otherResident = table.state(other) == LifetimeState.RESIDENT;
         if (resident != otherResident) {
             return resident;
         }
-        return lifetimes.start(s) > lifetimes.start(other)
-                || (lifetimes.start(s) == lifetimes.start(other) && s > other);
+        return table.start(s) > table.start(other) || (table.start(s) == table.start(other) && s > other);
+    }
+
+    // ---- host memory ----------------------------------------------------------------------------------
+
+    /** Whether the trace holds any host-memory event (an ALLOC or FREE of a {@link Category#HOST} block). */
+    public boolean hasHostEvents() {
+        return hostN > 0;
+    }
+
+    /** Events about host-memory blocks. */
+    public int hostEventCount() {
+        return hostN;
+    }
+
+    /** Largest number of bytes held in host memory at any moment. */
+    public long hostPeakBytes() {
+        return hostPeakBytes;
+    }
+
+    /** x at which {@link #hostPeakBytes()} was first reached. */
+    public long hostPeakX() {
+        return hostPeakX;
+    }
+
+    /** Bytes held in host memory at x, counting every event at or before x. */
+    public long hostBytesAt(long x) {
+        long[] out = new long[1];
+        hostSeries.state(upperBound(hostXs, hostN, x), out);
+        return out[0];
+    }
+
+    /**
+     * The host series reduced to {@code columns} pixel columns, as {@link #aggregate} does for device memory:
+     * an {@link Aggregate} of one category, host memory, whose {@link Aggregate#totalMax} and {@link
+     * Aggregate#totalMin} are the host bytes of each column.
+     */
+    public Aggregate hostAggregate(long x0, long x1, int columns) {
+        return aggregate(hostSeries, hostXs, hostN, 1, x0, x1, columns);
+    }
+
+    /** One past the highest host address any host block occupied: the height a host lane needs. */
+    public long hostAddressEnd() {
+        return hostLifetimes.addressEnd();
+    }
+
+    /** One past the highest host address occupied at any moment in {@code [x0, x1]}, 0 when none was. */
+    public long hostAddressEndIn(long x0, long x1) {
+        return hostLifetimes.addressEndIn(x0, x1);
+    }
+
+    public int hostLifetimeCount() {
+        return hostLifetimes.lifetimeCount();
+    }
+
+    /** Host blocks in the order they were first seen. */
+    public TensorLifetime hostLifetime(int index) {
+        Objects.checkIndex(index, hostLifetimes.lifetimeCount());
+        return hostLifetimes.lifetime(index);
+    }
+
+    /** Visits every host block overlapping {@code [x0, x1]}; offsets are host addresses. */
+    public void forEachHostSegment(long x0, long x1, SegmentVisitor visitor) {
+        forEachSegment(hostLifetimes, x0, x1, visitor);
+    }
+
+    /** The host block occupying host {@code address} at {@code x}. */
+    public Optional<TensorLifetime> hostLifetimeAt(long x, long address) {
+        return hostLifetimeIn(x, x, address, address);
+    }
+
+    /** The host block drawn on top within an x range and a host address range (see {@link #lifetimeIn}). */
+    public Optional<TensorLifetime> hostLifetimeIn(long x0, long x1, long address0, long address1) {
+        return lifetimeIn(hostLifetimes, x0, x1, address0, address1);
     }
 }

@@ -45,6 +45,14 @@ class LiveTimelineModelTest {
     }
 
     @Test
+    void outOfCoreTraceWithHostCopies() {
+        SyntheticTrace t = SyntheticTrace.outOfCore(4, 7, BUDGET, 11);
+        for (XAxis axis : XAxis.values()) {
+            appendAndCompare(SyntheticTrace.info(BUDGET), t.events, axis, 19);
+        }
+    }
+
+    @Test
     void smallTraceWithAnOom() {
         SyntheticTrace t = SyntheticTrace.small(4, 1L << 20, 3, 5L << 20, 5);
         appendAndCompare(SyntheticTrace.info(512L << 20), t.events, XAxis.TIME_NS, 23);
@@ -221,8 +229,18 @@ class LiveTimelineModelTest {
             int last = expected.lifetimeCount() - 1;
             assertEquals(expected.lifetime(last), actual.lifetime(last), what + ": last lifetime");
         }
+        assertEquals(expected.hasHostEvents(), actual.hasHostEvents(), what + ": host events");
+        assertEquals(expected.hostEventCount(), actual.hostEventCount(), what + ": host event count");
+        assertEquals(expected.hostPeakBytes(), actual.hostPeakBytes(), what + ": host peak");
+        assertEquals(expected.hostPeakX(), actual.hostPeakX(), what + ": host peakX");
+        assertEquals(expected.hostAddressEnd(), actual.hostAddressEnd(), what + ": host addressEnd");
+        assertEquals(expected.hostLifetimeCount(), actual.hostLifetimeCount(), what + ": host lifetimes");
+        for (int i = 0; i < expected.hostLifetimeCount(); i++) {
+            assertEquals(expected.hostLifetime(i), actual.hostLifetime(i), what + ": host lifetime " + i);
+        }
         int n = expected.eventCount();
         for (int i = 0; i < n; i += Math.max(1, n / 50)) {
+            assertEquals(expected.hostBytesAt(expected.x(i)), actual.hostBytesAt(actual.x(i)), what + ": host " + i);
             assertEquals(expected.x(i), actual.x(i), what + ": x of " + i);
             for (Category c : TimelineModel.STACK_ORDER) {
                 assertEquals(expected.residentAfter(i, c), actual.residentAfter(i, c), what + ": resident " + i);
@@ -242,6 +260,16 @@ class LiveTimelineModelTest {
                         actual.aggregate(v.x0(), v.x1(), columns));
             }
             assertEquals(segments(expected, v), segments(actual, v), in + ": segments");
+            assertEquals(hostSegments(expected, v), hostSegments(actual, v), in + ": host segments");
+            assertEquals(expected.hostAddressEndIn(v.x0(), v.x1()), actual.hostAddressEndIn(v.x0(), v.x1()), in);
+            for (int columns : new int[] {1, 37, 900}) {
+                Aggregate e = expected.hostAggregate(v.x0(), v.x1(), columns);
+                Aggregate a = actual.hostAggregate(v.x0(), v.x1(), columns);
+                for (int c = 0; c < columns; c++) {
+                    assertEquals(e.totalMax(c), a.totalMax(c), in + ": host max column " + c);
+                    assertEquals(e.totalMin(c), a.totalMin(c), in + ": host min column " + c);
+                }
+            }
             assertEquals(expected.addressEndIn(v.x0(), v.x1()), actual.addressEndIn(v.x0(), v.x1()), in);
             assertEquals(expected.phasesIn(v.x0(), v.x1()), actual.phasesIn(v.x0(), v.x1()), in);
             assertEquals(expected.stepsIn(v.x0(), v.x1()), actual.stepsIn(v.x0(), v.x1()), in);
@@ -264,6 +292,13 @@ class LiveTimelineModelTest {
                 assertEquals(expected.stackedMin(c, k), actual.stackedMin(c, k), "min column " + c + " layer " + k);
             }
         }
+    }
+
+    private static List<String> hostSegments(TimelineModel model, Viewport v) {
+        List<String> out = new ArrayList<>();
+        model.forEachHostSegment(v.x0(), v.x1(), (start, end, offset, bytes, category, state) ->
+                out.add(start + ".." + end + "@" + offset + "+" + bytes + " " + category + " " + state));
+        return out;
     }
 
     private static List<String> segments(TimelineModel model, Viewport v) {

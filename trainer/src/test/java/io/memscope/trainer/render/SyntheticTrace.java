@@ -21,6 +21,9 @@ final class SyntheticTrace {
 
     final List<MemoryEvent> events = new ArrayList<>();
     final Arena arena;
+    /** The host tier's own address space, for {@link #outOfCore} traces. */
+    final Arena hostArena = new Arena(1L << 40);
+    private boolean hostTier;
     private final Random random;
     private long time;
     private long nextId;
@@ -46,6 +49,19 @@ final class SyntheticTrace {
     static SyntheticTrace cnn(int steps, int layers, long budget, long seed) {
         SyntheticTrace t = new SyntheticTrace(budget, seed);
         t.run(steps, layers, true);
+        return t;
+    }
+
+    /**
+     * A run as the out-of-core mode records it: in forward, each activation but the last is copied to host memory
+     * (ALLOC of its HOST copy {@code <name>@host}, then SWAP_OUT) once the next layer has read it; in backward it
+     * comes back (SWAP_IN at a new address, then FREE of the host copy) before its layer's backward. In the last
+     * step the first activation is freed while swapped out, and its host copy after it.
+     */
+    static SyntheticTrace outOfCore(int steps, int layers, long budget, long seed) {
+        SyntheticTrace t = new SyntheticTrace(budget, seed);
+        t.hostTier = true;
+        t.run(steps, layers, false);
         return t;
     }
 
@@ -83,12 +99,17 @@ final class SyntheticTrace {
         for (int s = 0; s < steps; s++) {
             segment(s);
             Block[] acts = new Block[layers];
+            Block[] copies = new Block[layers];
             for (int l = 0; l < layers; l++) {
                 phase("forward", "conv" + l);
                 long size = unit * (layers - l) / 2 + Arena.ALIGNMENT;
                 acts[l] = alloc("conv" + l + ".out", "conv" + l, Category.ACTIVATION, size);
                 Block ws = alloc("conv" + l + ".workspace", "conv" + l, Category.WORKSPACE, unit / 2);
                 free(ws);
+                if (hostTier && l > 0) {
+                    copies[l - 1] = copyToHost(acts[l - 1]);
+                    acts[l - 1] = swapOut(acts[l - 1]);
+                }
                 if (extras && s == 1 && l == 1) {
                     acts[0] = swapOut(acts[0]);
                 }
@@ -113,7 +134,17 @@ final class SyntheticTrace {
                 if (extras && s == 1 && l == 0) {
                     acts[0] = swapIn(acts[0]);
                 }
-                Block grad = alloc("conv" + l + ".grad_in", "conv" + l, Category.ACTIVATION_GRAD, acts[l].bytes);
+                long actBytes = acts[l].bytes;
+                if (copies[l] != null) {
+                    if (s == steps - 1 && l == 0) {
+                        mark(Action.FREE, acts[l], acts[l].offset);
+                        acts[l] = null;
+                    } else {
+                        acts[l] = swapIn(acts[l]);
+                    }
+                    freeHost(copies[l]);
+                }
+                Block grad = alloc("conv" + l + ".grad_in", "conv" + l, Category.ACTIVATION_GRAD, actBytes);
                 if (grads[l] == null) {
                     grads[l] = alloc("conv" + l + ".weight.grad", "conv" + l, Category.GRADIENT, params[l].bytes);
                 }
@@ -172,6 +203,20 @@ final class SyntheticTrace {
     Block swapOut(Block b) {
         arena.free(b.offset);
         return mark(Action.SWAP_OUT, b, b.offset);
+    }
+
+    /** The start of a swap-out: the host copy's block, in the host's address space. */
+    Block copyToHost(Block b) {
+        long at = hostArena.allocate(b.bytes);
+        Block copy = new Block(nextId++, b.name + TensorLifetime.HOST_COPY_SUFFIX, b.layer, Category.HOST, at,
+                hostArena.sizeOf(at));
+        emit(Action.ALLOC, copy.id, copy.name, copy.layer, Category.HOST, at, copy.bytes, -1, -1, -1);
+        return copy;
+    }
+
+    void freeHost(Block copy) {
+        hostArena.free(copy.offset);
+        emit(Action.FREE, copy.id, copy.name, copy.layer, Category.HOST, copy.offset, copy.bytes, -1, -1, -1);
     }
 
     Block swapIn(Block b) {
