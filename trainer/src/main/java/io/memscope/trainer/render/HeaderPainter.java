@@ -52,6 +52,9 @@ final class HeaderPainter {
             parts.add("budget " + Bytes.format(info.budgetBytes()));
         }
         parts.add("peak " + Bytes.format(model.peakBytes()) + " at " + where(model.peakX()));
+        if (model.hasHostEvents()) {
+            parts.add("host peak " + Bytes.format(model.hostPeakBytes()));
+        }
         parts.add(String.format(Locale.ROOT, "%,d events", model.eventCount()));
         int ooms = model.ooms().size();
         if (ooms > 0) {

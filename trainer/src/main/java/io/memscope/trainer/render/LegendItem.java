@@ -23,13 +23,19 @@ record LegendItem(String label, int argb, Swatch swatch) {
         return swatch.ordinal();
     }
 
-    /** Categories present (in stacking order), then off-device states, then the phase kinds present. */
+    /**
+     * Categories present (in stacking order) and host memory when the trace has any, then off-device states, then
+     * the phase kinds present.
+     */
     static List<LegendItem> of(TimelineModel model) {
         List<LegendItem> items = new ArrayList<>();
         for (Category c : TimelineModel.STACK_ORDER) {
             if (model.categoriesPresent().contains(c)) {
                 items.add(new LegendItem(label(c), TimelineColors.of(c), Swatch.SOLID));
             }
+        }
+        if (model.hasHostEvents()) {
+            items.add(new LegendItem(label(Category.HOST), TimelineColors.of(Category.HOST), Swatch.SOLID));
         }
         if (model.offDeviceStatesPresent().contains(LifetimeState.SWAPPED_OUT)) {
             items.add(new LegendItem("swapped out", 0xFF7F7F7F, Swatch.HATCHED));
@@ -47,8 +53,8 @@ record LegendItem(String label, int argb, Swatch swatch) {
         return items;
     }
 
-    /** {@code OPTIMIZER_STATE} as "optimizer state". */
+    /** {@code OPTIMIZER_STATE} as "optimizer state", {@code HOST} as "host memory". */
     static String label(Category c) {
-        return c.name().toLowerCase(Locale.ROOT).replace('_', ' ');
+        return c == Category.HOST ? "host memory" : c.name().toLowerCase(Locale.ROOT).replace('_', ' ');
     }
 }

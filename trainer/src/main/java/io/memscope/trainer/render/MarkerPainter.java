@@ -6,8 +6,8 @@ import io.memscope.trainer.memory.Bytes;
 import java.util.List;
 
 /**
- * Marks drawn over both panels: step boundaries (hairlines, labelled "step N" where labels do not collide)
- * and OOMs (a red line, a triangle and the requested size).
+ * Marks drawn over the panels (and the host lane, when there is one): step boundaries (hairlines, labelled
+ * "step N" where labels do not collide) and OOMs (a red line, a triangle and the requested size).
  */
 final class MarkerPainter {
     private final TimelineModel model;
@@ -55,6 +55,9 @@ final class MarkerPainter {
             lastLine = x;
             c.strokeLine(x, l.phaseStrip().y(), x, area.bottom(), 1, TimelineColors.STEP_LINE);
             c.strokeLine(x, life.y(), x, life.bottom(), 1, TimelineColors.STEP_LINE);
+            if (l.hasHostLane()) {
+                c.strokeLine(x, l.hostLane().y(), x, l.hostLane().bottom(), 1, TimelineColors.STEP_LINE);
+            }
             String label = "step " + shown;
             double w = c.textWidth(label, font, false);
             if (Math.floorMod(shown, labelStride) == 0 && x >= labelsFreeFrom
@@ -84,6 +87,9 @@ final class MarkerPainter {
             double x = Pixels.crisp(xs.px(oom.x()), width);
             c.strokeLine(x, area.y(), x, area.bottom(), width, TimelineColors.OOM);
             c.strokeLine(x, life.y(), x, life.bottom(), width, TimelineColors.OOM);
+            if (l.hasHostLane()) {
+                c.strokeLine(x, l.hostLane().y(), x, l.hostLane().bottom(), width, TimelineColors.OOM);
+            }
             double[] triangleX = {x - size, x + size, x};
             double[] triangleY = {area.y(), area.y(), area.y() + size * 1.4};
             c.fillPolygon(triangleX, triangleY, 3, TimelineColors.OOM);

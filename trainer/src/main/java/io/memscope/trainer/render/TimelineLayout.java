@@ -5,17 +5,28 @@ import java.util.List;
 /**
  * Where everything goes for one image size. Every length is a multiple of the text unit {@code u}, which grows
  * with the image, so an 800x500 thumbnail and a 4K slide keep the same proportions. The layout depends only on
- * the size and the legend's labels (widths are estimated, not measured), so a UI can map a mouse position to
- * the model with the same numbers the painter used.
+ * the size, the legend's labels (widths are estimated, not measured) and whether there is a host lane, so a UI
+ * can map a mouse position to the model with the same numbers the painter used.
+ *
+ * <p>A trace with host memory gets a host lane ({@code hostTitle}, {@code hostLane}) between the resident panel
+ * and the lifetime panel, its height taken from both; without one the two are null and every other rectangle is
+ * where it always was.
  */
 record TimelineLayout(double width, double height, double u, double titleY, double subtitleY, double legendY,
                       int legendRows, double legendRowHeight, Rect areaTitle, Rect stepLabels, Rect phaseStrip,
-                      Rect area, Rect lifetimeTitle, Rect lifetimes, double xLabelY, double xTitleY) {
+                      Rect area, Rect hostTitle, Rect hostLane, Rect lifetimeTitle, Rect lifetimes, double xLabelY,
+                      double xTitleY) {
+    /** Share of the plots' height the host lane takes when there is one. */
+    static final double HOST_LANE_SHARE = 0.14;
 
     /** Average glyph width of SansSerif relative to its size, rounded up so estimated rows never run short. */
     private static final double CHAR_WIDTH = 0.62;
 
     static TimelineLayout of(double width, double height, List<LegendItem> legend) {
+        return of(width, height, legend, false);
+    }
+
+    static TimelineLayout of(double width, double height, List<LegendItem> legend, boolean hostLane) {
         double u = Math.max(10, Math.min(64, Math.sqrt(width * height) / 80));
         double pad = padFor(u);
         double left = Math.round(pad + 6.6 * u);
@@ -31,9 +42,11 @@ record TimelineLayout(double width, double height, double u, double titleY, doub
         double bottomFixed = 1.5 * u + 1.5 * u + 0.6 * pad;
         double lifetimeHeader = 1.2 * u + 1.4 * u;
         double panelHeader = 1.4 * u + 1.15 * u + 1.25 * u + 0.25 * u;
+        double hostHeader = hostLane ? 1.2 * u + 1.4 * u : 0;
         int rows = legendRows(legend, width - 2 * pad, u);
         // A very small picture keeps its plots and gives up the legend.
-        if (height - y - rows * rowHeight - 0.7 * u - panelHeader - lifetimeHeader - bottomFixed < 12 * u) {
+        if (height - y - rows * rowHeight - 0.7 * u - panelHeader - hostHeader - lifetimeHeader - bottomFixed
+                < 12 * u) {
             rows = 0;
         }
         y += rows * rowHeight + (rows > 0 ? 0.7 * u : 0);
@@ -43,17 +56,32 @@ record TimelineLayout(double width, double height, double u, double titleY, doub
         y += 1.15 * u;
         Rect strip = new Rect(left, Math.round(y), plotWidth, Math.round(1.25 * u));
         y = strip.bottom() + Math.round(0.25 * u);
-        double available = Math.max(40, height - y - lifetimeHeader - bottomFixed);
-        double areaHeight = Math.round(available * 0.55);
+        double available = Math.max(40, height - y - lifetimeHeader - hostHeader - bottomFixed);
+        double hostHeight = hostLane ? Math.max(Math.round(3 * u), Math.round(available * HOST_LANE_SHARE)) : 0;
+        double areaHeight = Math.round((available - hostHeight) * 0.55);
         Rect area = new Rect(left, Math.round(y), plotWidth, areaHeight);
-        y = area.bottom() + 1.2 * u;
+        y = area.bottom();
+        Rect hostTitle = null;
+        Rect host = null;
+        if (hostLane) {
+            y += 1.2 * u;
+            hostTitle = new Rect(left, y, plotWidth, 1.4 * u);
+            y += 1.4 * u;
+            host = new Rect(left, Math.round(y), plotWidth, hostHeight);
+            y = host.bottom();
+        }
+        y += 1.2 * u;
         Rect lifetimeTitle = new Rect(left, y, plotWidth, 1.4 * u);
         y += 1.4 * u;
-        Rect lifetimes = new Rect(left, Math.round(y), plotWidth, Math.max(20, available - areaHeight));
+        Rect lifetimes = new Rect(left, Math.round(y), plotWidth, Math.max(20, available - hostHeight - areaHeight));
         double xLabelY = lifetimes.bottom() + 0.45 * u;
         double xTitleY = xLabelY + 1.5 * u;
         return new TimelineLayout(width, height, u, titleY, subtitleY, legendY, rows, rowHeight, areaTitle,
-                stepLabels, strip, area, lifetimeTitle, lifetimes, xLabelY, xTitleY);
+                stepLabels, strip, area, hostTitle, host, lifetimeTitle, lifetimes, xLabelY, xTitleY);
+    }
+
+    boolean hasHostLane() {
+        return hostLane != null;
     }
 
     /** Margin around the whole picture. */

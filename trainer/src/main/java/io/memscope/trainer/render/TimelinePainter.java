@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /**
  * Draws a {@link TimelineModel} onto any {@link Canvas2D}: title and legend, the stacked resident-memory
- * panel with its phase strip, and the tensor-lifetime panel, sharing one x axis. The cost depends on the
+ * panel with its phase strip, the host lane when the trace has host memory, and the tensor-lifetime panel,
+ * sharing one x axis. The cost depends on the
  * picture's size and on the lifetimes in view, not on the trace's length.
  */
 public final class TimelinePainter {
@@ -14,6 +15,7 @@ public final class TimelinePainter {
     private final HeaderPainter header;
     private final PhaseStripPainter phases;
     private final ResidentPanelPainter resident;
+    private final HostLanePainter host;
     private final LifetimePanelPainter lifetimes;
     private final MarkerPainter markers;
 
@@ -23,6 +25,7 @@ public final class TimelinePainter {
         this.header = new HeaderPainter(model, legend);
         this.phases = new PhaseStripPainter(model);
         this.resident = new ResidentPanelPainter(model);
+        this.host = new HostLanePainter(model);
         this.lifetimes = new LifetimePanelPainter(model);
         this.markers = new MarkerPainter(model);
     }
@@ -47,9 +50,13 @@ public final class TimelinePainter {
         header.paint(canvas, l);
         phases.paint(canvas, l, xs);
         resident.paint(canvas, l, xs, xTicks);
+        host.paint(canvas, l, xs, xTicks);
         lifetimes.paint(canvas, l, xs, xTicks);
         markers.paint(canvas, l, xs);
         Grid.frame(canvas, l.area());
+        if (l.hasHostLane()) {
+            Grid.frame(canvas, l.hostLane());
+        }
         Grid.frame(canvas, l.lifetimes());
         XAxisLabels.paint(canvas, l, xs, xTicks);
         if (model.eventCount() == 0) {
@@ -79,6 +86,6 @@ public final class TimelinePainter {
     }
 
     private TimelineLayout layout(double width, double height) {
-        return TimelineLayout.of(width, height, legend);
+        return TimelineLayout.of(width, height, legend, model.hasHostEvents());
     }
 }

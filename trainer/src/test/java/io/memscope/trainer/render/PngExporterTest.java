@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.memscope.trainer.memory.Category;
+import io.memscope.trainer.memory.MemoryEvent;
 import io.memscope.trainer.memory.TraceInfo;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -90,6 +91,64 @@ class PngExporterTest {
         Path zoomed = EXAMPLES.resolve("timeline-step1-zoom.png");
         PngExporter.export(zoomed, info, t.events, 1200, 800, RenderOptions.defaults().withViewport(zoom));
         assertTrue(Files.size(zoomed) > 0);
+    }
+
+    @Test
+    void aTraceWithHostMemoryGetsAHostLaneInTheHostColour() throws IOException {
+        SyntheticTrace t = SyntheticTrace.outOfCore(3, 6, BUDGET, 1);
+        TraceInfo info = SyntheticTrace.info(BUDGET);
+        Path out = EXAMPLES.resolve("timeline-host-lane.png");
+        PngExporter.export(out, info, t.events, 1200, 800);
+        BufferedImage image = ImageIO.read(out.toFile());
+        assertEquals(800, image.getHeight(), "the lane takes its room from the panels, not from the image");
+
+        TimelineModel model = TimelineModel.of(info, t.events);
+        TimelineLayout l = TimelineLayout.of(1200, 800, LegendItem.of(model), true);
+        assertTrue(l.hasHostLane());
+        assertTrue(l.area().bottom() < l.hostLane().y() && l.hostLane().bottom() < l.lifetimes().y(),
+                "the lane lies between the resident panel and the lifetime panel");
+        int host = TimelineColors.of(Category.HOST) & 0xFFFFFF;
+        int inLane = count(image, host, l.hostLane());
+        assertTrue(inLane > l.hostLane().w() * l.hostLane().h() / 10, "host bytes drawn in the lane: " + inLane);
+        assertEquals(0, count(image, host, l.area()), "no host memory in the device panel");
+        assertEquals(0, count(image, host, l.lifetimes()), "no host block among device addresses");
+        assertTrue(LegendItem.of(model).stream().anyMatch(i -> i.label().equals("host memory")));
+
+        // the same run without its host events: no lane, and nothing in the host colour
+        List<MemoryEvent> deviceOnly = t.events.stream().filter(e -> e.category() != Category.HOST).toList();
+        TimelineModel without = TimelineModel.of(info, deviceOnly);
+        BufferedImage plain = PngExporter.render(without, 1200, 800, null);
+        assertEquals(0, count(plain, host, new Rect(0, 0, 1200, 800)));
+        assertTrue(LegendItem.of(without).stream().noneMatch(i -> i.label().equals("host memory")));
+    }
+
+    /** Without host events the layout is the one every picture had before host memory existed. */
+    @Test
+    void aTraceWithoutHostMemoryKeepsItsLayout() {
+        SyntheticTrace t = SyntheticTrace.cnn(3, 6, BUDGET, 1);
+        TimelineModel model = TimelineModel.of(SyntheticTrace.info(BUDGET), t.events);
+        List<LegendItem> legend = LegendItem.of(model);
+        for (int[] size : new int[][] {{800, 500}, {1200, 800}, {1920, 1080}}) {
+            TimelineLayout plain = TimelineLayout.of(size[0], size[1], legend);
+            assertEquals(plain, TimelineLayout.of(size[0], size[1], legend, model.hasHostEvents()));
+            assertTrue(!plain.hasHostLane() && plain.hostTitle() == null);
+            TimelineLayout withLane = TimelineLayout.of(size[0], size[1], legend, true);
+            assertEquals(plain.area().y(), withLane.area().y());
+            assertEquals(plain.lifetimes().bottom(), withLane.lifetimes().bottom(), 1.0,
+                    "the lane shares the room the two panels had");
+        }
+    }
+
+    private static int count(BufferedImage image, int rgb, Rect r) {
+        int n = 0;
+        for (int y = (int) Math.ceil(r.y()); y < Math.min(image.getHeight(), r.bottom()); y++) {
+            for (int x = (int) Math.ceil(r.x()); x < Math.min(image.getWidth(), r.right()); x++) {
+                if ((image.getRGB(x, y) & 0xFFFFFF) == rgb) {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     @Test
