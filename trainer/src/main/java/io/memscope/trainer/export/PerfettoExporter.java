@@ -2,6 +2,7 @@ package io.memscope.trainer.export;
 
 import com.google.gson.FormattingStyle;
 import com.google.gson.stream.JsonWriter;
+import io.memscope.trainer.memory.Action;
 import io.memscope.trainer.memory.Category;
 import io.memscope.trainer.memory.MemoryEvent;
 import io.memscope.trainer.memory.Steps;
@@ -25,12 +26,18 @@ import java.util.TreeMap;
  *
  * <ul>
  *   <li>Everything belongs to pid 1, named after the run. Threads: {@value #TID_STEPS} steps,
- *       {@value #TID_PHASES} phases, {@value #TID_TENSORS} tensors, {@value #TID_MEMORY} memory.
+ *       {@value #TID_PHASES} phases, {@value #TID_TENSORS} tensors, {@value #TID_MEMORY} memory, and for a trace
+ *       with host memory {@value #TID_HOST} host memory.
  *   <li>Counters ({@code ph:"C"}): {@value #MEMORY_COUNTER} has one series per category that ever holds memory,
  *       in lower case. chrome://tracing stacks the series of one counter, so the total and the budget are
  *       counters of their own ({@value #TOTAL_COUNTER}, {@value #BUDGET_COUNTER}, series {@code bytes});
  *       stacked with the categories they would count twice. A sample is written at the first timestamp and
  *       whenever resident bytes change, one per timestamp, showing the state after all events at that time.
+ *   <li>Host memory (blocks of {@link Category#HOST}, the out-of-core mode's swapped-out copies) is never
+ *       device memory: it has a counter of its own, {@value #HOST_COUNTER} (series {@code bytes}), sampled
+ *       whenever host bytes change, and its blocks are async slices with {@code cat} {@code host} on the
+ *       {@value #TID_HOST} track; their {@code offset} is an address in host memory. A tensor freed while swapped
+ *       out or compressed returns nothing to the device counters: it left the device when it went.
  *   <li>Tensor lifetimes are async slices ({@code b}/{@code e}) from ALLOC to FREE with {@code id} = tensor id,
  *       {@code cat} = category, {@code name} = tensor name, args layer, bytes, offset, step and phase.
  *   <li>SWAP_OUT..SWAP_IN and COMPRESS..DECOMPRESS are child slices {@value #SWAPPED_OUT} and
@@ -56,9 +63,11 @@ public final class PerfettoExporter {
     public static final int TID_PHASES = 2;
     public static final int TID_TENSORS = 3;
     public static final int TID_MEMORY = 4;
+    public static final int TID_HOST = 5;
     public static final String MEMORY_COUNTER = "device memory";
     public static final String TOTAL_COUNTER = "device memory total";
     public static final String BUDGET_COUNTER = "device memory budget";
+    public static final String HOST_COUNTER = "host memory";
     public static final String SWAPPED_OUT = "swapped out";
     public static final String COMPRESSED = "compressed";
 
@@ -105,12 +114,14 @@ public final class PerfettoExporter {
         final String id;
         final String name;
         final String cat;
+        final int tid;
         String child;
 
         OpenTensor(MemoryEvent e) {
             this.id = Long.toString(e.tensorId());
             this.name = e.tensorName().isEmpty() ? "tensor " + e.tensorId() : e.tensorName();
             this.cat = categoryName(e.category());
+            this.tid = e.category() == Category.HOST ? TID_HOST : TID_TENSORS;
         }
     }
 
@@ -122,11 +133,14 @@ public final class PerfettoExporter {
         private final long firstNs;
         private final long lastNs;
         private final List<Category> shownCategories;
+        /** Bytes per category: resident on the device, or for {@link Category#HOST} held in host memory. */
         private final long[] resident = new long[Category.values().length];
+        private final boolean hasHost;
         private final Map<Long, OpenTensor> open = new LinkedHashMap<>();
         private MemoryEvent phase;
         private MemoryEvent step;
         private boolean samplePending;
+        private boolean hostSamplePending;
         private long sampleNs;
 
         Export(JsonWriter json, TraceInfo info, List<MemoryEvent> events) {
@@ -137,7 +151,9 @@ public final class PerfettoExporter {
             long last = Long.MIN_VALUE;
             Set<Category> holding = EnumSet.noneOf(Category.class);
             Set<Long> seen = new HashSet<>();
+            boolean host = false;
             for (MemoryEvent e : events) {
+                host |= e.category() == Category.HOST;
                 first = Math.min(first, e.timeNs());
                 last = Math.max(last, e.timeNs());
                 if (e.residentDelta() != 0 && e.category() != null) {
@@ -150,6 +166,7 @@ public final class PerfettoExporter {
             this.firstNs = events.isEmpty() ? 0 : first;
             this.lastNs = events.isEmpty() ? 0 : last;
             this.shownCategories = new ArrayList<>(holding);
+            this.hasHost = host;
         }
 
         /**
@@ -172,17 +189,15 @@ public final class PerfettoExporter {
                 budgetSample(firstNs);
                 // The first sample shows the state after every event at the first timestamp.
                 samplePending = true;
+                hostSamplePending = hasHost;
                 sampleNs = firstNs;
                 for (MemoryEvent e : events) {
-                    if (samplePending && e.timeNs() != sampleNs) {
-                        counterSample(sampleNs);
-                        samplePending = false;
+                    if ((samplePending || hostSamplePending) && e.timeNs() != sampleNs) {
+                        writePendingSamples();
                     }
                     apply(e);
                 }
-                if (samplePending) {
-                    counterSample(sampleNs);
-                }
+                writePendingSamples();
                 closeEverything(lastNs);
                 budgetSample(lastNs);
             }
@@ -196,9 +211,18 @@ public final class PerfettoExporter {
         }
 
         private void apply(MemoryEvent e) throws IOException {
-            if (e.residentDelta() != 0 && e.category() != null) {
-                resident[e.category().ordinal()] += e.residentDelta();
+            long delta = e.residentDelta();
+            if (e.action() == Action.FREE && offDevice(e)) {
+                delta = 0;
+            }
+            if (delta != 0 && e.category() != null) {
+                resident[e.category().ordinal()] += delta;
                 samplePending = true;
+                sampleNs = e.timeNs();
+            }
+            if (e.hostDelta() != 0) {
+                resident[Category.HOST.ordinal()] += e.hostDelta();
+                hostSamplePending = true;
                 sampleNs = e.timeNs();
             }
             long t = e.timeNs();
@@ -235,6 +259,12 @@ public final class PerfettoExporter {
                     step = e;
                 }
             }
+        }
+
+        /** Whether the tensor's lifetime is open in a swapped-out or compressed slice: it is not on the device. */
+        private boolean offDevice(MemoryEvent e) {
+            OpenTensor tensor = e.tensorId() < 0 ? null : open.get(e.tensorId());
+            return tensor != null && tensor.child != null;
         }
 
         /** The tensor's open lifetime; one that started before the first event starts at the first timestamp. */
@@ -375,6 +405,19 @@ public final class PerfettoExporter {
             endStep(t);
         }
 
+        private void writePendingSamples() throws IOException {
+            if (samplePending) {
+                counterSample(sampleNs);
+                samplePending = false;
+            }
+            if (hostSamplePending) {
+                startEvent("C", HOST_COUNTER, sampleNs, TID_MEMORY);
+                json.name("args").beginObject().name("bytes").value(resident[Category.HOST.ordinal()]).endObject();
+                json.endObject();
+                hostSamplePending = false;
+            }
+        }
+
         private void counterSample(long t) throws IOException {
             long total = 0;
             if (!shownCategories.isEmpty()) {
@@ -407,7 +450,7 @@ public final class PerfettoExporter {
         }
 
         private void asyncEvent(String ph, OpenTensor tensor, String name, long t) throws IOException {
-            startEvent(ph, name, t, TID_TENSORS);
+            startEvent(ph, name, t, tensor.tid);
             json.name("cat").value(tensor.cat);
             json.name("id").value(tensor.id);
         }
@@ -428,8 +471,8 @@ public final class PerfettoExporter {
             String run = "MemScope " + Objects.toString(info.network(), "?") + " (" + Objects.toString(info.mode(), "?")
                     + ", " + Objects.toString(info.backend(), "?") + ")";
             metadataEvent("process_name", PROCESS_WIDE, "name", run);
-            String[] threads = {"steps", "phases", "tensors", "memory"};
-            for (int tid = TID_STEPS; tid <= TID_MEMORY; tid++) {
+            String[] threads = {"steps", "phases", "tensors", "memory", "host memory"};
+            for (int tid = TID_STEPS; tid <= (hasHost ? TID_HOST : TID_MEMORY); tid++) {
                 metadataEvent("thread_name", tid, "name", threads[tid - 1]);
                 metadataEvent("thread_sort_index", tid, "sort_index", tid);
             }

@@ -2,6 +2,7 @@ package io.memscope.trainer.export;
 
 import io.memscope.trainer.memory.Action;
 import io.memscope.trainer.memory.Bytes;
+import io.memscope.trainer.memory.Category;
 import io.memscope.trainer.memory.MemoryEvent;
 import io.memscope.trainer.memory.TraceInfo;
 import java.util.HashMap;
@@ -10,7 +11,8 @@ import java.util.Map;
 
 /**
  * What a trace read from a file must satisfy to be drawn: the rules a recording keeps. Sequence numbers grow,
- * times never go back, blocks have a size and an address inside the budget, OOM events carry their byte
+ * times never go back, blocks have a size and an address inside the budget (host memory, {@link
+ * Category#HOST}, has an address space of its own that the budget does not bound), OOM events carry their byte
  * counts (a planned trace of an unbounded arena, {@link TraceInfo#unboundedArena()}, may pass the budget), and a
  * tensor is freed only once, after its allocation. A trace that starts after sequence number 0
  * lost its oldest events to the recording's buffer, so a free of a tensor it never saw allocated is allowed
@@ -83,10 +85,10 @@ final class TraceChecks {
         if (e.offset() < 0) {
             throw fail(i, e, "has offset " + e.offset() + "; addresses count from 0");
         }
-        long limit = budget > 0 ? budget : Long.MAX_VALUE;
+        long limit = budget > 0 && e.category() != Category.HOST ? budget : Long.MAX_VALUE;
         if (e.offset() > limit - e.bytes()) {
             throw fail(i, e, "has offset " + e.offset() + " and bytes " + e.bytes() + ", which end past "
-                    + (budget > 0 ? "the budget of " + budget + " bytes (" + Bytes.format(budget) + ")"
+                    + (limit != Long.MAX_VALUE ? "the budget of " + budget + " bytes (" + Bytes.format(budget) + ")"
                     : "the largest address"));
         }
         Integer before = tensors.get(e.tensorId());

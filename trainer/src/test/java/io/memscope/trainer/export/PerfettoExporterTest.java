@@ -13,6 +13,7 @@ import com.google.gson.JsonParser;
 import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
+import io.memscope.trainer.HostTierEvents;
 import io.memscope.trainer.memory.Action;
 import io.memscope.trainer.memory.Category;
 import io.memscope.trainer.memory.DeviceMemory;
@@ -181,6 +182,45 @@ class PerfettoExporterTest {
             c.getAsJsonObject("args").entrySet().forEach(series ->
                     assertTrue(series.getValue().getAsLong() >= 0, "negative resident bytes in " + c));
         }
+    }
+
+    @Test
+    void hostMemoryHasItsOwnCounterAndItsOwnTrack() throws IOException {
+        List<MemoryEvent> events = HostTierEvents.pattern();
+        List<JsonObject> out = export(events);
+        assertBeginsMatchEnds(out);
+        long[] device = HostTierEvents.deviceBytes();
+        long[] host = HostTierEvents.hostBytes();
+        List<Long> hostSamples = new ArrayList<>();
+        for (JsonObject c : ofPh(out, "C")) {
+            int after = (int) (ns(c) / 10);
+            JsonObject args = c.getAsJsonObject("args");
+            switch (c.get("name").getAsString()) {
+                case PerfettoExporter.HOST_COUNTER -> {
+                    assertEquals(host[after], args.get("bytes").getAsLong(), "host bytes at " + ns(c));
+                    hostSamples.add(ns(c));
+                }
+                case PerfettoExporter.TOTAL_COUNTER -> assertEquals(device[after], args.get("bytes").getAsLong(),
+                        "device bytes at " + ns(c) + ": host copies and tensors freed while out never count");
+                case PerfettoExporter.MEMORY_COUNTER -> assertFalse(args.has("host"), c.toString());
+                default -> { }
+            }
+        }
+        assertEquals(List.of(0L, 20L, 50L, 80L, 110L), hostSamples, "the first timestamp, then every change");
+
+        List<JsonObject> hostSlices = ofPh(out, "b").stream().filter(b -> b.get("cat").getAsString().equals("host"))
+                .toList();
+        assertEquals(List.of("conv1.out@host", "conv2.out@host"),
+                hostSlices.stream().map(b -> b.get("name").getAsString()).toList());
+        assertTrue(hostSlices.stream().allMatch(b -> b.get("tid").getAsInt() == PerfettoExporter.TID_HOST));
+        assertEquals(List.of(0L, HostTierEvents.B), hostSlices.stream()
+                .map(b -> b.getAsJsonObject("args").get("offset").getAsLong()).toList(), "addresses in host memory");
+        assertTrue(ofPh(out, "b").stream().filter(b -> !b.get("cat").getAsString().equals("host"))
+                .allMatch(b -> b.get("tid").getAsInt() == PerfettoExporter.TID_TENSORS));
+        assertEquals(2, count(ofPh(out, "b"), PerfettoExporter.SWAPPED_OUT));
+        assertTrue(ofPh(out, "M").stream().anyMatch(m -> m.get("name").getAsString().equals("thread_name")
+                && m.get("tid").getAsInt() == PerfettoExporter.TID_HOST
+                && m.getAsJsonObject("args").get("name").getAsString().equals("host memory")));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.memscope.trainer.HostTierEvents;
 import io.memscope.trainer.export.TraceFile.LoadedTrace;
 import io.memscope.trainer.memory.Action;
 import io.memscope.trainer.memory.Category;
@@ -244,6 +245,26 @@ class TraceFileTest {
                 256, 1, "backward", -1, -1, -1);
         TraceFile.write(file, INFO, List.of(fromStart));
         assertMessage(file, file + ": event 0 (seq 0, FREE) frees tensor 3, which no earlier event allocates");
+    }
+
+    /** Host copies (out-of-core mode) round-trip, at host addresses the device budget does not bound. */
+    @Test
+    void hostMemoryEventsRoundTripWithAddressesOfTheirOwn() throws IOException {
+        long far = 1L << 40;
+        List<MemoryEvent> events = HostTierEvents.pattern().stream()
+                .map(e -> e.category() != Category.HOST ? e : new MemoryEvent(e.seq(), e.timeNs(), e.action(),
+                        e.tensorId(), e.tensorName(), e.layer(), e.category(), e.offset() + far, e.bytes(), e.step(),
+                        e.phase(), -1, -1, -1))
+                .toList();
+        TraceInfo info = new TraceInfo("net", "out-of-core", "cpu", 8, 5 * HostTierEvents.B, Map.of());
+        Path file = dir.resolve("host.json.gz");
+        TraceFile.write(file, info, events);
+        assertEquals(new LoadedTrace(info, events), TraceFile.read(file));
+
+        TraceInfo smaller = new TraceInfo("net", "out-of-core", "cpu", 8, 4 * HostTierEvents.B, Map.of());
+        TraceFile.write(file, smaller, events);
+        assertMessage(file, file + ": event 4 (seq 4, ALLOC) has offset 12288 and bytes 8192, which end past the "
+                + "budget of 16384 bytes (16.0 KiB)");
     }
 
     @Test

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.memscope.trainer.memory.Action;
+import io.memscope.trainer.HostTierEvents;
 import io.memscope.trainer.memory.Category;
 import io.memscope.trainer.memory.MemoryEvent;
 import io.memscope.trainer.memory.TraceInfo;
@@ -19,43 +19,13 @@ import org.junit.jupiter.api.Test;
  * kept out of everything the model says about device memory and answered by its host queries.
  */
 class HostMemoryTimelineTest {
-    private static final long B = 4096;
+    private static final long B = HostTierEvents.B;
     private static final TraceInfo INFO = new TraceInfo("net", "out-of-core", "meta", 8, 64 * B, Map.of());
-
-    /**
-     * conv1.out (id 7) is copied to the host (id 20) and swapped out, then back at a new address, and its copy
-     * freed; conv2.out (id 8) is swapped out (copy id 21) and freed while out, then its copy. Time is 10 ns a
-     * step, so event i is at 10·i.
-     */
-    static List<MemoryEvent> pattern() {
-        List<MemoryEvent> out = new ArrayList<>();
-        add(out, Action.ALLOC, 0, "conv1.weight", Category.PARAMETER, 0, B);
-        add(out, Action.ALLOC, 7, "conv1.out", Category.ACTIVATION, B, B);
-        add(out, Action.ALLOC, 20, "conv1.out@host", Category.HOST, 0, B);
-        add(out, Action.SWAP_OUT, 7, "conv1.out", Category.ACTIVATION, B, B);
-        add(out, Action.ALLOC, 8, "conv2.out", Category.ACTIVATION, 3 * B, 2 * B);
-        add(out, Action.ALLOC, 21, "conv2.out@host", Category.HOST, B, 2 * B);
-        add(out, Action.SWAP_OUT, 8, "conv2.out", Category.ACTIVATION, 3 * B, 2 * B);
-        add(out, Action.SWAP_IN, 7, "conv1.out", Category.ACTIVATION, 2 * B, B);
-        add(out, Action.FREE, 20, "conv1.out@host", Category.HOST, 0, B);
-        add(out, Action.FREE, 7, "conv1.out", Category.ACTIVATION, 2 * B, B);
-        add(out, Action.FREE, 8, "conv2.out", Category.ACTIVATION, 3 * B, 2 * B);
-        add(out, Action.FREE, 21, "conv2.out@host", Category.HOST, B, 2 * B);
-        add(out, Action.FREE, 0, "conv1.weight", Category.PARAMETER, 0, B);
-        return out;
-    }
-
-    private static void add(List<MemoryEvent> out, Action action, long id, String name, Category category,
-                            long offset, long bytes) {
-        int i = out.size();
-        out.add(new MemoryEvent(i, 10L * i, action, id, name, name.replaceAll("\\..*", ""), category, offset, bytes,
-                0, "forward", -1, -1, -1));
-    }
 
     @Test
     void deviceMemoryLeavesTheHostCopiesOut() {
-        TimelineModel m = TimelineModel.of(INFO, pattern());
-        long[] device = {B, 2 * B, 2 * B, B, 3 * B, 3 * B, B, 2 * B, 2 * B, B, B, B, 0};
+        TimelineModel m = TimelineModel.of(INFO, HostTierEvents.pattern());
+        long[] device = HostTierEvents.deviceBytes();
         for (int i = 0; i < device.length; i++) {
             assertEquals(device[i], m.totalResidentAt(10L * i), "device bytes after event " + i);
         }
@@ -77,10 +47,10 @@ class HostMemoryTimelineTest {
 
     @Test
     void theHostSeriesHasItsOwnPeakAndTimes() {
-        TimelineModel m = TimelineModel.of(INFO, pattern());
+        TimelineModel m = TimelineModel.of(INFO, HostTierEvents.pattern());
         assertTrue(m.hasHostEvents());
         assertEquals(4, m.hostEventCount());
-        long[] host = {0, 0, B, B, B, 3 * B, 3 * B, 3 * B, 2 * B, 2 * B, 2 * B, 0, 0};
+        long[] host = HostTierEvents.hostBytes();
         for (int i = 0; i < host.length; i++) {
             assertEquals(host[i], m.hostBytesAt(10L * i), "host bytes after event " + i);
         }
@@ -95,14 +65,14 @@ class HostMemoryTimelineTest {
         assertEquals(3 * B, one.totalMax(0));
         assertEquals(0, one.totalMin(0));
 
-        TimelineModel byEvent = TimelineModel.of(INFO, pattern(), XAxis.EVENT_INDEX);
+        TimelineModel byEvent = TimelineModel.of(INFO, HostTierEvents.pattern(), XAxis.EVENT_INDEX);
         assertEquals(5, byEvent.hostPeakX());
         assertEquals(2 * B, byEvent.hostBytesAt(9));
     }
 
     @Test
     void hostBlocksLiveInTheHostAddressSpace() {
-        TimelineModel m = TimelineModel.of(INFO, pattern());
+        TimelineModel m = TimelineModel.of(INFO, HostTierEvents.pattern());
         assertEquals(3, m.lifetimeCount(), "weight, conv1.out, conv2.out");
         assertEquals(2, m.hostLifetimeCount());
         assertEquals(5 * B, m.addressEnd(), "conv2.out at 3B..5B");
@@ -158,7 +128,7 @@ class HostMemoryTimelineTest {
     /** A ring buffer that lost the start: a host copy freed in the trace was held before its first event. */
     @Test
     void aTruncatedTraceCountsHostBytesHeldBeforeItsStart() {
-        List<MemoryEvent> cut = pattern().subList(6, 13);
+        List<MemoryEvent> cut = HostTierEvents.pattern().subList(6, 13);
         TimelineModel m = TimelineModel.of(INFO, cut);
         assertEquals(3 * B, m.hostBytesAt(m.xMin() - 1), "both copies were held before the first event");
         assertEquals(3 * B, m.hostPeakBytes());
