@@ -221,6 +221,7 @@ public final class MemScopeCli {
         out.printf(Locale.ROOT, "step time %.1f ms (median), peak device memory %s (planned %s) of %s, %,d events%n",
                 summary.stepNanos() / 1e6, Bytes.format(summary.peakBytes()), Bytes.format(summary.plannedPeakBytes()),
                 Bytes.format(cfg.budgetBytes()), summary.events());
+        out.print(hostPeakLine(MemoryProfile.of(trainer.trace().events())));
         if (traceProblem != null) {
             throw new TrainingException(traceProblem);
         }
@@ -269,6 +270,13 @@ public final class MemScopeCli {
         return String.format(Locale.ROOT, "activations held compressed at step %d:%n", Steps.shown(records.get(0).step()))
                 + t.render() + String.format(Locale.ROOT, "%d tensors: %s held as %s (%.1fx smaller)%n", records.size(),
                 Bytes.format(raw), Bytes.format(kept), (double) raw / Math.max(1, kept));
+    }
+
+    /** The host-memory peak of a run that swapped tensors out to the host, as a line; empty for one that did not. */
+    static String hostPeakLine(MemoryProfile p) {
+        return p.hostPeakBytes() == 0 ? "" : String.format(Locale.ROOT,
+                "host memory peak %s (copies swapped out of the device, not part of the budget)%n",
+                Bytes.format(p.hostPeakBytes()));
     }
 
     /** Writes the run's trace, when it recorded anything; returns why it could not, or null. */
@@ -430,6 +438,7 @@ public final class MemScopeCli {
         }
         out.printf(Locale.ROOT, "peak %s (%,d bytes) of %s budget: %s%n", Bytes.format(p.peakBytes()), p.peakBytes(),
                 Bytes.format(budget), plan.fits() ? "fits" : "does NOT fit — " + plan.oom().getMessage());
+        out.print(hostPeakLine(p));
         if (!plan.fits()) {
             out.println(AdviceWords.of(FitAdvice.of(net, mode, options, budget, plan)));
         }
@@ -522,6 +531,7 @@ public final class MemScopeCli {
                     out.println("wrote " + svg + " (" + width + "x" + height + ")");
                 }
             }
+            out.print(hostPeakLine(MemoryProfile.of(t.events())));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

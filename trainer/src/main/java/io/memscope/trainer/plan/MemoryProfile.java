@@ -4,14 +4,20 @@ import io.memscope.trainer.memory.Category;
 import io.memscope.trainer.memory.MemoryEvent;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What an event stream says about memory: the peak of resident bytes and what it was made of, the largest
  * amount of each category, and the peak inside each layer's forward and backward phases. The same code reads
  * a planned (meta) trace and a measured one, so the two can be compared line by line.
+ *
+ * <p>Host memory ({@link Category#HOST}, the out-of-core mode's swapped-out copies) is no part of the device
+ * figures; {@link #hostPeakBytes()} is its own peak. A tensor freed while swapped out or compressed returns
+ * nothing to the device: it left when it went.
  */
 public final class MemoryProfile {
     /** Peak resident bytes while a layer's forward or backward phase ran. */
@@ -27,13 +33,16 @@ public final class MemoryProfile {
     private long setupBytes;
     private long evalPeakBytes;
     private long trainingPeakBytes;
+    private long hostPeakBytes;
 
     private MemoryProfile() {}
 
     public static MemoryProfile of(List<MemoryEvent> events) {
         MemoryProfile p = new MemoryProfile();
         Map<Category, Long> resident = new EnumMap<>(Category.class);
+        Set<Long> offDevice = new HashSet<>();
         long total = 0;
+        long host = 0;
         String layer = "";
         boolean backward = false;
         boolean eval = false;
@@ -52,6 +61,14 @@ public final class MemoryProfile {
                 case OOM -> p.ooms.add(e);
                 default -> {
                     long delta = e.residentDelta();
+                    switch (e.action()) {
+                        case SWAP_OUT, COMPRESS -> offDevice.add(e.tensorId());
+                        case SWAP_IN, DECOMPRESS, ALLOC -> offDevice.remove(e.tensorId());
+                        case FREE -> delta = offDevice.remove(e.tensorId()) ? 0 : delta;
+                        default -> { }
+                    }
+                    host += e.hostDelta();
+                    p.hostPeakBytes = Math.max(p.hostPeakBytes, host);
                     if (delta == 0) {
                         continue;
                     }
@@ -103,6 +120,11 @@ public final class MemoryProfile {
     /** The peak while evaluating held-out data, 0 when the events hold no evaluation. */
     public long evalPeakBytes() {
         return evalPeakBytes;
+    }
+
+    /** The most host memory held at once (swapped-out copies), 0 when the events hold none. */
+    public long hostPeakBytes() {
+        return hostPeakBytes;
     }
 
     /** Sequence number of the event that reached the peak, or -1 for an empty trace. */

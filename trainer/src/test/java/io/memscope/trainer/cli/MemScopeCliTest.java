@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.memscope.trainer.HostTierEvents;
 import io.memscope.trainer.TestPaths;
 import io.memscope.trainer.export.TraceFile;
 import io.memscope.trainer.memory.Action;
+import io.memscope.trainer.memory.Category;
+import io.memscope.trainer.memory.TraceInfo;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -64,6 +67,26 @@ class MemScopeCliTest {
         }
         assertTrue(found, "activation colour present in the picture");
         assertEquals(2, run("export", trace.toString(), "--png", png.toString(), "--steps", "7").code());
+    }
+
+    @Test
+    void exportSaysTheHostPeakOfATraceWithHostMemory(@TempDir Path dir) throws Exception {
+        TraceInfo info = new TraceInfo("net", "out-of-core", "cpu", 8, 5 * HostTierEvents.B, java.util.Map.of());
+        Path trace = dir.resolve("host.json");
+        TraceFile.write(trace, info, HostTierEvents.pattern());
+        Path png = dir.resolve("host.png");
+        Result r = run("export", trace.toString(), "--png", png.toString(), "--perfetto",
+                dir.resolve("host.perfetto.json").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().endsWith("host memory peak 12.0 KiB (copies swapped out of the device, not part of the "
+                + "budget)" + System.lineSeparator()), r.out());
+
+        Path deviceOnly = dir.resolve("device.json");
+        TraceFile.write(deviceOnly, info, HostTierEvents.pattern().stream()
+                .filter(e -> e.category() != Category.HOST).toList());
+        Result plain = run("export", deviceOnly.toString(), "--png", dir.resolve("device.png").toString());
+        assertEquals(0, plain.code(), plain.err());
+        assertFalse(plain.out().contains("host memory"), plain.out());
     }
 
     @Test
