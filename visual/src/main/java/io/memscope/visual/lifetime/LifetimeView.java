@@ -4,6 +4,7 @@ import io.memscope.trainer.memory.Bytes;
 import io.memscope.trainer.memory.Category;
 import io.memscope.trainer.memory.Steps;
 import io.memscope.trainer.render.AxisTicks;
+import io.memscope.trainer.render.LifetimeSegment;
 import io.memscope.trainer.render.LifetimeState;
 import io.memscope.trainer.render.PhaseInterval;
 import io.memscope.trainer.render.TensorLifetime;
@@ -33,7 +34,10 @@ import javafx.scene.text.TextAlignment;
 
 /**
  * Address × time: one block per tensor lifetime, coloured by category, in the manner of PyTorch's memory_viz
- * active-memory view. Swapped-out and compressed ends are marked with a dark edge. Only blocks in the visible
+ * active-memory view. A stretch swapped out or held compressed is a pale block at the address the tensor left,
+ * with a dark edge where it left and where it came back. A trace with host memory (the out-of-core mode's
+ * swapped-out copies) gets a host lane under the device addresses: the host copies in the host's own address
+ * space, on an axis of their own; hover says whose copy a block is. Only blocks in the visible
  * time range are visited, and blocks smaller than a pixel share one pixel per category, so drawing stays fast
  * with hundreds of thousands of tensors. Hover shows a tensor's details; a click selects it. What the trace does
  * not hold about a tensor (its shape, how well it was rebuilt) comes from resolvers the window sets.
@@ -50,6 +54,8 @@ public final class LifetimeView extends Region {
     private static final double BOTTOM = 26;
     private static final double TOP = 8;
     private static final double RIGHT = 14;
+    /** Room between the device plot and the host lane, for the lane's title. */
+    private static final double HOST_GAP = 22;
     private static final Font FONT = Font.font("System", 11);
 
     private final TimelineModel.Live live;
@@ -175,12 +181,40 @@ public final class LifetimeView extends Region {
         return Math.max(1, canvas.getWidth() - LEFT - RIGHT);
     }
 
-    private double plotHeight() {
+    /** Height of the device plot and, when shown, the gap and the host lane under it. */
+    private double panelsHeight() {
         return Math.max(1, canvas.getHeight() - TOP - BOTTOM);
+    }
+
+    private boolean hostLaneShown() {
+        return model.hasHostEvents();
+    }
+
+    /** Height of the host lane: a quarter of the panels, within 36..120 px; 0 without host memory. */
+    private double hostHeight() {
+        return hostLaneShown() ? Math.round(Math.min(120, Math.max(36, panelsHeight() * 0.25))) : 0;
+    }
+
+    private double hostTop() {
+        return TOP + plotHeight() + HOST_GAP;
+    }
+
+    /** Height of the device plot. */
+    private double plotHeight() {
+        return Math.max(1, panelsHeight() - (hostLaneShown() ? HOST_GAP + hostHeight() : 0));
     }
 
     private long addressTop() {
         return Math.max(256, (long) (model.addressEnd() * 1.04));
+    }
+
+    private long hostAddressTop() {
+        return Math.max(256, (long) (model.hostAddressEnd() * 1.04));
+    }
+
+    /** Whether a lifetime is drawn in the host lane: a block of host memory. */
+    private static boolean onHost(TensorLifetime t) {
+        return t.category() == Category.HOST;
     }
 
     private double px(long ns) {
@@ -191,10 +225,25 @@ public final class LifetimeView extends Region {
         return TOP + plotHeight() - (double) address / addressTop() * plotHeight();
     }
 
+    /** Pixel row of an address in host memory, in the host lane. */
+    private double hostPy(long address) {
+        return hostTop() + hostHeight() - (double) address / hostAddressTop() * hostHeight();
+    }
+
+    /** Pixel row of a lifetime's address, in the device plot or (for host memory) the host lane. */
+    private double rowOf(TensorLifetime t, long address) {
+        return onHost(t) ? hostPy(address) : py(address);
+    }
+
     /** Where the middle of a tensor's first block is drawn, in the view's coordinates (for tests). */
-    javafx.geometry.Point2D centerOf(TensorLifetime t) {
+    public javafx.geometry.Point2D centerOf(TensorLifetime t) {
         return new javafx.geometry.Point2D((Math.max(LEFT, px(t.start())) + Math.min(LEFT + plotWidth(), px(t.end()))) / 2,
-                (py(t.offset()) + py(t.offset() + t.bytes())) / 2);
+                (rowOf(t, t.offset()) + rowOf(t, t.offset() + t.bytes())) / 2);
+    }
+
+    /** Whether the host lane is drawn now: the trace has host memory. */
+    public boolean hostLaneVisible() {
+        return model.hasHostEvents();
     }
 
     private void redraw() {
@@ -217,9 +266,21 @@ public final class LifetimeView extends Region {
         gc.clip();
         drawBlocks(gc);
         gc.restore();
+        if (hostLaneShown()) {
+            gc.save();
+            gc.beginPath();
+            gc.rect(LEFT, hostTop(), plotWidth(), hostHeight());
+            gc.clip();
+            drawHostBlocks(gc);
+            gc.restore();
+        }
+        drawHighlights(gc);
         gc.setStroke(Color.web("#b0b6bd"));
         gc.setLineWidth(1);
         gc.strokeRect(LEFT + 0.5, TOP + 0.5, plotWidth() - 1, plotHeight() - 1);
+        if (hostLaneShown()) {
+            gc.strokeRect(LEFT + 0.5, hostTop() + 0.5, plotWidth() - 1, hostHeight() - 1);
+        }
     }
 
     private void drawBlocks(GraphicsContext gc) {
@@ -239,6 +300,10 @@ public final class LifetimeView extends Region {
             fills[c.ordinal()] = Palette.of(c);
             edges[c.ordinal()] = Palette.of(c).darker();
         }
+        Color[] pale = new Color[fills.length];
+        for (Category c : Category.values()) {
+            pale[c.ordinal()] = Palette.of(c).deriveColor(0, 1, 1, 0.22);
+        }
         gc.setLineWidth(1);
         Color mark = Color.web("#222222");
         model.forEachSegment(fromNs, toNs, (start, end, offset, bytes, category, state) -> {
@@ -249,7 +314,10 @@ public final class LifetimeView extends Region {
             double bw = Math.max(1, x1 - x0);
             double bh = Math.max(1, y1 - y0);
             if (state != LifetimeState.RESIDENT) {
-                // Off the device: a dark edge where the tensor left, and where it came back.
+                // Off the device (swapped out, held compressed): pale at the address it left, with a dark edge
+                // where the tensor left and where it came back.
+                gc.setFill(pale[category.ordinal()]);
+                gc.fillRect(x0, y0, bw, bh);
                 gc.setFill(mark);
                 gc.fillRect(x0 - 2, y0, 2, bh);
                 gc.fillRect(x0 + bw, y0, 2, bh);
@@ -275,12 +343,38 @@ public final class LifetimeView extends Region {
                 gc.strokeRect(x0 + 0.5, y0 + 0.5, bw - 1, bh - 1);
             }
         });
+    }
+
+    /** The host copies, in the host lane's address space. */
+    private void drawHostBlocks(GraphicsContext gc) {
+        long fromNs = (long) (fromSeconds * 1e9);
+        long toNs = (long) (toSeconds * 1e9);
+        Color fill = Palette.of(Category.HOST);
+        Color edge = fill.darker();
+        gc.setLineWidth(1);
+        model.forEachHostSegment(fromNs, toNs, (start, end, offset, bytes, category, state) -> {
+            double x0 = Math.max(LEFT - 1, px(start));
+            double x1 = Math.min(LEFT + plotWidth() + 1, px(end));
+            double y1 = hostPy(offset);
+            double y0 = hostPy(offset + bytes);
+            double bw = Math.max(1, x1 - x0);
+            double bh = Math.max(1, y1 - y0);
+            gc.setFill(fill);
+            gc.fillRect(x0, y0, bw, bh);
+            if (bw >= 4 && bh >= 4) {
+                gc.setStroke(edge);
+                gc.strokeRect(x0 + 0.5, y0 + 0.5, bw - 1, bh - 1);
+            }
+        });
+    }
+
+    private void drawHighlights(GraphicsContext gc) {
         for (TensorLifetime t : new TensorLifetime[] {selected.get(), hovered.get()}) {
             if (t != null) {
                 double x0 = px(t.start());
                 double x1 = px(t.end());
-                double y1 = py(t.offset());
-                double y0 = py(t.offset() + t.bytes());
+                double y1 = rowOf(t, t.offset());
+                double y0 = rowOf(t, t.offset() + t.bytes());
                 gc.setStroke(Color.web("#111111"));
                 gc.setLineWidth(2);
                 gc.strokeRect(x0, y0, Math.max(2, x1 - x0), Math.max(2, y1 - y0));
@@ -296,13 +390,17 @@ public final class LifetimeView extends Region {
         AxisTicks.Ticks ticks = timeTicks();
         gc.setTextAlign(TextAlignment.CENTER);
         gc.setTextBaseline(VPos.TOP);
+        double axisY = TOP + panelsHeight() + 5;
         for (int i = 0; i < ticks.values().length; i++) {
             double x = Math.round(px((long) ticks.values()[i])) + 0.5;
             gc.strokeLine(x, TOP, x, TOP + plotHeight());
-            gc.fillText(ticks.labels()[i], x, TOP + plotHeight() + 5);
+            if (hostLaneShown()) {
+                gc.strokeLine(x, hostTop(), x, hostTop() + hostHeight());
+            }
+            gc.fillText(ticks.labels()[i], x, axisY);
         }
         gc.setTextAlign(TextAlignment.RIGHT);
-        gc.fillText(ticks.title(), LEFT - 6, TOP + plotHeight() + 5);
+        gc.fillText(ticks.title(), LEFT - 6, axisY);
         long top = addressTop();
         MemoryUnit unit = MemoryUnit.forMaximum(top);
         double astep = Ticks.step(unit.of(top), (int) Math.max(2, plotHeight() / 40));
@@ -318,6 +416,34 @@ public final class LifetimeView extends Region {
         gc.rotate(-90);
         gc.setTextAlign(TextAlignment.CENTER);
         gc.fillText("Address", 0, 0);
+        gc.restore();
+        if (hostLaneShown()) {
+            drawHostGrid(gc);
+        }
+    }
+
+    /** The host lane's title and address axis (addresses in host memory, from 0). */
+    private void drawHostGrid(GraphicsContext gc) {
+        gc.setTextAlign(TextAlignment.LEFT);
+        gc.setTextBaseline(VPos.CENTER);
+        gc.setFill(Color.web("#1f1f1f"));
+        gc.fillText("Host memory  \u00b7  copies swapped out of the device, at their addresses in host memory", LEFT,
+                hostTop() - HOST_GAP / 2);
+        long top = hostAddressTop();
+        MemoryUnit unit = MemoryUnit.forMaximum(top);
+        double step = Ticks.step(unit.of(top), (int) Math.max(1, hostHeight() / 40));
+        gc.setFill(Color.web("#4a4f55"));
+        gc.setTextAlign(TextAlignment.RIGHT);
+        for (double a = 0; a <= unit.of(top); a += step) {
+            double y = Math.round(hostPy((long) (a * unit.bytes()))) + 0.5;
+            gc.strokeLine(LEFT, y, LEFT + plotWidth(), y);
+            gc.fillText(String.format(Locale.ROOT, step >= 1 ? "%.0f %s" : "%.1f %s", a, unit.symbol()), LEFT - 6, y);
+        }
+        gc.save();
+        gc.translate(12, hostTop() + hostHeight() / 2);
+        gc.rotate(-90);
+        gc.setTextAlign(TextAlignment.CENTER);
+        gc.fillText("Host", 0, 0);
         gc.restore();
     }
 
@@ -347,16 +473,25 @@ public final class LifetimeView extends Region {
     }
 
     private void hover(double x, double y) {
-        if (x < LEFT || y < TOP || x > LEFT + plotWidth() || y > TOP + plotHeight()) {
+        boolean inDevice = y >= TOP && y <= TOP + plotHeight();
+        boolean inHost = hostLaneShown() && y >= hostTop() && y <= hostTop() + hostHeight();
+        if (x < LEFT || x > LEFT + plotWidth() || !(inDevice || inHost)) {
             hovered.set(null);
         } else {
             double nsPerPixel = (toSeconds - fromSeconds) * 1e9 / plotWidth();
             long ns = (long) (((x - LEFT) / plotWidth() * (toSeconds - fromSeconds) + fromSeconds) * 1e9);
-            long address = (long) ((TOP + plotHeight() - y) / plotHeight() * addressTop());
-            long slack = (long) (addressTop() / plotHeight() * 2);
             long timeSlack = (long) (nsPerPixel * 2);
-            hovered.set(model.lifetimeIn(ns - timeSlack, ns + timeSlack, address - slack, address + slack)
-                    .orElse(null));
+            if (inDevice) {
+                long address = (long) ((TOP + plotHeight() - y) / plotHeight() * addressTop());
+                long slack = (long) (addressTop() / plotHeight() * 2);
+                hovered.set(model.lifetimeIn(ns - timeSlack, ns + timeSlack, address - slack, address + slack)
+                        .orElse(null));
+            } else {
+                long address = (long) ((hostTop() + hostHeight() - y) / hostHeight() * hostAddressTop());
+                long slack = (long) (hostAddressTop() / hostHeight() * 2);
+                hovered.set(model.hostLifetimeIn(ns - timeSlack, ns + timeSlack, address - slack, address + slack)
+                        .orElse(null));
+            }
         }
         updateDetails();
         redraw();
@@ -389,20 +524,53 @@ public final class LifetimeView extends Region {
         return describe(model().lifetime(index));
     }
 
-    /** Two lines about a tensor: what it is (name, layer, category, shape, bytes, address), then its life. */
+    /**
+     * Two lines about a tensor: what it is (name, layer, category, shape, bytes, address), then its life, with
+     * where it went when it was swapped out. A block of host memory says whose copy it is and that its address
+     * is one in host memory.
+     */
     public String describe(TensorLifetime t) {
-        String shape = shapeOf.apply(t.name());
+        String copyOf = t.hostCopyOf();
+        String shape = shapeOf.apply(copyOf.isEmpty() ? t.name() : copyOf);
         String life = "alloc " + time(t.start()) + ", "
-                + (t.openEnd() ? "still resident" : "free " + time(t.end()));
+                + (t.openEnd() ? (onHost(t) ? "still held" : "still resident") : "free " + time(t.end()))
+                + swaps(t);
         int step = stepAt(t.start());
         String layer = t.layer() == null ? "" : t.layer();
         String extra = extraDetail.apply(t);
-        return t.name() + (layer.isEmpty() ? "" : "  \u00b7  layer " + layer)
+        return t.name() + (copyOf.isEmpty() ? "" : "  \u00b7  host copy of " + copyOf)
+                + (layer.isEmpty() ? "" : "  \u00b7  layer " + layer)
                 + "  \u00b7  " + Palette.label(t.category())
                 + (shape == null || shape.isEmpty() ? "" : "  \u00b7  " + shape)
-                + "  \u00b7  " + Bytes.format(t.bytes()) + " at +" + Bytes.format(t.offset())
+                + "  \u00b7  " + Bytes.format(t.bytes()) + (onHost(t) ? " at host +" : " at +") + Bytes.format(t.offset())
                 + "\n" + life + (step >= 0 ? "  \u00b7  step " + Steps.shown(step) : "")
                 + (extra == null || extra.isEmpty() ? "" : "  \u00b7  " + extra);
+    }
+
+    /**
+     * When a tensor was swapped out to host memory and whether it came back: ", swapped out to host 1.2 ms, back
+     * 3.4 ms"; ", freed there" when it was freed while out; the count and the first when it went more than once.
+     */
+    private String swaps(TensorLifetime t) {
+        List<LifetimeSegment> parts = t.segments();
+        int first = -1;
+        int times = 0;
+        for (int i = 0; i < parts.size(); i++) {
+            if (parts.get(i).state() == LifetimeState.SWAPPED_OUT) {
+                first = first < 0 ? i : first;
+                times++;
+            }
+        }
+        if (times == 0) {
+            return "";
+        }
+        LifetimeSegment out = parts.get(first);
+        if (times > 1) {
+            return ", swapped out to host " + times + " times, first " + time(out.start());
+        }
+        boolean back = first + 1 < parts.size();
+        return ", swapped out to host " + time(out.start())
+                + (back ? ", back " + time(out.end()) : t.openEnd() ? "" : ", freed there");
     }
 
     /** The training step running at x: the step of the phase there, -1 during setup or without phases. */

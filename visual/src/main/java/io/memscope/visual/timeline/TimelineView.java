@@ -30,11 +30,13 @@ import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
 import javafx.scene.shape.Rectangle;
 
 /**
  * The live memory timeline: resident device bytes over time stacked by category, the budget, OOM markers,
- * phase bands and step boundaries, with a legend and a readout under the cursor.
+ * phase bands and step boundaries, with a legend and a readout under the cursor. A trace with host memory (the
+ * out-of-core mode's swapped-out copies) gets a {@link HostMemoryLane} under the chart, on its own axis.
  *
  * <p>Ranges ({@link #showRange}, {@link #visibleFrom()}) are seconds of the trace's clock; what the axis and
  * the readout show counts from the trace's first event in the exported picture's unit ({@link TraceTimeAxis}).
@@ -50,6 +52,9 @@ import javafx.scene.shape.Rectangle;
 public final class TimelineView extends BorderPane {
     /** Steps kept in view while following a live run. */
     static final int FOLLOW_STEPS = 4;
+    /** The device categories in stacking order, then host memory, which the host lane draws. */
+    private static final List<Category> LEGEND_CATEGORIES = java.util.stream.Stream.concat(
+            TimelineModel.STACK_ORDER.stream(), java.util.stream.Stream.of(Category.HOST)).toList();
 
     private final TimelineModel.Live live;
     private final TraceTimeAxis xAxis = new TraceTimeAxis();
@@ -59,6 +64,7 @@ public final class TimelineView extends BorderPane {
     private final DoubleDataSet extent = new DoubleDataSet("extent", 2);
     private final BooleanProperty followLive = new SimpleBooleanProperty(this, "followLive", true);
     private final ReadOnlyObjectWrapper<String> readout = new ReadOnlyObjectWrapper<>(this, "readout", "");
+    private final HostMemoryLane hostLane;
     private final Map<Category, HBox> legendItems = new EnumMap<>(Category.class);
     /** Phase colours of the strip along the top, shown for the kinds of phase the trace has. */
     private final Map<PhaseKind, HBox> phaseLegendItems = new EnumMap<>(PhaseKind.class);
@@ -115,7 +121,12 @@ public final class TimelineView extends BorderPane {
         header.setPadding(new Insets(6, 12, 0, 12));
         header.getStyleClass().add("timeline-header");
         setTop(header);
-        setCenter(chart);
+        hostLane = new HostMemoryLane(live, xAxis, chart.getCanvas(), this::updateReadout);
+        hostLane.setVisible(false);
+        hostLane.setManaged(false);
+        VBox plots = new VBox(chart, hostLane);
+        VBox.setVgrow(chart, Priority.ALWAYS);
+        setCenter(plots);
         setBottom(buildLegend());
     }
 
@@ -123,7 +134,7 @@ public final class TimelineView extends BorderPane {
         FlowPane legend = new FlowPane(14, 4);
         legend.getStyleClass().add("timeline-legend");
         legend.setPadding(new Insets(2, 12, 8, 56));
-        for (Category c : TimelineModel.STACK_ORDER) {
+        for (Category c : LEGEND_CATEGORIES) {
             Rectangle swatch = new Rectangle(12, 12, Palette.of(c));
             swatch.setArcWidth(3);
             swatch.setArcHeight(3);
@@ -131,6 +142,9 @@ public final class TimelineView extends BorderPane {
             HBox item = new HBox(5, swatch, name);
             item.setAlignment(Pos.CENTER_LEFT);
             item.getStyleClass().add("legend-item");
+            if (c == Category.HOST) {
+                item.setId("legend-host");
+            }
             legendItems.put(c, item);
             legend.getChildren().add(item);
         }
@@ -164,6 +178,11 @@ public final class TimelineView extends BorderPane {
 
     public MemoryChart chart() {
         return chart;
+    }
+
+    /** The host lane under the chart; shown only while the trace has host memory. */
+    public HostMemoryLane hostLane() {
+        return hostLane;
     }
 
     /** Following a live run: the view scrolls to keep the newest steps in sight. */
@@ -272,6 +291,12 @@ public final class TimelineView extends BorderPane {
             setRange(from, to + (to - from) * 0.02);
         }
         updateLegend(model);
+        boolean host = model.hasHostEvents();
+        if (hostLane.isVisible() != host) {
+            hostLane.setVisible(host);
+            hostLane.setManaged(host);
+        }
+        hostLane.redraw();
         chart.invalidate();
     }
 
@@ -297,13 +322,15 @@ public final class TimelineView extends BorderPane {
         }
         peakLabel.setText(empty ? "" : "peak " + Bytes.format(model.peakBytes())
                 + (budget > 0 ? "  \u00b7  budget " + Bytes.format(budget) : "")
+                + (model.hasHostEvents() ? "  \u00b7  host peak " + Bytes.format(model.hostPeakBytes()) : "")
                 + (model.ooms().isEmpty() ? "" : "  \u00b7  " + model.ooms().size() + " OOM"));
     }
 
     private void updateLegend(TimelineModel model) {
         boolean empty = model.eventCount() == 0;
         for (Map.Entry<Category, HBox> e : legendItems.entrySet()) {
-            boolean seen = empty || model.peakBytes(e.getKey()) > 0;
+            boolean seen = e.getKey() == Category.HOST ? model.hasHostEvents()
+                    : empty || model.peakBytes(e.getKey()) > 0;
             e.getValue().setVisible(seen);
             e.getValue().setManaged(seen);
         }
@@ -345,7 +372,10 @@ public final class TimelineView extends BorderPane {
         }
     }
 
-    /** The readout for the pixel column {@code px} of the chart's canvas (what hovering there shows). */
+    /**
+     * The readout for the pixel column {@code px} of the chart's canvas (what hovering there, or over the host
+     * lane below it, shows).
+     */
     void updateReadout(double px) {
         TimelineModel model = live.snapshot();
         double seconds = xAxis.getValueForDisplay(px);
@@ -368,6 +398,11 @@ public final class TimelineView extends BorderPane {
                 sb.append("   ").append(Palette.label(TimelineModel.STACK_ORDER.get(k))).append(' ')
                         .append(Bytes.format(b));
             }
+        }
+        if (model.hasHostEvents()) {
+            Aggregate host = model.hostAggregate(ns, ns + Math.max(1, (long) nsPerPixel), 1);
+            sb.append("   \u00b7   ").append(Palette.label(Category.HOST)).append(' ')
+                    .append(Bytes.format(host.totalMax(0)));
         }
         readout.set(sb.toString());
     }

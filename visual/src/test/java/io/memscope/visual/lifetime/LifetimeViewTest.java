@@ -76,4 +76,47 @@ class LifetimeViewTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertTrue(view.detailsProperty().get().endsWith("step 1  \u00b7  measured"), view.detailsProperty().get());
     }
+
+    @Test
+    void hostCopiesHaveALaneOfTheirOwnAndSayWhoseCopyTheyAre(FxRobot robot) throws Exception {
+        WaitForAsyncUtils.asyncFx(() -> {
+            model.append(SyntheticTrace.outOfCore(2, 4, 1 << 20));
+            TimelineModel m = model.snapshot();
+            view.setTimeRange(m.xMin() / 1e9, m.xMax() / 1e9);
+            view.setShapeResolver(name -> name.equals("layer1.out") ? "1x4x16x16" : "");
+        }).get();
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(view.hostLaneVisible());
+        TimelineModel m = view.model();
+        TensorLifetime copy = null;
+        for (int i = 0; i < m.hostLifetimeCount() && copy == null; i++) {
+            if (m.hostLifetime(i).name().equals("layer1.out@host")) {
+                copy = m.hostLifetime(i);
+            }
+        }
+        TensorLifetime hostCopy = copy;
+        var device = view.centerOf(m.lifetime(4)); // a parameter block: the device plot
+        var host = view.centerOf(hostCopy);
+        assertTrue(host.getY() > device.getY(), "the host lane lies under the device addresses");
+        robot.moveTo(view.localToScreen(host));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(hostCopy, view.hoveredProperty().get());
+        String[] lines = view.detailsProperty().get().split("\n");
+        assertTrue(lines[0].startsWith("layer1.out@host  \u00b7  host copy of layer1.out  \u00b7  layer layer1  \u00b7  "
+                + "Host memory  \u00b7  1x4x16x16  \u00b7  1.0 MiB at host +1.0 MiB"), lines[0]);
+
+        TensorLifetime swapped = null;
+        TensorLifetime freedWhileOut = null;
+        for (int i = 0; i < m.lifetimeCount(); i++) {
+            TensorLifetime t = m.lifetime(i);
+            if (t.name().equals("layer1.out") && swapped == null) {
+                swapped = t;
+            } else if (t.name().equals("layer0.out") && t.wasSwappedOut()) {
+                freedWhileOut = t;
+            }
+        }
+        assertTrue(view.describe(swapped).split("\n")[1].matches("alloc .*, free .*, swapped out to host .*, back .*"),
+                view.describe(swapped));
+        assertTrue(view.describe(freedWhileOut).contains(", freed there"), view.describe(freedWhileOut));
+    }
 }

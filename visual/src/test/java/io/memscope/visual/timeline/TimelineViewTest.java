@@ -50,6 +50,54 @@ class TimelineViewTest {
     }
 
     @Test
+    void aTraceWithHostMemoryGetsAHostLaneUnderTheChart(org.testfx.api.FxRobot robot) throws Exception {
+        WaitForAsyncUtils.asyncFx(() -> {
+            model.append(SyntheticTrace.steps(3, 4, 65536));
+            view.zoomToFit();
+        }).get();
+        WaitForAsyncUtils.waitForFxEvents();
+        assertFalse(view.hostLane().isVisible(), "no host memory, no lane");
+        assertFalse(robot.lookup("#legend-host").query().isVisible());
+
+        WaitForAsyncUtils.asyncFx(() -> {
+            model.clear();
+            model.append(SyntheticTrace.outOfCore(3, 4, 65536));
+            view.zoomToFit();
+        }).get();
+        WaitForAsyncUtils.waitForFxEvents();
+        TimelineModel m = model.snapshot();
+        assertTrue(view.hostLane().isVisible());
+        assertTrue(robot.lookup("#legend-host").query().isVisible(), "the legend names host memory");
+        assertTrue(view.hostLane().getHeight() > 40, "the lane has room: " + view.hostLane().getHeight());
+        assertTrue(view.hostLane().localToScene(0, 0).getY() >= view.chart().localToScene(0, 0).getY()
+                + view.chart().getHeight() - 1, "the lane lies under the chart");
+        var columns = view.hostLane().drawnColumns();
+        long max = 0;
+        for (int c = 0; c < columns.columns(); c++) {
+            max = Math.max(max, columns.totalMax(c));
+        }
+        assertEquals(m.hostPeakBytes(), max, "the lane draws the host series' columns");
+        assertEquals(3 * 65536, m.hostPeakBytes());
+        long top = view.hostLane().scaleTop();
+        assertTrue(top >= m.hostPeakBytes() && top < m.hostPeakBytes() * 1.2,
+                "the lane's axis fits host memory, not the device: " + top);
+        long deviceMax = 0;
+        for (int c = 0; c < view.drawnColumns().columns(); c++) {
+            deviceMax = Math.max(deviceMax, view.drawnColumns().totalMax(c));
+        }
+        assertEquals(m.peakBytes(), deviceMax, "the chart's stack holds device memory alone");
+        WritableImage lane = WaitForAsyncUtils.asyncFx(() -> view.hostLane().snapshot(null, null)).get();
+        assertTrue(countNear(lane, Palette.of(Category.HOST)) > 300, "host bytes drawn in their colour");
+        WritableImage chart = WaitForAsyncUtils.asyncFx(() -> view.chart().snapshot(null, null)).get();
+        assertEquals(0, countNear(chart, Palette.of(Category.HOST)), "and not in the device chart");
+
+        var at = view.hostLane().localToScreen(view.hostLane().getWidth() * 0.4, view.hostLane().getHeight() * 0.7);
+        robot.moveTo(at);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(view.readoutProperty().get().contains("Host memory"), view.readoutProperty().get());
+    }
+
+    @Test
     void theLegendShowsThePhaseKindsOfTheTrace(org.testfx.api.FxRobot robot) throws Exception {
         WaitForAsyncUtils.asyncFx(() -> {
             model.append(SyntheticTrace.steps(3, 4, 1024));
