@@ -14,6 +14,7 @@ import io.memscope.visual.Palette;
 import io.memscope.visual.chart.Ticks;
 import io.memscope.visual.timeline.MemoryUnit;
 import io.memscope.visual.timeline.TraceTimeAxis;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.BiConsumer;
@@ -306,23 +307,26 @@ public final class LifetimeView extends Region {
         }
         gc.setLineWidth(1);
         Color mark = Color.web("#222222");
+        // Off the device (swapped out, held compressed): pale at the address it left, under the resident blocks,
+        // then a dark edge where the tensor left and where it came back, over them.
+        List<double[]> away = new ArrayList<>();
         model.forEachSegment(fromNs, toNs, (start, end, offset, bytes, category, state) -> {
-            double x0 = Math.max(LEFT - 1, px(start));
-            double x1 = Math.min(LEFT + plotWidth() + 1, px(end));
-            double y1 = py(offset);
-            double y0 = py(offset + bytes);
-            double bw = Math.max(1, x1 - x0);
-            double bh = Math.max(1, y1 - y0);
             if (state != LifetimeState.RESIDENT) {
-                // Off the device (swapped out, held compressed): pale at the address it left, with a dark edge
-                // where the tensor left and where it came back.
+                double[] b = block(start, end, offset, bytes);
                 gc.setFill(pale[category.ordinal()]);
-                gc.fillRect(x0, y0, bw, bh);
-                gc.setFill(mark);
-                gc.fillRect(x0 - 2, y0, 2, bh);
-                gc.fillRect(x0 + bw, y0, 2, bh);
+                gc.fillRect(b[0], b[1], b[2], b[3]);
+                away.add(b);
+            }
+        });
+        model.forEachSegment(fromNs, toNs, (start, end, offset, bytes, category, state) -> {
+            if (state != LifetimeState.RESIDENT) {
                 return;
             }
+            double x0 = Math.max(LEFT - 1, px(start));
+            double x1 = Math.min(LEFT + plotWidth() + 1, px(end));
+            double y0 = py(offset + bytes);
+            double bw = Math.max(1, x1 - x0);
+            double bh = Math.max(1, py(offset) - y0);
             int cat = category.ordinal();
             if (bw <= 1.5 && bh <= 1.5) {
                 // A sub-pixel block: one per pixel and category is enough.
@@ -343,6 +347,20 @@ public final class LifetimeView extends Region {
                 gc.strokeRect(x0 + 0.5, y0 + 0.5, bw - 1, bh - 1);
             }
         });
+        gc.setFill(mark);
+        for (double[] b : away) {
+            gc.fillRect(b[0] - 2, b[1], 2, b[3]);
+            gc.fillRect(b[0] + b[2], b[1], 2, b[3]);
+        }
+    }
+
+    /** A device segment's rectangle {x, y, width, height}, at least a pixel each way, as the resident pass draws it. */
+    private double[] block(long start, long end, long offset, long bytes) {
+        double x0 = Math.max(LEFT - 1, px(start));
+        double x1 = Math.min(LEFT + plotWidth() + 1, px(end));
+        double y1 = py(offset);
+        double y0 = py(offset + bytes);
+        return new double[] {x0, y0, Math.max(1, x1 - x0), Math.max(1, y1 - y0)};
     }
 
     /** The host copies, in the host lane's address space. */
@@ -431,7 +449,7 @@ public final class LifetimeView extends Region {
                 hostTop() - HOST_GAP / 2);
         long top = hostAddressTop();
         MemoryUnit unit = MemoryUnit.forMaximum(top);
-        double step = Ticks.step(unit.of(top), (int) Math.max(1, hostHeight() / 40));
+        double step = Ticks.step(unit.of(top), (int) Math.max(2, hostHeight() / 30));
         gc.setFill(Color.web("#4a4f55"));
         gc.setTextAlign(TextAlignment.RIGHT);
         for (double a = 0; a <= unit.of(top); a += step) {
