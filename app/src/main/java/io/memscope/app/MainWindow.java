@@ -454,7 +454,8 @@ public final class MainWindow {
         status.setText(recording.info() == null ? "No trace yet"
                 : String.format(Locale.ROOT, "%s  \u00b7  %,d events  \u00b7  %,d tensors  \u00b7  now %s  \u00b7  peak %s",
                 recording.title(), m.eventCount(), m.lifetimeCount(), Bytes.format(m.totalResidentAt(m.xMax())),
-                Bytes.format(m.peakBytes())));
+                Bytes.format(m.peakBytes()))
+                + (m.hasHostEvents() ? "  \u00b7  host peak " + Bytes.format(m.hostPeakBytes()) : ""));
         frameStatus.setText(String.format(Locale.ROOT, "frame %.2f ms  \u00b7  timeline draw %.2f ms", frameNanos / 1e6,
                 timeline.lastFrameNanos() / 1e6));
     }

@@ -150,6 +150,67 @@ class MainWindowTest {
     }
 
     @Test
+    void replayingATraceWithHostMemoryShowsTheHostLanes(FxRobot robot, @TempDir Path dir) throws Exception {
+        assertFalse(window.timeline().hostLane().isVisible(), "no host lane before a trace with host memory");
+        Path trace = dir.resolve("out-of-core.json.gz");
+        io.memscope.trainer.export.TraceFile.write(trace, OutOfCoreTrace.INFO, OutOfCoreTrace.events(3));
+        WaitForAsyncUtils.asyncFx(() -> window.openTrace(trace)).get();
+        waitFor(() -> window.replay().activeProperty().get(), 20);
+        WaitForAsyncUtils.asyncFx(() -> window.replay().showAll()).get();
+        waitFor(() -> window.replay().isComplete(), 20);
+        WaitForAsyncUtils.asyncFx(() -> window.timeline().zoomToFit()).get();
+        WaitForAsyncUtils.waitForFxEvents();
+
+        TimelineModel m = window.recording().timeline();
+        assertTrue(m.hasHostEvents());
+        assertTrue(m.hostPeakBytes() > 1L << 20, "host peak " + m.hostPeakBytes());
+        assertTrue(window.timeline().hostLane().isVisible(), "the host lane shows under the memory chart");
+        assertTrue(robot.lookup("#legend-host").query().isVisible());
+        assertTrue(robot.lookup(".timeline-peak").queryAs(Label.class).getText().contains("host peak "));
+        var lane = WaitForAsyncUtils.asyncFx(() -> window.timeline().hostLane().snapshot(null, null)).get();
+        assertTrue(countNear(lane, Palette.of(Category.HOST)) > 500, "host bytes drawn in the lane");
+        assertTrue(window.lifetimes().hostLaneVisible(), "and the lifetime view has its host lane");
+
+        // a host block's details say whose copy it is; the tensor's say when it went to the host
+        var copy = m.hostLifetime(0);
+        WaitForAsyncUtils.asyncFx(() -> {
+            window.tabs().getSelectionModel().select(0);
+            window.lifetimes().select(copy);
+        }).get();
+        WaitForAsyncUtils.waitForFxEvents();
+        String details = robot.lookup("#lifetime-details").queryAs(Label.class).getText();
+        assertTrue(details.startsWith("conv1.out@host  \u00b7  host copy of conv1.out  \u00b7  "), details);
+        var conv1 = m.lifetime(java.util.stream.IntStream.range(0, m.lifetimeCount())
+                .filter(i -> m.lifetime(i).name().equals("conv1.out")).findFirst().orElseThrow());
+        assertTrue(window.lifetimes().describe(conv1).contains("swapped out to host "),
+                window.lifetimes().describe(conv1));
+
+        // the export draws the host lane too: the command line's picture, host colour under the device chart
+        Path png = dir.resolve("host.png");
+        WaitForAsyncUtils.asyncFx(() -> window.exportPng(png, 1280, 720)).get();
+        BufferedImage image = ImageIO.read(png.toFile());
+        TimelineModel model = TimelineModel.of(window.recording().info(), window.recording().events());
+        assertEquals(0, differing(image, PngExporter.render(model, 1280, 720, null)), "the command line's picture");
+        assertTrue(count(image, Palette.of(Category.HOST)) > 2000, "the host lane in the exported picture");
+    }
+
+    /** Pixels of a JavaFX snapshot within a few levels of {@code c}. */
+    static int countNear(javafx.scene.image.Image image, Color c) {
+        var reader = image.getPixelReader();
+        int n = 0;
+        for (int y = 0; y < (int) image.getHeight(); y++) {
+            for (int x = 0; x < (int) image.getWidth(); x++) {
+                Color p = reader.getColor(x, y);
+                if (Math.abs(p.getRed() - c.getRed()) < 0.03 && Math.abs(p.getGreen() - c.getGreen()) < 0.03
+                        && Math.abs(p.getBlue() - c.getBlue()) < 0.03) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    @Test
     void aRefusedRunDrawsItsPlannedStepCrossingTheBudget(FxRobot robot) throws Exception {
         settleOnARunThatDoesNotFit(window);
         robot.clickOn("#run");

@@ -27,7 +27,10 @@ import org.testfx.util.WaitForAsyncUtils;
  * mid-run, {@code docs/screenshots/timeline.png} through File ▸ Export ▸ Timeline PNG, and
  * {@code docs/screenshots/refused-run.png}: a run that does not fit, drawn as planned, and
  * {@code docs/screenshots/reversible.png}: RevNet-38's backward in reversible mode around a rebuilt tensor, the
- * recompute phases in the timeline and the tensor's details under the lifetime view. Runs only when asked:
+ * recompute phases in the timeline and the tensor's details under the lifetime view, and
+ * {@code docs/screenshots/host-lane.png} with {@code host-lane-timeline.png}: a made-up out-of-core trace
+ * ({@link OutOfCoreTrace}) replayed, its host lanes under the memory chart and the device addresses, and its
+ * exported picture. Runs only when asked:
  * {@code mvn -pl app test -Dtest=ScreenshotsTest -Dmemscope.screenshots=true}.
  */
 @EnabledIfSystemProperty(named = "memscope.screenshots", matches = "true")
@@ -119,6 +122,45 @@ class ScreenshotsTest {
         AtomicFiles.writeStream(file, out -> ImageIO.write(SwingFXUtils.fromFXImage(shot, null), "png", out));
         WaitForAsyncUtils.asyncFx(() -> window.run().stop()).get();
         assertTrue(Files.size(file) > 10_000);
+    }
+
+    @Test
+    void anOutOfCoreTraceWithItsHostLanes(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path dir = Samples.root().resolve("docs").resolve("screenshots");
+        Files.createDirectories(dir);
+        Path trace = tmp.resolve("out-of-core.json.gz");
+        io.memscope.trainer.export.TraceFile.write(trace, OutOfCoreTrace.INFO, OutOfCoreTrace.events(6));
+        MainWindowTest.waitFor(() -> window.plan().resultProperty().get() != null, 20);
+        WaitForAsyncUtils.asyncFx(() -> window.openTrace(trace)).get();
+        MainWindowTest.waitFor(() -> window.replay().activeProperty().get(), 20);
+        WaitForAsyncUtils.asyncFx(() -> window.replay().showAll()).get();
+        MainWindowTest.waitFor(() -> window.replay().isComplete(), 20);
+        TimelineModel m = window.recording().timeline();
+        long from = m.steps().get(2).x();
+        long to = m.steps().get(4).x();
+        TensorLifetime copy = null;
+        for (int i = 0; i < m.hostLifetimeCount() && copy == null; i++) {
+            TensorLifetime t = m.hostLifetime(i);
+            if (t.name().equals("pool1.out@host") && t.start() > from) {
+                copy = t;
+            }
+        }
+        TensorLifetime shown = copy;
+        WaitForAsyncUtils.asyncFx(() -> {
+            window.timeline().showRange(from / 1e9, to / 1e9);
+            window.tabs().getSelectionModel().select(0);
+            window.lifetimes().select(shown);
+        }).get();
+        Thread.sleep(600);
+        WaitForAsyncUtils.waitForFxEvents();
+        Path file = dir.resolve("host-lane.png");
+        WritableImage shot = WaitForAsyncUtils.asyncFx(() -> window.stage().getScene().snapshot(null)).get();
+        AtomicFiles.writeStream(file, out -> ImageIO.write(SwingFXUtils.fromFXImage(shot, null), "png", out));
+        Path picture = dir.resolve("host-lane-timeline.png");
+        WaitForAsyncUtils.asyncFx(() -> window.exportPng(picture, 1600, 1000)).get();
+        assertTrue(window.lifetimes().detailsProperty().get().contains("host copy of pool1.out"));
+        assertTrue(Files.size(file) > 10_000);
+        assertEquals(1600, ImageIO.read(picture.toFile()).getWidth());
     }
 
     @Test
