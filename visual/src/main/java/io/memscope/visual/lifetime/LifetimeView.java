@@ -237,7 +237,7 @@ public final class LifetimeView extends Region {
     }
 
     /** Where the middle of a tensor's first block is drawn, in the view's coordinates (for tests). */
-    public javafx.geometry.Point2D centerOf(TensorLifetime t) {
+    javafx.geometry.Point2D centerOf(TensorLifetime t) {
         return new javafx.geometry.Point2D((Math.max(LEFT, px(t.start())) + Math.min(LEFT + plotWidth(), px(t.end()))) / 2,
                 (rowOf(t, t.offset()) + rowOf(t, t.offset() + t.bytes())) / 2);
     }
