@@ -170,7 +170,9 @@ public final class CpuBackend implements Backend {
      */
     public void poisonAllocations(float value) {
         memory.trace().addListener(e -> {
-            if (e.action() == Action.ALLOC) {
+            // device blocks as they are allocated or come back from the host (host blocks are not device memory)
+            if ((e.action() == Action.ALLOC || e.action() == Action.SWAP_IN)
+                    && e.category() != io.memscope.trainer.memory.Category.HOST) {
                 int from = Math.toIntExact(e.offset() / Float.BYTES);
                 Arrays.fill(mem, from, from + Math.toIntExact(e.bytes() / Float.BYTES), value);
             }

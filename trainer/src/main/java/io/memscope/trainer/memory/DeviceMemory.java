@@ -13,6 +13,8 @@ public final class DeviceMemory {
     private long seq;
     private int step = -1;
     private String phase = "setup";
+    /** The host tier (out-of-core mode): its own address space, its own accounting; made on first use. */
+    private Arena host;
 
     public DeviceMemory(long budgetBytes, Trace trace) {
         this.arena = new Arena(budgetBytes);
@@ -79,6 +81,40 @@ public final class DeviceMemory {
         Tensor back = new Tensor(t.id(), t.name(), t.layer(), t.category(), t.dims(), offset, arena.sizeOf(offset));
         emit(action, back);
         return back;
+    }
+
+    /**
+     * A block of host memory for the copy of a device tensor: a tensor of its own ({@code <name>@host}, category
+     * {@link Category#HOST}) in the host tier's address space, recorded as an ALLOC that does not count as device
+     * memory. The host tier has no budget of its own.
+     */
+    public Tensor hostAllocate(Tensor of) {
+        if (host == null) {
+            host = new Arena(Long.MAX_VALUE / 4);
+        }
+        long offset = host.allocate(of.dims().bytes());
+        Tensor t = new Tensor(nextId++, of.name() + "@host", of.layer(), Category.HOST, of.dims(), offset,
+                host.sizeOf(offset));
+        emit(Action.ALLOC, t);
+        return t;
+    }
+
+    /** Returns a host block {@link #hostAllocate} gave. */
+    public void hostFree(Tensor t) {
+        if (t.category() != Category.HOST) {
+            throw new IllegalArgumentException(t.name() + " is not a host block");
+        }
+        host.free(t.offset());
+        emit(Action.FREE, t);
+    }
+
+    /** Bytes held in host memory now, and at most since the start (0 when the host tier was never used). */
+    public long hostUsedBytes() {
+        return host == null ? 0 : host.usedBytes();
+    }
+
+    public long hostPeakBytes() {
+        return host == null ? 0 : host.peakBytes();
     }
 
     /** Records a non-allocating event about a tensor (e.g. RECOMPUTE). */

@@ -14,6 +14,7 @@ public final class Modes {
         register(new RowCentricMode());
         register(new ReversibleMode());
         register(new io.memscope.trainer.modes.compressed.CompressedMode());
+        register(new io.memscope.trainer.modes.outofcore.OutOfCoreMode());
     }
 
     private Modes() {}

@@ -7,6 +7,14 @@ import java.util.List;
 /** One step of a {@link StepProgram}. Tensors are named; the program's table declares them. */
 public sealed interface Instruction {
 
+    /**
+     * The tensors this instruction reads or writes, which must be on the device when it runs; empty for those that
+     * only move memory (ALLOC, FREE, the swap instructions) or mark a phase.
+     */
+    default List<String> uses() {
+        return List.of();
+    }
+
     /** Obtain device memory for a declared tensor. */
     record Alloc(String tensor) implements Instruction {
         @Override
@@ -34,6 +42,11 @@ public sealed interface Instruction {
     /** Copy the next batch of samples and labels from the host into the named tensors. */
     record Load(String input, String labels) implements Instruction {
         @Override
+        public List<String> uses() {
+            return List.of(input, labels);
+        }
+
+        @Override
         public String toString() {
             return "LOAD " + input + ", " + labels;
         }
@@ -41,6 +54,11 @@ public sealed interface Instruction {
 
     /** Record a memory event about a tensor that allocates nothing (e.g. RECOMPUTE). */
     record Mark(Action action, String tensor) implements Instruction {
+        @Override
+        public List<String> uses() {
+            return List.of(tensor);
+        }
+
         @Override
         public String toString() {
             return action + " " + tensor;
@@ -65,6 +83,11 @@ public sealed interface Instruction {
                    String labels) {
             this(node, layer, pass, training, inputs, output, params, paramGrads, saved, workspace, gradOut, gradIns,
                     accumulateIns, accumulateParams, labels, false);
+        }
+
+        @Override
+        public List<String> uses() {
+            return tensors();
         }
 
         /** Every tensor this instruction touches. */
@@ -116,6 +139,11 @@ public sealed interface Instruction {
     record CopyRows(String src, int srcRow, String dst, int dstRow, int rows, boolean accumulate)
             implements Instruction {
         @Override
+        public List<String> uses() {
+            return List.of(src, dst);
+        }
+
+        @Override
         public String toString() {
             return "COPY_ROWS " + src + "[" + srcRow + ".." + (srcRow + rows) + ") " + (accumulate ? "+=> " : "-> ")
                     + dst + "[" + dstRow + ".." + (dstRow + rows) + ")";
@@ -124,6 +152,11 @@ public sealed interface Instruction {
 
     /** Set {@code rows} rows of every (sample, channel) plane of a tensor, from row {@code row}, to a value. */
     record FillRows(String tensor, int row, int rows, float value) implements Instruction {
+        @Override
+        public List<String> uses() {
+            return List.of(tensor);
+        }
+
         @Override
         public String toString() {
             return "FILL_ROWS " + tensor + "[" + row + ".." + (row + rows) + ") = " + value;
@@ -137,6 +170,11 @@ public sealed interface Instruction {
      */
     record Compress(String tensor, String into) implements Instruction {
         @Override
+        public List<String> uses() {
+            return List.of(tensor);
+        }
+
+        @Override
         public String toString() {
             return "COMPRESS " + tensor + " -> " + into;
         }
@@ -144,6 +182,11 @@ public sealed interface Instruction {
 
     /** Bring a compressed tensor back in a new block, decompressed from {@code from}, which stays until a FREE. */
     record Decompress(String from, String tensor) implements Instruction {
+        @Override
+        public List<String> uses() {
+            return List.of(from);
+        }
+
         @Override
         public String toString() {
             return "DECOMPRESS " + from + " -> " + tensor;
@@ -153,8 +196,67 @@ public sealed interface Instruction {
     /** Apply the optimizer to one parameter. */
     record Update(String param, String grad, List<String> state) implements Instruction {
         @Override
+        public List<String> uses() {
+            List<String> all = new java.util.ArrayList<>(state);
+            all.add(0, grad);
+            all.add(0, param);
+            return all;
+        }
+
+        @Override
         public String toString() {
             return "UPDATE " + param + " with " + grad + (state.isEmpty() ? "" : " " + state);
+        }
+    }
+
+    // ---- out-of-core: the host tier ---------------------------------------------------------------------
+
+    /**
+     * Start copying a device tensor to host memory (a host block {@code <tensor>@host} is allocated for it). From
+     * here the tensor may not be used; its device block stays until {@link Release}, or {@link Cancel} keeps it.
+     */
+    record SwapOut(String tensor) implements Instruction {
+        @Override
+        public String toString() {
+            return "SWAP_OUT " + tensor;
+        }
+    }
+
+    /** Wait until a SWAP_OUT's copy has finished, then return the tensor's device block: it now lives on the host. */
+    record Release(String tensor) implements Instruction {
+        @Override
+        public String toString() {
+            return "RELEASE " + tensor;
+        }
+    }
+
+    /**
+     * Keep a tensor whose SWAP_OUT is pending (not released): wait for its copy, drop the host copy; the tensor is
+     * usable again where it was, without a copy back (it is needed again before its swap-out was worth it).
+     */
+    record Cancel(String tensor) implements Instruction {
+        @Override
+        public String toString() {
+            return "CANCEL_SWAP_OUT " + tensor;
+        }
+    }
+
+    /**
+     * Prefetch a tensor that lives on the host: allocate its device block (at a new address) and start the copy
+     * back. It may not be used before {@link Await}.
+     */
+    record SwapIn(String tensor) implements Instruction {
+        @Override
+        public String toString() {
+            return "SWAP_IN " + tensor;
+        }
+    }
+
+    /** Wait until a SWAP_IN's copy has arrived; the host copy is freed and the tensor is usable. */
+    record Await(String tensor) implements Instruction {
+        @Override
+        public String toString() {
+            return "AWAIT " + tensor;
         }
     }
 }

@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Static checks of a program, without running a kernel: every tensor used is declared and live (not
- * compressed), nothing is allocated twice or freed while not live, every compressed tensor is decompressed, every step allocation is freed by the end of the step, only
+ * Static checks of a program, without running a kernel: every tensor used is declared and on the device (not
+ * compressed, not swapped out or on its way), nothing is allocated twice or freed while not live, every compressed
+ * tensor is decompressed, swaps go out, release or cancel, come in and are awaited in that order, every tensor is
+ * back on the device when the step ends, every step allocation is freed by the end of the step, only
  * persistent tensors outlive it, and row copies and fills stay inside tensors of matching shapes.
  */
 public final class ProgramChecker {
@@ -28,6 +30,9 @@ public final class ProgramChecker {
         for (String t : live) {
             if (t.startsWith(COMPRESSED)) {
                 problems.add("step: " + t.substring(COMPRESSED.length()) + " is compressed and never decompressed");
+            } else if (t.startsWith("\0")) {
+                String name = t.substring(t.indexOf(':') + 1);
+                problems.add("step: " + name + " ends the step off the device" + away(name, live));
             } else if (!afterSetup.contains(t)) {
                 problems.add("step: " + t + " is never freed");
             }
@@ -54,6 +59,7 @@ public final class ProgramChecker {
         for (int k = 0; k < list.size(); k++) {
             Instruction i = list.get(k);
             String at = where + " #" + k + " (" + i + ")";
+            requireLive(i.uses(), live, problems, at);
             if (i instanceof Instruction.Alloc a) {
                 if (!p.tensors().containsKey(a.tensor())) {
                     problems.add(at + ": " + a.tensor() + " is not declared");
@@ -62,19 +68,9 @@ public final class ProgramChecker {
                 }
             } else if (i instanceof Instruction.Free f) {
                 if (!live.remove(f.tensor())) {
-                    problems.add(at + ": " + f.tensor() + " is not allocated");
+                    problems.add(at + ": " + f.tensor() + " is not allocated" + away(f.tensor(), live));
                 }
-            } else if (i instanceof Instruction.Run r) {
-                requireLive(r.tensors(), live, problems, at);
-            } else if (i instanceof Instruction.Update u) {
-                List<String> all = new ArrayList<>(u.state());
-                all.add(u.param());
-                all.add(u.grad());
-                requireLive(all, live, problems, at);
-            } else if (i instanceof Instruction.Load l) {
-                requireLive(List.of(l.input(), l.labels()), live, problems, at);
             } else if (i instanceof Instruction.Compress c) {
-                requireLive(List.of(c.tensor()), live, problems, at);
                 if (!p.tensors().containsKey(c.into())) {
                     problems.add(at + ": " + c.into() + " is not declared");
                 } else if (!live.add(c.into())) {
@@ -84,19 +80,24 @@ public final class ProgramChecker {
                     live.add(COMPRESSED + c.tensor());
                 }
             } else if (i instanceof Instruction.Decompress d) {
-                requireLive(List.of(d.from()), live, problems, at);
                 if (!live.remove(COMPRESSED + d.tensor())) {
                     problems.add(at + ": decompresses " + d.tensor() + ", which is not compressed");
                 } else {
                     live.add(d.tensor());
                 }
-            } else if (i instanceof Instruction.Mark m) {
-                requireLive(List.of(m.tensor()), live, problems, at);
+            } else if (i instanceof Instruction.SwapOut o) {
+                move(live, o.tensor(), "", OUT_PENDING, problems, at, "is not on the device");
+            } else if (i instanceof Instruction.Release r) {
+                move(live, r.tensor(), OUT_PENDING, ON_HOST, problems, at, "has no pending swap-out");
+            } else if (i instanceof Instruction.Cancel c) {
+                move(live, c.tensor(), OUT_PENDING, "", problems, at, "has no pending swap-out");
+            } else if (i instanceof Instruction.SwapIn in) {
+                move(live, in.tensor(), ON_HOST, IN_PENDING, problems, at, "is not on the host");
+            } else if (i instanceof Instruction.Await w) {
+                move(live, w.tensor(), IN_PENDING, "", problems, at, "has no pending swap-in");
             } else if (i instanceof Instruction.CopyRows c) {
-                requireLive(List.of(c.src(), c.dst()), live, problems, at);
                 checkRows(p, c, problems, at);
             } else if (i instanceof Instruction.FillRows f) {
-                requireLive(List.of(f.tensor()), live, problems, at);
                 if (p.tensors().containsKey(f.tensor())) {
                     int h = p.decl(f.tensor()).dims().h();
                     if (f.rows() < 0 || f.row() < 0 || f.row() + f.rows() > h) {
@@ -105,6 +106,30 @@ public final class ProgramChecker {
                 }
             }
         }
+    }
+
+    /** A swap instruction moves a tensor from one state (marker prefix; "" = on the device) to the next. */
+    private static void move(Set<String> live, String tensor, String from, String to, List<String> problems,
+                             String at, String otherwise) {
+        if (!live.remove(from + tensor)) {
+            problems.add(at + ": " + tensor + " " + otherwise + away(tensor, live));
+        } else {
+            live.add(to + tensor);
+        }
+    }
+
+    /** Where a tensor that is not on the device is instead, for a problem's text. */
+    private static String away(String tensor, Set<String> live) {
+        if (live.contains(COMPRESSED + tensor)) {
+            return " (it is compressed)";
+        } else if (live.contains(OUT_PENDING + tensor)) {
+            return " (it is being swapped out)";
+        } else if (live.contains(ON_HOST + tensor)) {
+            return " (it is swapped out to the host)";
+        } else if (live.contains(IN_PENDING + tensor)) {
+            return " (its swap-in has not been awaited)";
+        }
+        return "";
     }
 
     /** Row copies join maps of the same n, c and w, within both tensors' heights. */
@@ -126,14 +151,20 @@ public final class ProgramChecker {
 
     private static void requireLive(List<String> names, Set<String> live, List<String> problems, String at) {
         for (String n : names) {
-            if (live.contains(COMPRESSED + n)) {
-                problems.add(at + ": uses " + n + ", which is compressed");
-            } else if (!live.contains(n)) {
-                problems.add(at + ": uses " + n + ", which is not allocated");
+            if (!live.contains(n)) {
+                String away = away(n, live);
+                problems.add(at + ": uses " + n + ", which " + (away.isEmpty() ? "is not allocated"
+                        : "is not on the device" + away));
             }
         }
     }
 
     /** Marks a compressed tensor in the live set: it holds no block, and no instruction may use it. */
     private static final String COMPRESSED = "\0compressed:";
+    /** A tensor whose SWAP_OUT started and was not yet released or cancelled: it holds its block, unusable. */
+    private static final String OUT_PENDING = "\0swapping-out:";
+    /** A tensor swapped out to the host: no device block. */
+    private static final String ON_HOST = "\0host:";
+    /** A tensor whose SWAP_IN started and was not yet awaited: it holds a block, not yet usable. */
+    private static final String IN_PENDING = "\0swapping-in:";
 }

@@ -1,6 +1,7 @@
 package io.memscope.trainer.program;
 
 import io.memscope.trainer.backend.Backend;
+import io.memscope.trainer.backend.Transfers;
 import io.memscope.trainer.memory.Action;
 import io.memscope.trainer.memory.Category;
 import io.memscope.trainer.memory.DeviceMemory;
@@ -40,6 +41,13 @@ public final class ProgramRunner {
     private boolean measureReconstruction;
     private final List<Reconstruction> reconstructions = new ArrayList<>();
     private final List<CompressionRecord> compressions = new ArrayList<>();
+    /** Out-of-core: tensors being copied to the host (block still held), on the host, and being copied back. */
+    private final Map<String, Swap> swappingOut = new HashMap<>();
+    private final Map<String, Swap> onHost = new HashMap<>();
+    private final Map<String, Swap> swappingIn = new HashMap<>();
+    private Transfers transfers;
+    private SwapStats.Counter swapCounter = new SwapStats.Counter();
+    private SwapStats lastSwaps = SwapStats.NONE;
 
     public ProgramRunner(Network net, Backend backend, Optimizer optimizer, long seed) {
         this.net = net;
@@ -125,6 +133,18 @@ public final class ProgramRunner {
         return List.copyOf(compressions);
     }
 
+    /** What the last training step moved between device and host, and how long it waited for copies. */
+    public SwapStats swaps() {
+        return lastSwaps;
+    }
+
+    /** Where each tensor on the device is, name → address: equal layouts at two step boundaries repeat. */
+    public Map<String, Long> layout() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        live.forEach((name, t) -> out.put(name, t.offset()));
+        return out;
+    }
+
     /** The live tensor of that name (parameters, for tests and checkpoints). */
     public Tensor tensor(String name) {
         Tensor t = live.get(name);
@@ -167,12 +187,16 @@ public final class ProgramRunner {
         return names;
     }
 
-    /** Frees every tensor still held (end of a run). */
+    /** Frees every tensor still held (end of a run), and stops the copy thread. */
     public void release() {
         for (Tensor t : live.values()) {
             memory().free(t);
         }
         live.clear();
+        if (transfers != null) {
+            transfers.close();
+            transfers = null;
+        }
     }
 
     private StepOutcome execute(StepProgram program, List<Instruction> list, int step, Batch batch) {
@@ -186,8 +210,10 @@ public final class ProgramRunner {
         if (!rebuilt.isEmpty()) {
             reconstructions.clear();
         }
-        if (step >= 0 && !program.mode().equals(StepProgram.INFERENCE_MODE)) {
+        boolean training = step >= 0 && !program.mode().equals(StepProgram.INFERENCE_MODE);
+        if (training) {
             compressions.clear();
+            swapCounter = new SwapStats.Counter();
         }
         for (Instruction i : list) {
             if (i instanceof Instruction.Alloc a) {
@@ -217,6 +243,26 @@ public final class ProgramRunner {
                 compress(program, c, step);
             } else if (i instanceof Instruction.Decompress d) {
                 decompress(program, d);
+            } else if (i instanceof Instruction.SwapOut o) {
+                swapOut(program, o.tensor());
+            } else if (i instanceof Instruction.Release r) {
+                Swap sw = take(swappingOut, r.tensor(), "released");
+                waitFor(sw);
+                memory().leave(sw.device, Action.SWAP_OUT);
+                onHost.put(r.tensor(), sw);
+            } else if (i instanceof Instruction.Cancel c) {
+                Swap sw = take(swappingOut, c.tensor(), "kept (cancelled)");
+                waitFor(sw);
+                memory().hostFree(sw.host);
+                live.put(c.tensor(), sw.device);
+                swapCounter.cancels++;
+            } else if (i instanceof Instruction.SwapIn in) {
+                swapIn(program, in.tensor());
+            } else if (i instanceof Instruction.Await w) {
+                Swap sw = take(swappingIn, w.tensor(), "awaited");
+                waitFor(sw);
+                memory().hostFree(sw.host);
+                live.put(w.tensor(), sw.device);
             } else if (i instanceof Instruction.CopyRows c) {
                 backend.copyRows(tensor(c.src()), c.srcRow(), tensor(c.dst()), c.dstRow(), c.rows(), c.accumulate());
             } else if (i instanceof Instruction.FillRows f) {
@@ -255,7 +301,88 @@ public final class ProgramRunner {
                 }
             }
         }
+        if (training) {
+            lastSwaps = swapCounter.done();
+        }
         return new StepOutcome(loss, correct, samples);
+    }
+
+    // ---- out-of-core ------------------------------------------------------------------------------------
+
+    /** A tensor on its way to or from the host, or there: its device tensor, host block, values and copy. */
+    private static final class Swap {
+        final Tensor device;
+        final Tensor host;
+        final float[] values;
+        final java.util.concurrent.Future<?> copy;
+
+        Swap(Tensor device, Tensor host, float[] values, java.util.concurrent.Future<?> copy) {
+            this.device = device;
+            this.host = host;
+            this.values = values;
+            this.copy = copy;
+        }
+    }
+
+    private Transfers transfers(StepProgram program) {
+        if (transfers == null || transfers.bytesPerSecond() != program.linkBytesPerSecond()) {
+            if (transfers != null) {
+                transfers.close();
+            }
+            transfers = backend.computes() && program.linkBytesPerSecond() > 0
+                    ? Transfers.cpu(backend, program.linkBytesPerSecond()) : Transfers.none();
+        }
+        return transfers;
+    }
+
+    private void swapOut(StepProgram program, String name) {
+        Tensor t = live.remove(name);
+        if (t == null) {
+            throw new IllegalStateException(name + " swapped out while not on the device");
+        }
+        Tensor host = memory().hostAllocate(t);
+        float[] values = backend.computes() ? new float[t.size()] : null;
+        java.util.concurrent.Future<?> copy = values == null
+                ? java.util.concurrent.CompletableFuture.completedFuture(null) : transfers(program).toHost(t, values);
+        swappingOut.put(name, new Swap(t, host, values, copy));
+        swapCounter.toHost += t.elements() * Float.BYTES;
+        swapCounter.swapOuts++;
+    }
+
+    private void swapIn(StepProgram program, String name) {
+        Swap away = take(onHost, name, "swapped in");
+        Tensor back = memory().comeBack(away.device, Action.SWAP_IN);
+        java.util.concurrent.Future<?> copy = away.values == null
+                ? java.util.concurrent.CompletableFuture.completedFuture(null)
+                : transfers(program).toDevice(away.values, back);
+        swappingIn.put(name, new Swap(back, away.host, away.values, copy));
+        swapCounter.toDevice += back.elements() * Float.BYTES;
+        swapCounter.swapIns++;
+    }
+
+    private static Swap take(Map<String, Swap> from, String name, String verb) {
+        Swap s = from.remove(name);
+        if (s == null) {
+            throw new IllegalStateException(name + " " + verb + " in the wrong state");
+        }
+        return s;
+    }
+
+    /** Waits for a swap's copy; the time spent waiting is what the copies did not hide behind compute. */
+    private void waitFor(Swap s) {
+        if (s.copy.isDone()) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        try {
+            s.copy.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the copy of " + s.device.name(), e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("the copy of " + s.device.name() + " failed: " + e.getCause(), e);
+        }
+        swapCounter.waitNanos += System.nanoTime() - t0;
     }
 
     /**

@@ -23,6 +23,7 @@ public final class StepProgram {
     private final List<Instruction> setup;
     private final List<Instruction> step;
     private final ActivationCodec codec;
+    private double linkBytesPerSecond;
 
     public StepProgram(String network, String mode, int batch, Map<String, TensorDecl> tensors,
                        List<Instruction> setup, List<Instruction> step) {
@@ -68,6 +69,21 @@ public final class StepProgram {
     /** The codec of its COMPRESS and DECOMPRESS instructions, or null when it has none. */
     public ActivationCodec codec() {
         return codec;
+    }
+
+    /**
+     * The same program whose swaps (out-of-core mode) go over a link of that bandwidth, in bytes per second: what
+     * a backend without a real link (CPU) paces its copies to.
+     */
+    public StepProgram withLink(double bytesPerSecond) {
+        StepProgram p = new StepProgram(network, mode, batch, tensors, setup, step, codec);
+        p.linkBytesPerSecond = bytesPerSecond;
+        return p;
+    }
+
+    /** The bandwidth its swaps are paced to, bytes per second; 0 when it has no swaps or no model. */
+    public double linkBytesPerSecond() {
+        return linkBytesPerSecond;
     }
 
     public List<Instruction> setup() {
