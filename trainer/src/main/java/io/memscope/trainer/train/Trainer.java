@@ -168,6 +168,8 @@ public final class Trainer {
         MemoryMode mode;
         try {
             mode = calibrated.fitTo(net, options, config.budgetBytes(), listener::onNote);
+        } catch (io.memscope.trainer.modes.BudgetTooSmallException e) {
+            throw new TrainingException(e.getMessage(), null, e);
         } catch (IllegalArgumentException e) {
             Planner.Plan asIs = Planner.plan(net, calibrated, options, config.budgetBytes());
             throw new TrainingException(e.getMessage(), asIs.fits() ? null

@@ -122,11 +122,11 @@ public final class OutOfCoreMode implements MemoryMode {
             return fitted;
         }
         long least = fitted.smallestBudget(net, options);
-        throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "out-of-core: %s at batch %d needs at "
+        throw new io.memscope.trainer.modes.BudgetTooSmallException(String.format(java.util.Locale.ROOT, "out-of-core: %s at batch %d needs at "
                         + "least %s of device memory even with everything it can swapped out (what stays between "
                         + "steps and what the largest operation touches at once); the budget is %s: raise --budget "
                         + "to %s or lower --batch", net.name(), options.batch(), Bytes.format(least),
-                Bytes.format(newBudget), Bytes.format(least)));
+                Bytes.format(newBudget), Bytes.format(least)), least);
     }
 
     @Override
