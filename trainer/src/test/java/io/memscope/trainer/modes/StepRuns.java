@@ -129,6 +129,20 @@ public final class StepRuns {
     }
 
     /** The first of the seeded batches every run trains on. */
+    /** A batch of Gaussian noise with uniformly drawn labels, from {@code seed}. */
+    public static Batch gaussian(Network net, int n, long seed) {
+        java.util.Random r = new java.util.Random(seed);
+        float[] images = new float[n * net.input().elements()];
+        for (int i = 0; i < images.length; i++) {
+            images[i] = (float) r.nextGaussian();
+        }
+        float[] labels = new float[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = r.nextInt(net.classes());
+        }
+        return new Batch(n, images, labels);
+    }
+
     public static Batch batch(Network net, int batch) {
         return new Batches(net, batch).next();
     }

@@ -21,7 +21,6 @@ import io.memscope.trainer.train.TrainSummary;
 import io.memscope.trainer.train.Trainer;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -147,15 +146,6 @@ class CompressedTrainingTest {
     }
 
     static Batch gaussian(Network net, int n) {
-        Random r = new Random(3);
-        float[] images = new float[n * net.input().elements()];
-        for (int i = 0; i < images.length; i++) {
-            images[i] = (float) r.nextGaussian();
-        }
-        float[] labels = new float[n];
-        for (int i = 0; i < n; i++) {
-            labels[i] = r.nextInt(net.classes());
-        }
-        return new Batch(n, images, labels);
+        return StepRuns.gaussian(net, n, 3);
     }
 }

@@ -122,27 +122,13 @@ class OutOfCoreModeTest {
             ProgramRunner runner = new ProgramRunner(net, cpu, o.optimizer(), 11);
             runner.setup(p);
             for (int s = 0; s < steps; s++) {
-                runner.run(p, s, batch(net, o.batch(), s));
+                runner.run(p, s, StepRuns.gaussian(net, o.batch(), 100 + s)); // a different batch each step
             }
             Map<String, float[]> params = new LinkedHashMap<>(runner.parameters());
             SwapStats swaps = runner.swaps();
             runner.release();
             return new Run(params, swaps, memory.arena().peakBytes(), memory.hostPeakBytes(), trace.events());
         }
-    }
-
-    /** Seeded batches, a different one each step. */
-    private static io.memscope.trainer.program.Batch batch(Network net, int n, int step) {
-        java.util.Random r = new java.util.Random(100 + step);
-        float[] images = new float[n * net.input().elements()];
-        for (int i = 0; i < images.length; i++) {
-            images[i] = (float) r.nextGaussian();
-        }
-        float[] labels = new float[n];
-        for (int i = 0; i < n; i++) {
-            labels[i] = r.nextInt(net.classes());
-        }
-        return new io.memscope.trainer.program.Batch(n, images, labels);
     }
 
     /** The trace shows the host tier: host copies as HOST blocks, SWAP_OUT and SWAP_IN on the device tensors. */
