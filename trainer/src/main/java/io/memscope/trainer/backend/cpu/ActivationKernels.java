@@ -10,22 +10,35 @@ public final class ActivationKernels {
         this.pool = pool;
     }
 
-    /** y = x > 0 ? x : slope·x. */
+    /**
+     * y = x > 0 ? x : slope·x, computed as max(x, slope·x), which is the same float for every x (±0, NaN
+     * included) while the slope lies in [0, 1], and compiles to vector max instructions instead of a branch.
+     */
     public void forward(int size, int x, int y, float negativeSlope) {
+        if (!(negativeSlope >= 0f && negativeSlope <= 1f)) {
+            throw new IllegalArgumentException("activation slope must lie in [0, 1], got " + negativeSlope);
+        }
+        float[] m = mem;
         pool.forEach(size, 1, (worker, from, to) -> {
             for (int i = from; i < to; i++) {
-                float v = mem[x + i];
-                mem[y + i] = v > 0 ? v : negativeSlope * v;
+                float v = m[x + i];
+                m[y + i] = Math.max(v, negativeSlope * v);
             }
         });
     }
 
     /** dx (+)= dy · (y > 0 ? 1 : slope); y > 0 exactly where x > 0 because the slope is not negative. */
     public void backward(int size, int y, int dy, int dx, float negativeSlope, boolean accumulate) {
+        float[] m = mem;
         pool.forEach(size, 1, (worker, from, to) -> {
-            for (int i = from; i < to; i++) {
-                float g = mem[y + i] > 0 ? mem[dy + i] : negativeSlope * mem[dy + i];
-                mem[dx + i] = accumulate ? mem[dx + i] + g : g;
+            if (accumulate) {
+                for (int i = from; i < to; i++) {
+                    m[dx + i] += m[dy + i] * (m[y + i] > 0 ? 1f : negativeSlope);
+                }
+            } else {
+                for (int i = from; i < to; i++) {
+                    m[dx + i] = m[dy + i] * (m[y + i] > 0 ? 1f : negativeSlope);
+                }
             }
         });
     }

@@ -18,6 +18,10 @@ public final class PoolKernels {
     }
 
     public void forward(PoolGeometry g, int x, int y) {
+        if (isMax2x2(g)) {
+            max2x2Forward(g, x, y);
+            return;
+        }
         int inPlane = g.h() * g.w();
         int outH = g.outH();
         int outW = g.outW();
@@ -46,6 +50,10 @@ public final class PoolKernels {
      * found again from x (which is the cell whose value y holds), so y itself is not read here.
      */
     public void backward(PoolGeometry g, int x, int dy, int dx, boolean accumulate) {
+        if (isMax2x2(g)) {
+            max2x2Backward(g, x, dy, dx, accumulate);
+            return;
+        }
         int inPlane = g.h() * g.w();
         int outH = g.outH();
         int outW = g.outW();
@@ -79,6 +87,79 @@ public final class PoolKernels {
                 }
             }
         });
+    }
+
+    /** The common case, 2×2 windows at stride 2 without padding, on its own straight-line path. */
+    private static boolean isMax2x2(PoolGeometry g) {
+        return g.max() && g.kh() == 2 && g.kw() == 2 && g.strideH() == 2 && g.strideW() == 2 && g.padH() == 0
+                && g.padW() == 0;
+    }
+
+    private void max2x2Forward(PoolGeometry g, int x, int y) {
+        int w = g.w();
+        int inPlane = g.h() * w;
+        int outH = g.outH();
+        int outW = g.outW();
+        float[] m = mem;
+        pool.forEach(g.n() * g.c(), (long) outH * outW * 4, (worker, from, to) -> {
+            for (int plane = from; plane < to; plane++) {
+                int in = x + plane * inPlane;
+                int out = y + plane * outH * outW;
+                for (int oh = 0; oh < outH; oh++) {
+                    int r0 = in + 2 * oh * w;
+                    int r1 = r0 + w;
+                    int o = out + oh * outW;
+                    for (int ow = 0; ow < outW; ow++) {
+                        m[o + ow] = m[firstMax2x2(m, r0 + 2 * ow, r1 + 2 * ow)];
+                    }
+                }
+            }
+        });
+    }
+
+    private void max2x2Backward(PoolGeometry g, int x, int dy, int dx, boolean accumulate) {
+        int w = g.w();
+        int inPlane = g.h() * w;
+        int outH = g.outH();
+        int outW = g.outW();
+        float[] m = mem;
+        pool.forEach(g.n() * g.c(), (long) outH * outW * 4, (worker, from, to) -> {
+            for (int plane = from; plane < to; plane++) {
+                int in = x + plane * inPlane;
+                int grad = dx + plane * inPlane;
+                int up = dy + plane * outH * outW;
+                if (!accumulate) {
+                    Arrays.fill(m, grad, grad + inPlane, 0f);
+                }
+                int shift = grad - in;
+                for (int oh = 0; oh < outH; oh++) {
+                    int r0 = in + 2 * oh * w;
+                    int r1 = r0 + w;
+                    int u = up + oh * outW;
+                    for (int ow = 0; ow < outW; ow++) {
+                        m[firstMax2x2(m, r0 + 2 * ow, r1 + 2 * ow) + shift] += m[u + ow];
+                    }
+                }
+            }
+        });
+    }
+
+    /** Address of the first maximum (row-major) of the 2×2 window whose rows start at {@code a} and {@code b}. */
+    private static int firstMax2x2(float[] m, int a, int b) {
+        int best = a;
+        float v = m[a];
+        if (m[a + 1] > v) {
+            best = a + 1;
+            v = m[a + 1];
+        }
+        if (m[b] > v) {
+            best = b;
+            v = m[b];
+        }
+        if (m[b + 1] > v) {
+            best = b + 1;
+        }
+        return best;
     }
 
     /** Offset inside the plane of the first maximum of the window, in row-major order. */
