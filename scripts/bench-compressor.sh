@@ -6,5 +6,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -DskipTests -pl trainer -am package
-java --add-modules jdk.incubator.vector -Xmx6g -cp trainer/target/memscope-cli.jar \
+java --add-modules jdk.incubator.vector,jdk.incubator.foreign --enable-native-access=ALL-UNNAMED -Xmx6g -cp trainer/target/memscope-cli.jar \
   io.memscope.trainer.bench.CompressorBenchmark . 2> >(grep -v "incubator" >&2)

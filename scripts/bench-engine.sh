@@ -6,5 +6,5 @@ cd "$(dirname "$0")/.."
 mvn -B -q -DskipTests -pl trainer -am package
 # the sgemm rows then measure one core of OpenBLAS; the backend's workers supply the parallelism
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
-java --add-modules jdk.incubator.vector -Xmx10g -cp trainer/target/memscope-cli.jar \
+java --add-modules jdk.incubator.vector,jdk.incubator.foreign --enable-native-access=ALL-UNNAMED -Xmx10g -cp trainer/target/memscope-cli.jar \
   io.memscope.trainer.bench.EngineBenchmark . 2> >(grep -v "incubator" >&2)

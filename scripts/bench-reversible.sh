@@ -9,5 +9,5 @@ cd "$(dirname "$0")/.."
 mvn -B -q -DskipTests -pl trainer -am package
 # The CPU backend already splits work over the cores; one OpenBLAS thread per worker avoids oversubscription.
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
-java --add-modules jdk.incubator.vector -Xmx8g -cp trainer/target/memscope-cli.jar \
+java --add-modules jdk.incubator.vector,jdk.incubator.foreign --enable-native-access=ALL-UNNAMED -Xmx8g -cp trainer/target/memscope-cli.jar \
   io.memscope.trainer.bench.ReversibleBenchmark . 2> >(grep -v "incubator" >&2)

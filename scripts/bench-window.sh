@@ -7,6 +7,6 @@ cp="$(mktemp)"
 trap 'rm -f "$cp"' EXIT
 # One reactor run, so the app's class path names the sibling modules' target/classes (the last module writes it).
 mvn -B -q -DskipTests -pl app -am test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp"
-java --add-modules jdk.incubator.vector -Xmx3g -Dmemscope.root="$PWD" \
+java --add-modules jdk.incubator.vector,jdk.incubator.foreign --enable-native-access=ALL-UNNAMED -Xmx3g -Dmemscope.root="$PWD" \
   -cp "app/target/test-classes:app/target/classes:$(cat "$cp")" \
   io.memscope.app.WindowBenchmark 2> >(grep -v -e "incubator" -e "Unsupported JavaFX configuration" >&2)

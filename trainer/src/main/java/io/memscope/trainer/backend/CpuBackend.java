@@ -3,6 +3,7 @@ package io.memscope.trainer.backend;
 import dev.ludovic.netlib.blas.BLAS;
 import io.memscope.trainer.backend.cpu.ActivationKernels;
 import io.memscope.trainer.backend.cpu.BatchNormKernels;
+import io.memscope.trainer.backend.cpu.BlasThreads;
 import io.memscope.trainer.backend.cpu.ConvKernels;
 import io.memscope.trainer.backend.cpu.CpuWorkspaceModel;
 import io.memscope.trainer.backend.cpu.DropoutKernels;
@@ -76,6 +77,9 @@ public final class CpuBackend implements Backend {
         this.workspaceModel = new CpuWorkspaceModel(threads);
         this.mem = allocateDeviceArray(memory.arena().capacity());
         this.pool = new WorkerPool(threads, minParallelWork);
+        if (isNative(blas)) {
+            BlasThreads.pin(Math.max(1, Runtime.getRuntime().availableProcessors() / threads));
+        }
         this.conv = new ConvKernels(mem, pool, blas);
         this.linear = new LinearKernels(mem, pool, blas);
         this.activation = new ActivationKernels(mem, pool);
@@ -91,9 +95,15 @@ public final class CpuBackend implements Backend {
 
     /** Which BLAS the default constructor uses: native (OpenBLAS through JNI) or the Java fallback. */
     public static String blasName() {
-        String impl = BLAS.getInstance().getClass().getSimpleName();
-        return impl.startsWith("JNI") || impl.startsWith("Native") ? "native BLAS (" + impl + ")"
+        BLAS blas = BLAS.getInstance();
+        String impl = blas.getClass().getSimpleName();
+        return isNative(blas) ? "native BLAS (" + impl + "; " + BlasThreads.pin(1) + ")"
                 : "Java BLAS (" + impl + "; install libopenblas0 for speed)";
+    }
+
+    private static boolean isNative(BLAS blas) {
+        String impl = blas.getClass().getSimpleName();
+        return impl.startsWith("JNI") || impl.startsWith("Native");
     }
 
     /** One worker per available processor. */
