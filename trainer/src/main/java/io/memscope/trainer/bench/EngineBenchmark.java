@@ -134,7 +134,7 @@ public final class EngineBenchmark {
         return 2.0 * n * n * n / t;
     }
 
-    private static double[] convGflops(ConvGeometry g, BLAS blas, int threads) throws Exception {
+    static double[] convGflops(ConvGeometry g, BLAS blas, int threads) throws Exception {
         long ws = Math.max(Math.max(CpuBackend.workspaceModel(threads).convWorkspaceBytes(g, ConvPass.FORWARD),
                 CpuBackend.workspaceModel(threads).convWorkspaceBytes(g, ConvPass.BACKWARD_DATA)),
                 CpuBackend.workspaceModel(threads).convWorkspaceBytes(g, ConvPass.BACKWARD_FILTER));
@@ -292,7 +292,7 @@ public final class EngineBenchmark {
         return System.getProperty("os.arch");
     }
 
-    private static double cpuGhz() {
+    static double cpuGhz() {
         try {
             for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
                 if (l.startsWith("cpu MHz")) {

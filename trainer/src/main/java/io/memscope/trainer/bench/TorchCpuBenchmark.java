@@ -1,0 +1,176 @@
+package io.memscope.trainer.bench;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.ludovic.netlib.blas.BLAS;
+import io.memscope.trainer.backend.ConvGeometry;
+import io.memscope.trainer.backend.CpuBackend;
+import io.memscope.trainer.modes.BaselineMode;
+import io.memscope.trainer.modes.MemoryMode;
+import io.memscope.trainer.modes.rows.RowCentricMode;
+import io.memscope.trainer.modes.rows.RowCentricOptions;
+import io.memscope.trainer.net.Network;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The CPU backend against PyTorch's CPU build on the same machine, in one run: the three sample networks at the
+ * batches classrooms use (step time, median of the steady steps, SGD with momentum 0.9 and weight decay 5e-4 in
+ * both), one 3×3 convolution layer pass by pass, one sgemm, and row-centric at 4 bands against baseline. PyTorch
+ * runs in a child process ({@code scripts/torch_steps.py}, the same network files) with as many threads as the
+ * CPU backend has workers; each MemScope measurement is followed by PyTorch's, so both see the same machine.
+ * Rewrites the "cpu-vs-pytorch" section of docs/BENCHMARKS.md.
+ *
+ * <p>Run: {@code scripts/bench-cpu-vs-pytorch.sh} (needs {@code python3} with {@code torch}; Debian:
+ * {@code apt-get install python3-torch}).
+ */
+public final class TorchCpuBenchmark extends ModeBenchmark {
+    private record Subject(String sample, int batch, int steps) {}
+
+    private static final List<Subject> SUBJECTS = List.of(
+            new Subject("lenet5", 64, 40),
+            new Subject("vgg_small", 32, 12),
+            new Subject("resnet18_cifar", 32, 5));
+    private final String python;
+
+    private TorchCpuBenchmark(Path root) {
+        super(root);
+        python = System.getProperty("memscope.python", "python3");
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchmarkReport.run(args, "cpu-vs-pytorch", root -> new TorchCpuBenchmark(root).report());
+    }
+
+    @Override
+    void run() throws Exception {
+        long t0 = System.nanoTime();
+        String load = loadAverage();
+        JsonObject probe = torch("sgemm", "64", "64", "64", "1");
+        double ghz = EngineBenchmark.cpuGhz();
+        int lanes = avx512() ? 64 : 32;
+        double peak = threads * ghz * lanes;
+        line("## CPU backend against PyTorch");
+        line("");
+        line(String.format(Locale.ROOT, "Measured %s on %s, %d cores, Java %s, %s; PyTorch %s (CPU, mkldnn %s) with "
+                        + "%d threads, MemScope with %d workers. Machine fp32 peak: %d cores × %.1f GHz × %d FLOP/cycle "
+                        + "(%s, two FMA units) = **%.0f GFLOP/s**. Step time: the median of the steady steps after "
+                        + "two warm-up steps, one fixed batch of Gaussian noise, SGD with momentum 0.9 and weight "
+                        + "decay 5e-4, baseline mode; each MemScope measurement is followed at once by PyTorch's on "
+                        + "the same network file (scripts/torch_steps.py).", LocalDate.now(), EngineBenchmark.cpuName(),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), CpuBackend.blasName(),
+                probe.get("torch").getAsString(), probe.get("mkldnn").getAsBoolean() ? "on" : "off",
+                probe.get("threads").getAsInt(), threads, threads, ghz, lanes, lanes == 64 ? "AVX-512" : "AVX2",
+                peak));
+        line("");
+        line("### Training steps");
+        line("");
+        line("| network | batch | MemScope | PyTorch | MemScope / PyTorch |");
+        line("|---|---:|---:|---:|---:|");
+        List<Double> ratios = new ArrayList<>();
+        for (Subject s : SUBJECTS) {
+            Network net = network(s.sample());
+            double ours = stepMillis(net, new BaselineMode(), s.batch(), s.steps());
+            double theirs = median(torch("net", root.resolve("samples/" + s.sample() + ".json").toString(),
+                    String.valueOf(s.batch()), String.valueOf(s.steps())).getAsJsonArray("ms"));
+            ratios.add(ours / theirs);
+            line(String.format(Locale.ROOT, "| %s | %d | %.1f ms | %.1f ms | **%.2f×** |", net.name(), s.batch(), ours,
+                    theirs, ours / theirs));
+        }
+        line("");
+        convTable(peak);
+        rowCentric();
+        line(String.format(Locale.ROOT, "Step-time ratios: %s (goal: every one at most 1.00). The benchmark took %.1f "
+                        + "minutes; load average (1 / 5 / 15 minutes) %s when it started, %s when it ended.",
+                String.join(", ", ratios.stream().map(r -> String.format(Locale.ROOT, "%.2f×", r)).toList()),
+                (System.nanoTime() - t0) / 6e10, load, loadAverage()));
+    }
+
+    private void convTable(double peak) throws Exception {
+        ConvGeometry g = new ConvGeometry(32, 64, 32, 32, 64, 3, 3, 1, 1, 1, 1);
+        line("### One convolution: 3×3, 64→64 channels, 32×32, batch 32, no bias");
+        line("");
+        double[] ours = EngineBenchmark.convGflops(g, BLAS.getInstance(), threads);
+        JsonObject t = torch("conv", "32", "64", "64", "32", "32", "7");
+        double flops = g.forwardFlops();
+        double[] theirs = {
+            flops / 1e6 / median(t.getAsJsonArray("fwd_ms")),
+            flops / 1e6 / median(t.getAsJsonArray("bwd_data_ms")),
+            flops / 1e6 / median(t.getAsJsonArray("bwd_filter_ms"))};
+        line("| pass | MemScope GFLOP/s | PyTorch GFLOP/s | MemScope / PyTorch time | MemScope share of peak |");
+        line("|---|---:|---:|---:|---:|");
+        String[] names = {"forward", "backward data", "backward filter"};
+        for (int i = 0; i < 3; i++) {
+            line(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.2f× | %.0f%% |", names[i], ours[i], theirs[i],
+                    theirs[i] / ours[i], 100 * ours[i] / peak));
+        }
+        line("");
+        line("PyTorch's backward passes are timed as a forward plus one gradient, minus the median forward.");
+        line("");
+    }
+
+    private void rowCentric() throws Exception {
+        Network net = network("vgg_small");
+        int batch = 32;
+        double base = stepMillis(net, new BaselineMode(), batch, 12);
+        double rows = stepMillis(net, RowCentricMode.with(RowCentricOptions.DEFAULT.withBands(4)), batch, 12);
+        line("### Row-centric at 4 bands");
+        line("");
+        line(String.format(Locale.ROOT, "%s, batch %d: baseline %.1f ms, row-centric (4 bands) %.1f ms: **%.2f×** "
+                + "(goal: at most 1.4×).", net.name(), batch, base, rows, rows / base));
+        line("");
+    }
+
+    /** Median step time of {@code steps} steady steps (TimedSteps ran one warm-up step; one more here). */
+    private double stepMillis(Network net, MemoryMode mode, int batch, int steps) {
+        System.err.printf(Locale.ROOT, "MemScope: %s batch %d, %s%n", net.name(), batch, mode.id());
+        try (TimedSteps s = new TimedSteps(net, mode, options(batch), threads)) {
+            s.step();
+            long[] t = new long[steps];
+            for (int i = 0; i < steps; i++) {
+                t[i] = s.step();
+            }
+            return TimedSteps.median(t) / 1e6;
+        }
+    }
+
+    private JsonObject torch(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(python, root.resolve("scripts/torch_steps.py").toString(),
+                "--threads", String.valueOf(threads)));
+        cmd.addAll(Arrays.asList(args));
+        System.err.println("PyTorch: " + String.join(" ", args));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (p.waitFor() != 0 || out.isEmpty()) {
+            throw new IllegalStateException(String.join(" ", cmd) + " failed (exit " + p.exitValue() + "): is PyTorch "
+                    + "installed for " + python + "? Debian: apt-get install python3-torch; another Python: "
+                    + "-Dmemscope.python=PATH");
+        }
+        return JsonParser.parseString(out.substring(out.lastIndexOf('\n') + 1)).getAsJsonObject();
+    }
+
+    private static double median(JsonArray a) {
+        double[] v = new double[a.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = a.get(i).getAsDouble();
+        }
+        Arrays.sort(v);
+        return v[v.length / 2];
+    }
+
+    private static boolean avx512() {
+        try {
+            return Files.readString(Path.of("/proc/cpuinfo")).contains(" avx512f");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
