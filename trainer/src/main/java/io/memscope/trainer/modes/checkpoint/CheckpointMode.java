@@ -38,14 +38,6 @@ public final class CheckpointMode implements MemoryMode {
         this.segments = segments;
     }
 
-    /** The mode with {@code segments} segments, or {@link Segments#AUTO}. */
-    public static CheckpointMode withSegments(int segments) {
-        if (segments < 0) {
-            throw new IllegalArgumentException("segments must be at least 1, got " + segments);
-        }
-        return new CheckpointMode(segments);
-    }
-
     @Override
     public String id() {
         return ID;

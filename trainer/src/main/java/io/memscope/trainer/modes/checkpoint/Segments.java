@@ -3,6 +3,7 @@ package io.memscope.trainer.modes.checkpoint;
 import io.memscope.trainer.net.Network;
 import io.memscope.trainer.net.Node;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -77,7 +78,7 @@ public final class Segments {
         int count = net.nodes().size();
         // lastReader[s + 1]: the last node reading the tensor of storage s (Network.DATA = -1)
         int[] lastReader = new int[count + 1];
-        java.util.Arrays.fill(lastReader, -1);
+        Arrays.fill(lastReader, -1);
         for (Node node : net.nodes()) {
             if (node.layer().isView()) {
                 continue;
