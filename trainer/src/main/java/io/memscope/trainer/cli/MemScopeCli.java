@@ -678,6 +678,8 @@ public final class MemScopeCli {
                       inv_batchnorm2d, leaky_relu) from their outputs and prints the reconstruction error
                       compressed holds kept activations compressed within an error bound (COMET) and takes:
                       --eb 1e-3|rel:1e-3|adaptive[:0.01]  --reestimate 50 (steps between adaptive estimates)
+                      checkpoint keeps one activation per segment and recomputes the rest in backward and takes:
+                      --segments auto|N       (auto: every ceil(sqrt n)-th of the n places one tensor crosses)
                   --data builtin          builtin | mnist:DIR | cifar10:DIR
                   --batch 64              samples per step
                   --steps 400 | --epochs N

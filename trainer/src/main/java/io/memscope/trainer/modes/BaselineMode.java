@@ -7,7 +7,6 @@ import io.memscope.trainer.net.layers.Layer;
 import io.memscope.trainer.net.layers.Pass;
 import io.memscope.trainer.program.Instruction;
 import io.memscope.trainer.program.StepProgram;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -61,24 +60,7 @@ public final class BaselineMode implements MemoryMode {
             if (inverted.contains(j)) {
                 emitInverse(low, node);
             }
-            low.emit(new Instruction.Phase("backward", l.name()));
-            List<Boolean> accumulate = new ArrayList<>();
-            for (int in : node.inputs()) {
-                if (!low.requiresGrad(in)) {
-                    accumulate.add(false);
-                    continue;
-                }
-                boolean first = gradsAllocated.add(low.grad(in));
-                if (first) {
-                    low.emit(new Instruction.Alloc(low.grad(in)));
-                }
-                accumulate.add(!first);
-            }
-            String ws = low.workspace(node, Pass.BACKWARD);
-            if (ws != null) {
-                low.emit(new Instruction.Alloc(ws));
-            }
-            low.emit(low.backward(node, ws, accumulate, false));
+            String ws = low.emitBackward(node, "backward", gradsAllocated);
             if (ws != null) {
                 low.emit(new Instruction.Free(ws));
             }
@@ -130,15 +112,8 @@ public final class BaselineMode implements MemoryMode {
     static void emitForward(Lowering low, Liveness live, Node node, boolean training) {
         Layer l = node.layer();
         int j = node.index();
-        low.emit(new Instruction.Phase(training ? "forward" : "eval", l.name()));
-        low.emit(new Instruction.Alloc(low.out(j)));
+        String ws = low.emitForward(node, training ? "forward" : "eval", training);
         List<String> saved = training || l.isLoss() ? low.saved(l) : List.of();
-        saved.forEach(s -> low.emit(new Instruction.Alloc(s)));
-        String ws = low.workspace(node, Pass.FORWARD, training);
-        if (ws != null) {
-            low.emit(new Instruction.Alloc(ws));
-        }
-        low.emit(low.forward(node, training, ws));
         if (ws != null) {
             low.emit(new Instruction.Free(ws));
         }

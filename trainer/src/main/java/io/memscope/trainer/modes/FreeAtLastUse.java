@@ -11,21 +11,28 @@ import java.util.Map;
 /**
  * Places the FREE instructions of a step program: every tensor the step allocates is freed right after the
  * last instruction that uses it. A compiler that emits allocations at first use and lets this pass end the
- * lifetimes gets the shortest lifetimes its instruction order allows, without bookkeeping of its own. Each
- * step tensor must be allocated once; persistent tensors are left alone.
+ * lifetimes gets the shortest lifetimes its instruction order allows, without bookkeeping of its own. A tensor
+ * allocated again (computed again, as gradient checkpointing does) starts a new lifetime there: the one before
+ * ends after its last use before that ALLOC, and must have one. Persistent tensors are left alone.
  */
 public final class FreeAtLastUse {
     private FreeAtLastUse() {}
 
     public static StepProgram apply(StepProgram p) {
         List<Instruction> step = p.step();
-        Map<String, Integer> allocatedAt = new LinkedHashMap<>();
+        Map<String, Integer> allocatedAt = new LinkedHashMap<>(); // the lifetime each tensor is in
         Map<String, Integer> lastUse = new HashMap<>();
+        Map<Integer, List<String>> freesAfter = new HashMap<>();
         for (int k = 0; k < step.size(); k++) {
             Instruction i = step.get(k);
             if (i instanceof Instruction.Alloc a) {
-                if (allocatedAt.put(a.tensor(), k) != null) {
-                    throw new IllegalStateException(a.tensor() + " is allocated twice in one step");
+                Integer before = allocatedAt.put(a.tensor(), k);
+                if (before != null) {
+                    int last = lastUse.get(a.tensor());
+                    if (last == before) {
+                        throw new IllegalStateException(a.tensor() + " is allocated again before any use");
+                    }
+                    endLifetime(p, a.tensor(), last, freesAfter);
                 }
                 lastUse.put(a.tensor(), k);
             } else if (i instanceof Instruction.Free f) {
@@ -36,11 +43,8 @@ public final class FreeAtLastUse {
                 }
             }
         }
-        Map<Integer, List<String>> freesAfter = new HashMap<>();
         for (String t : allocatedAt.keySet()) {
-            if (!p.decl(t).persistent()) {
-                freesAfter.computeIfAbsent(lastUse.get(t), k -> new ArrayList<>()).add(t);
-            }
+            endLifetime(p, t, lastUse.get(t), freesAfter);
         }
         List<Instruction> out = new ArrayList<>();
         for (int k = 0; k < step.size(); k++) {
@@ -50,6 +54,12 @@ public final class FreeAtLastUse {
             }
         }
         return new StepProgram(p.network(), p.mode(), p.batch(), p.tensors(), p.setup(), out);
+    }
+
+    private static void endLifetime(StepProgram p, String tensor, int lastUse, Map<Integer, List<String>> freesAfter) {
+        if (!p.decl(tensor).persistent()) {
+            freesAfter.computeIfAbsent(lastUse, k -> new ArrayList<>()).add(tensor);
+        }
     }
 
     /** Tensors an instruction reads or writes. */

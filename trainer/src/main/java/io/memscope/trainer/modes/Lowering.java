@@ -7,6 +7,7 @@ import io.memscope.trainer.net.Network;
 import io.memscope.trainer.net.Node;
 import io.memscope.trainer.net.Shape;
 import io.memscope.trainer.net.SpecException;
+import io.memscope.trainer.net.layers.BatchNorm2d;
 import io.memscope.trainer.net.layers.Layer;
 import io.memscope.trainer.net.layers.ParamDef;
 import io.memscope.trainer.net.layers.Pass;
@@ -19,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The pieces every mode's compiler shares: tensor names and declarations, the setup program (parameters,
@@ -180,6 +182,82 @@ public final class Lowering {
         return new Instruction.Run(node.index(), l.name(), Pass.FORWARD, training, ins, out(node.index()), params,
                 List.of(), training || l.isLoss() ? saved(l) : List.of(), workspace, null, List.of(), List.of(),
                 false, l.isLoss() ? LABELS : null);
+    }
+
+    /**
+     * A training forward RUN that computes a node's output (and saved tensors) again in backward, with exactly
+     * the values its first forward wrote: batch norm takes its row-band path over all rows, normalizing with the
+     * statistics the first forward saved and leaving the running statistics alone; every other layer runs as in
+     * forward (dropout draws its mask from the seed of the step and node, so the same mask).
+     */
+    public Instruction.Run recompute(Node node, String workspace) {
+        Layer l = node.layer();
+        Instruction.Run f = forward(node, true, workspace);
+        if (!(l instanceof BatchNorm2d)) {
+            List<String> buffers = l.params().stream().filter(p -> !p.trainable()).map(p -> param(l, p)).toList();
+            if (!buffers.isEmpty()) {
+                // a second training forward would move them twice in one step
+                throw new IllegalArgumentException(l.name() + " (" + l.type() + ") updates " + String.join(", ", buffers)
+                        + " in a training forward and has no form that runs again without updating them, so it "
+                        + "cannot be recomputed exactly");
+            }
+            return f;
+        }
+        return new Instruction.Run(f.node(), f.layer(), f.pass(), true, f.inputs(), f.output(), f.params(),
+                f.paramGrads(), f.saved(), f.workspace(), f.gradOut(), f.gradIns(), f.accumulateIns(),
+                f.accumulateParams(), f.labels(), true);
+    }
+
+    /** The saved tensors a {@link #recompute} RUN writes again: all of them, but batch norm's statistics, which it reads. */
+    public List<String> savedRecomputed(Layer l) {
+        return l instanceof BatchNorm2d ? List.of() : saved(l);
+    }
+
+    /**
+     * Emits a forward pass in a phase of its own: ALLOCs of the output, of the saved tensors (in training, and
+     * always for the loss) and of the workspace, then the RUN. Returns the workspace's name, or null; what to free
+     * afterwards is the caller's to decide.
+     */
+    public String emitForward(Node node, String phase, boolean training) {
+        Layer l = node.layer();
+        emit(new Instruction.Phase(phase, l.name()));
+        emit(new Instruction.Alloc(out(node.index())));
+        if (training || l.isLoss()) {
+            saved(l).forEach(s -> emit(new Instruction.Alloc(s)));
+        }
+        String ws = workspace(node, Pass.FORWARD, training);
+        if (ws != null) {
+            emit(new Instruction.Alloc(ws));
+        }
+        emit(forward(node, training, ws));
+        return ws;
+    }
+
+    /**
+     * Emits a backward pass in a phase of its own: ALLOCs of the input gradients this pass writes first (named in
+     * {@code gradsAllocated}, which it extends; a later writer adds into them) and of the workspace, then the RUN.
+     * Returns the workspace's name, or null; what to free afterwards is the caller's to decide.
+     */
+    public String emitBackward(Node node, String phase, Set<String> gradsAllocated) {
+        emit(new Instruction.Phase(phase, node.layer().name()));
+        List<Boolean> accumulate = new ArrayList<>();
+        for (int in : node.inputs()) {
+            if (!requiresGrad(in)) {
+                accumulate.add(false);
+                continue;
+            }
+            boolean first = gradsAllocated.add(grad(in));
+            if (first) {
+                emit(new Instruction.Alloc(grad(in)));
+            }
+            accumulate.add(!first);
+        }
+        String ws = workspace(node, Pass.BACKWARD);
+        if (ws != null) {
+            emit(new Instruction.Alloc(ws));
+        }
+        emit(backward(node, ws, accumulate, false));
+        return ws;
     }
 
     /**

@@ -15,6 +15,7 @@ public final class Modes {
         register(new ReversibleMode());
         register(new io.memscope.trainer.modes.compressed.CompressedMode());
         register(new io.memscope.trainer.modes.outofcore.OutOfCoreMode());
+        register(new io.memscope.trainer.modes.checkpoint.CheckpointMode());
     }
 
     private Modes() {}

@@ -117,7 +117,9 @@ public final class BatchNorm2d extends Layer {
     /**
      * Whole maps, except for one band call: a forward {@link LayerCall#rowBand()} call normalizes a band of the
      * input with the statistics a whole-map training forward already saved (the row-centric mode recomputes
-     * the normalized rows that way instead of keeping them). Its backward always spans whole maps.
+     * the normalized rows that way instead of keeping them; gradient checkpointing recomputes whole maps as the
+     * band of all rows, {@code Lowering.recompute}), leaving the running statistics alone. Its backward always
+     * spans whole maps.
      */
     @Override
     public void forward(Backend b, LayerCall c) {
