@@ -49,7 +49,10 @@ public interface DeviceAllocator {
     /** The allocator's state now. */
     Occupancy occupancy();
 
-    /** The state at the moment {@link #peakBytes()} was reached (at the reset, when nothing rose since). */
+    /**
+     * The state when {@link #peakBytes()} was reached (at the reset, when nothing rose since); for the paged
+     * arena, whose pages can stay at their peak while blocks come and go, the moment of it with the most in blocks.
+     */
     Occupancy occupancyAtPeak();
 
     /**

@@ -70,7 +70,8 @@ public final class PagedArena implements DeviceAllocator {
             endPages.merge(last, 1, Integer::sum);
         }
         innerPages += Math.max(0, last - first - 1);
-        if (usedBytes() > peakBytes) {
+        // pages can stay at their peak while blocks grow on them: keep the fullest moment of the peak
+        if (usedBytes() > peakBytes || (usedBytes() == peakBytes && blockBytes() > atPeak.blockBytes())) {
             peakBytes = usedBytes();
             atPeak = occupancy();
         }

@@ -140,7 +140,7 @@ class PagedArenaTest {
     }
 
     @Test
-    void thePeakCountsResidentPagesAndKeepsTheStateItWasReachedIn() {
+    void thePeakCountsResidentPagesAndKeepsItsFullestMoment() {
         PagedArena paged = new PagedArena(8 * PAGE, PAGE);
         long a = paged.allocate(KIB);
         long b = paged.allocate(PAGE); // 1 KiB to 5 KiB: pages 0 and 1
@@ -149,9 +149,14 @@ class PagedArenaTest {
         assertEquals(2 * PAGE, at.usedBytes());
         assertEquals(5 * KIB, at.blockBytes());
         assertEquals(3 * KIB, at.wasteBytes());
+        long c = paged.allocate(KIB); // 5 KiB to 6 KiB: still pages 0 and 1
+        assertEquals(2 * PAGE, paged.peakBytes());
+        assertEquals(6 * KIB, paged.occupancyAtPeak().blockBytes(), "the peak's fullest moment");
         paged.free(b);
         paged.free(a);
+        paged.free(c);
         assertEquals(2 * PAGE, paged.peakBytes());
+        assertEquals(6 * KIB, paged.occupancyAtPeak().blockBytes());
         paged.resetPeak();
         assertEquals(0, paged.peakBytes());
         assertEquals(0, paged.occupancyAtPeak().usedBytes());

@@ -26,8 +26,8 @@ import java.util.function.Consumer;
  * host memory and prefetched back so that device memory stays under the budget ({@link SwapScheduler} plans
  * where). Only placement changes, so the weights are baseline's bit for bit. Best fit leaves holes the byte count
  * does not see: a schedule is replayed on the meta backend against the real budget, on the run's allocator, and
- * planned for a few percent less until it fits. On a paged device there are no holes, only page rounding, so the
- * first target, the whole budget, fits more often.
+ * planned for a few percent less until it fits. On a paged device there are no holes, only page rounding, which
+ * the same replay counts.
  */
 public final class OutOfCoreMode implements MemoryMode {
     public static final String ID = "out-of-core";
