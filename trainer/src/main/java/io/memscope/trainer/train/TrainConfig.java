@@ -52,10 +52,4 @@ public record TrainConfig(Network network, String mode, String data, int batch, 
         return new TrainConfig(network, mode, data, newBatch, steps, epochs, budgetBytes, seed, optimizer, threads,
                 evalSamples, paging);
     }
-
-    /** The same run on another allocator. */
-    public TrainConfig withPaging(Paging newPaging) {
-        return new TrainConfig(network, mode, data, batch, steps, epochs, budgetBytes, seed, optimizer, threads,
-                evalSamples, newPaging);
-    }
 }

@@ -26,6 +26,7 @@ class PagedCliTest {
         assertEquals(new Paging(64 << 10), MemScopeCli.configFor(lenet, "--page-size", "64KiB").paging());
     }
 
+    /** The run counts resident pages as its plan did, and its trace names the page size and reads back. */
     @Test
     void trainsOnPagesAndItsTraceSaysSo() throws IOException {
         Path trace = dir.resolve("t.json");
@@ -34,6 +35,10 @@ class PagedCliTest {
                 trace.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("budget 8.0 MiB (paged, 64.0 KiB pages)"), r.out());
+        java.util.regex.Matcher peak = java.util.regex.Pattern.compile("peak device memory (\\S+ \\S+) \\(planned "
+                + "(\\S+ \\S+)\\)").matcher(r.out());
+        assertTrue(peak.find(), r.out());
+        assertEquals(peak.group(2), peak.group(1), "the resident pages measured are the ones planned");
         TraceFile.LoadedTrace t = TraceFile.read(trace);
         assertEquals(65536, t.info().pageBytes());
         assertEquals("65536", t.info().extra().get(TraceInfo.PAGE_BYTES));
