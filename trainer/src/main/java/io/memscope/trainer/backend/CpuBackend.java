@@ -19,12 +19,15 @@ import io.memscope.trainer.memory.Action;
 import io.memscope.trainer.memory.Bytes;
 import io.memscope.trainer.memory.DeviceMemory;
 import io.memscope.trainer.memory.Dims;
+import io.memscope.trainer.memory.Paging;
 import io.memscope.trainer.memory.Tensor;
 import java.util.Arrays;
 
 /**
  * The reference backend: device memory is one {@code float[]} as large as the budget, a tensor's values live at
- * {@link Tensor#floatIndex()}, and kernels run on a small worker pool. This class checks shapes and maps
+ * {@link Tensor#floatIndex()}, and kernels run on a small worker pool. A paged device's array spans its whole
+ * virtual address space (about twice the budget), ordinary host memory behind every virtual address: there only
+ * the page count is the budget. This class checks shapes and maps
  * tensors to array indices; the arithmetic lives in {@code io.memscope.trainer.backend.cpu}, one class per kind
  * of op.
  */
@@ -75,7 +78,7 @@ public final class CpuBackend implements Backend {
     private CpuBackend(DeviceMemory memory, int threads, long minParallelWork, BLAS blas) {
         this.memory = memory;
         this.workspaceModel = new CpuWorkspaceModel(threads);
-        this.mem = allocateDeviceArray(memory.arena().capacity());
+        this.mem = allocateDeviceArray(memory.budgetBytes(), memory.paging());
         this.pool = new WorkerPool(threads, minParallelWork);
         if (isNative(blas)) {
             BlasThreads.pin(Math.max(1, Runtime.getRuntime().availableProcessors() / threads));
@@ -130,15 +133,40 @@ public final class CpuBackend implements Backend {
         return capacityBytes > available ? doesNotFitHeap(capacityBytes, maxHeap) : null;
     }
 
-    private static float[] allocateDeviceArray(long capacityBytes) {
-        String problem = deviceProblem(capacityBytes);
+    /**
+     * As {@link #deviceProblem(long)} for a device of {@code budgetBytes} with the given paging: a paged device's
+     * array spans its virtual address space, so the limits come at about half the budget.
+     */
+    public static String deviceProblem(long budgetBytes, Paging paging) {
+        if (!paging.paged()) {
+            return deviceProblem(paging.addressSpace(budgetBytes));
+        }
+        long span = paging.addressSpace(budgetBytes);
+        String why = "paged, the CPU device is one float array over its virtual address space (twice the budget and "
+                + "a page: " + Bytes.format(span) + " for " + Bytes.format(budgetBytes) + "), ";
+        if (span / Float.BYTES > MAX_ARRAY_FLOATS) {
+            long most = ((MAX_ARRAY_FLOATS * Float.BYTES - paging.pageBytes()) / 2) >> 20;
+            return why + "more than one Java float array holds (just under 8.0 GiB): lower --budget to " + most
+                    + "MiB or less, leave --paged out, or use the CUDA backend";
+        }
+        if (deviceProblem(span) == null) {
+            return null;
+        }
+        long maxHeap = Runtime.getRuntime().maxMemory();
+        return why + "more than the Java heap holds (max " + Bytes.format(maxHeap) + "): lower --budget or start "
+                + "Java with -Xmx" + ((span + GIB - 1) / GIB + 2) + "g";
+    }
+
+    private static float[] allocateDeviceArray(long budgetBytes, Paging paging) {
+        String problem = deviceProblem(budgetBytes, paging);
         if (problem != null) {
             throw new IllegalArgumentException(problem);
         }
+        long span = paging.addressSpace(budgetBytes);
         try {
-            return new float[(int) (capacityBytes / Float.BYTES)];
+            return new float[(int) (span / Float.BYTES)];
         } catch (OutOfMemoryError e) {
-            throw new IllegalArgumentException(doesNotFitHeap(capacityBytes, Runtime.getRuntime().maxMemory()), e);
+            throw new IllegalArgumentException(doesNotFitHeap(span, Runtime.getRuntime().maxMemory()), e);
         }
     }
 

@@ -19,9 +19,12 @@ import java.util.Locale;
  * The out-of-core mode against baseline under a fixed budget: the largest batch each fits (meta-backend plans,
  * replayed against the budget), and at out-of-core's largest batch the bytes moved per step, the time the step
  * waited for copies, and the step time against baseline's at the same batch with no budget, on the CPU backend
- * with the copy thread paced to the modelled link. Rewrites the "out-of-core" section of docs/BENCHMARKS.md.
+ * with the copy thread paced to the modelled link. Rewrites the "out-of-core" section of docs/BENCHMARKS.md, then
+ * {@link PagingComparison}'s section (the paged arena against the classic one under the same budgets).
  *
- * <p>Run: {@code scripts/bench-out-of-core.sh}.
+ * <p>Run: {@code scripts/bench-out-of-core.sh}. Arguments: the repository root, then optionally {@code paging} to
+ * run only the paging comparison, on the subjects that follow ({@code SAMPLE:BUDGET}, e.g. {@code lenet5:4MiB}) or
+ * on the fixed ones.
  */
 public final class OutOfCoreBenchmark extends ModeBenchmark {
     private static final int LIMIT = 1024;
@@ -32,10 +35,28 @@ public final class OutOfCoreBenchmark extends ModeBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        BenchmarkReport.run(args, "out-of-core", root -> new OutOfCoreBenchmark(root).report());
+        boolean pagingOnly = args.length > 1 && args[1].equals("paging");
+        if (!pagingOnly) {
+            BenchmarkReport.run(args, "out-of-core", root -> new OutOfCoreBenchmark(root).report());
+        }
+        List<Subject> paged = new ArrayList<>();
+        for (int i = 2; pagingOnly && i < args.length; i++) {
+            String[] parts = args[i].split(":", 2);
+            if (parts.length != 2) {
+                throw new IllegalArgumentException("a subject is SAMPLE:BUDGET, e.g. lenet5:4MiB; got '" + args[i] + "'");
+            }
+            paged.add(new Subject(parts[0], Bytes.parse(parts[1])));
+        }
+        BenchmarkReport.run(args, PagingComparison.SECTION, root -> new PagingComparison(root,
+                paged.isEmpty() ? SUBJECTS : paged).report());
     }
 
-    private record Subject(String sample, long budget) {}
+    /** A network and the fixed budget it is measured in. */
+    record Subject(String sample, long budget) {}
+
+    /** The small VGG in 24 MiB and ResNet-18/32x32 in 256 MiB. */
+    static final List<Subject> SUBJECTS = List.of(new Subject("vgg_small", 24L << 20),
+            new Subject("resnet18_cifar", 256L << 20));
 
     @Override
     void run() throws Exception {
@@ -50,7 +71,7 @@ public final class OutOfCoreBenchmark extends ModeBenchmark {
                 threads, System.getProperty("java.version"), CpuBackend.blasName(), OutOfCoreMode.DEFAULT_LINK_GBPS));
         line("");
         String load = loadAverage();
-        List<Subject> subjects = List.of(new Subject("vgg_small", 24L << 20), new Subject("resnet18_cifar", 256L << 20));
+        List<Subject> subjects = SUBJECTS;
         line("| network | budget | baseline's largest batch | out-of-core's largest batch | × | baseline's peak at "
                 + "that batch | beyond the budget | moved per step (out + in) | waited for copies | step time, "
                 + "out-of-core / baseline unbudgeted |");

@@ -8,6 +8,8 @@ import io.memscope.trainer.export.TraceFile;
 import io.memscope.trainer.export.TraceFormatException;
 import io.memscope.trainer.memory.Bytes;
 import io.memscope.trainer.memory.Category;
+import io.memscope.trainer.memory.DeviceAllocator;
+import io.memscope.trainer.memory.Paging;
 import io.memscope.trainer.memory.Steps;
 import io.memscope.trainer.modes.CompileOptions;
 import io.memscope.trainer.modes.MemoryMode;
@@ -64,7 +66,7 @@ public final class MemScopeCli {
     /** The largest batch {@code --fit-batch} tries. */
     static final int MAX_FIT_BATCH = 1 << 16;
     /** The flags (options without a value) {@code train} takes. */
-    static final Set<String> TRAIN_FLAGS = Set.of("quiet", "fit-batch");
+    static final Set<String> TRAIN_FLAGS = Set.of("quiet", "fit-batch", "paged");
 
     private final PrintStream out;
     private final PrintStream err;
@@ -95,7 +97,7 @@ public final class MemScopeCli {
         try {
             switch (command) {
                 case "train" -> train(new Args(rest, TRAIN_FLAGS));
-                case "plan" -> plan(new Args(rest, Set.of("max-batch", "program")));
+                case "plan" -> plan(new Args(rest, Set.of("max-batch", "program", "paged")));
                 case "export" -> export(new Args(rest, Set.of()));
                 case "convert" -> convert(new Args(rest, Set.of("force")));
                 case "modes" -> printModes(out);
@@ -152,9 +154,10 @@ public final class MemScopeCli {
             steps = TrainDefaults.STEPS;
         }
         MemoryMode mode = mode(a);
-        TrainConfig cfg = new TrainConfig(net, mode.id(), data(a), batch, steps, epochs,
-                a.getBytes("budget", DEFAULT_BUDGET), a.getLong("seed", TrainDefaults.SEED), optimizer(a), threads(a),
-                a.getInt("eval", TrainDefaults.EVAL_SAMPLES, 0, Integer.MAX_VALUE));
+        long budget = a.getBytes("budget", DEFAULT_BUDGET);
+        TrainConfig cfg = new TrainConfig(net, mode.id(), data(a), batch, steps, epochs, budget,
+                a.getLong("seed", TrainDefaults.SEED), optimizer(a), threads(a),
+                a.getInt("eval", TrainDefaults.EVAL_SAMPLES, 0, Integer.MAX_VALUE), paging(a, budget));
         return new TrainRun(cfg, mode);
     }
 
@@ -194,9 +197,10 @@ public final class MemScopeCli {
         String layout = mode.layout(net);
 
         Trainer trainer = new Trainer(cfg, mode);
-        out.printf(Locale.ROOT, "%s: %d layers, %,d parameters, %.1f MFLOP/sample; mode %s, batch %d, budget %s, %s, data %s%n",
+        out.printf(Locale.ROOT, "%s: %d layers, %,d parameters, %.1f MFLOP/sample; mode %s, batch %d, budget %s%s, %s, data %s%n",
                 net.name(), net.nodes().size(), net.parameterCount(), net.flopsPerSample() / 1e6, cfg.mode(), batch,
-                Bytes.format(cfg.budgetBytes()), cfg.optimizer().describe(), cfg.data());
+                Bytes.format(cfg.budgetBytes()), cfg.paging().paged() ? " (" + cfg.paging().describe() + ")" : "",
+                cfg.optimizer().describe(), cfg.data());
         out.print(layout);
         out.printf(Locale.ROOT, "device: cpu, %d threads, %s%n", cfg.threads(), CpuBackend.blasName());
         TrainSummary summary;
@@ -277,6 +281,18 @@ public final class MemScopeCli {
         return p.hostPeakBytes() == 0 ? "" : String.format(Locale.ROOT,
                 "host memory peak %s (copies swapped out of the device, not part of the budget)%n",
                 Bytes.format(p.hostPeakBytes()));
+    }
+
+    /** What a paged plan's peak is made of, as a line: pages, blocks on them, page rounding; empty when unpaged. */
+    static String pagesLine(Planner.Plan plan) {
+        if (!plan.paging().paged()) {
+            return "";
+        }
+        DeviceAllocator.Occupancy at = plan.atPeak();
+        return String.format(Locale.ROOT, "%s: the peak is %,d resident pages holding %s of blocks (%s of page "
+                        + "rounding, %.1f%%)%n", plan.paging().describe(), at.usedBytes() / plan.paging().pageBytes(),
+                Bytes.format(at.blockBytes()), Bytes.format(at.wasteBytes()),
+                100.0 * at.wasteBytes() / Math.max(1, at.usedBytes()));
     }
 
     /** Writes the run's trace, when it recorded anything; returns why it could not, or null. */
@@ -400,8 +416,9 @@ public final class MemScopeCli {
         int batch = a.getInt("batch", TrainDefaults.BATCH, 1, Integer.MAX_VALUE);
         MemoryMode mode = mode(a);
         long budget = a.getBytes("budget", DEFAULT_BUDGET);
+        Paging paging = paging(a, budget);
         CompileOptions options = new CompileOptions(batch, optimizer(a), CpuBackend.workspaceModel(threads(a)),
-                a.getInt("eval", TrainDefaults.EVAL_SAMPLES, 0, Integer.MAX_VALUE));
+                a.getInt("eval", TrainDefaults.EVAL_SAMPLES, 0, Integer.MAX_VALUE), paging);
         boolean maxBatch = a.flag("max-batch");
         boolean listing = a.flag("program");
         a.rejectUnknown("plan");
@@ -411,8 +428,9 @@ public final class MemScopeCli {
         String layout = mode.layout(net);
         Planner.Plan plan = Planner.plan(net, mode, options, budget);
         MemoryProfile p = plan.profile();
-        out.printf(Locale.ROOT, "%s, mode %s, batch %d, budget %s, %s (planned on the meta backend)%n%n", net.name(),
-                mode.id(), batch, Bytes.format(budget), options.evalBatch() == 0 ? "no evaluation"
+        out.printf(Locale.ROOT, "%s, mode %s, batch %d, budget %s%s, %s (planned on the meta backend)%n%n", net.name(),
+                mode.id(), batch, Bytes.format(budget), paging.paged() ? " (" + paging.describe() + ")" : "",
+                options.evalBatch() == 0 ? "no evaluation"
                         : "then evaluation in batches of " + options.evalBatch());
         if (chosen.length() > 0) {
             out.println(chosen);
@@ -436,13 +454,14 @@ public final class MemScopeCli {
             out.printf(Locale.ROOT, "training step peak %s, evaluation peak %s%n", Bytes.format(p.trainingPeakBytes()),
                     Bytes.format(p.evalPeakBytes()));
         }
-        out.printf(Locale.ROOT, "peak %s (%,d bytes) of %s budget: %s%n", Bytes.format(p.peakBytes()), p.peakBytes(),
-                Bytes.format(budget), plan.fits() ? "fits" : "does NOT fit — " + plan.oom().getMessage());
+        out.printf(Locale.ROOT, "peak %s (%,d bytes) of %s budget: %s%n", Bytes.format(plan.peakBytes()),
+                plan.peakBytes(), Bytes.format(budget), plan.fits() ? "fits" : "does NOT fit — " + plan.oom().getMessage());
+        out.print(pagesLine(plan));
         out.print(hostPeakLine(p));
         if (!plan.fits()) {
             out.println(AdviceWords.of(FitAdvice.of(net, mode, options, budget, plan)));
         }
-        String cpu = CpuBackend.deviceProblem(budget);
+        String cpu = CpuBackend.deviceProblem(budget, paging);
         if (maxBatch) {
             int max = Planner.maxBatch(net, mode, options, budget, 1 << 20);
             out.println(max == 0 ? "not even batch 1 fits " + Bytes.format(budget)
@@ -616,6 +635,25 @@ public final class MemScopeCli {
         return spec;
     }
 
+    /**
+     * The device's allocator: {@code --paged} (pages of {@link Paging#DEFAULT_PAGE_BYTES}) or {@code --page-size
+     * SIZE} (paged, pages of that size); the classic arena without either.
+     */
+    private static Paging paging(Args a, long budget) {
+        boolean paged = a.flag("paged");
+        if (!a.has("page-size") && !paged) {
+            return Paging.NONE;
+        }
+        String flag = a.has("page-size") ? "--page-size" : "--paged";
+        try {
+            Paging p = a.has("page-size") ? new Paging(a.getBytes("page-size", null)) : Paging.pages();
+            p.checkBudget(budget);
+            return p;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(flag + ": " + e.getMessage());
+        }
+    }
+
     /** Worker threads of the CPU backend; more than a machine could use is a typo. */
     private static int threads(Args a) {
         return a.getInt("threads", TrainDefaults.threads(), 1, MAX_THREADS);
@@ -684,6 +722,8 @@ public final class MemScopeCli {
                   --batch 64              samples per step
                   --steps 400 | --epochs N
                   --budget 512MiB         device-memory budget (the arena's size)
+                  --paged                 map tensors onto 2 MiB pages of the budget (virtual addressing: no
+                                          fragmentation, some page rounding); --page-size 64KiB sets the page
                   --optimizer sgd|adam    --lr 0.01 (adam: 0.001)  --momentum 0.9  --weight-decay 5e-4
                   --seed 1                --threads N   --eval 1000 (held-out samples; 0 = none)
                                           (the plan before training covers the evaluation too)
@@ -692,6 +732,7 @@ public final class MemScopeCli {
                   --log-every N           --quiet
               plan NETWORK.json    predict memory on the meta backend, per layer and per category
                   --batch 64  --mode baseline (and its settings, as for train)  --budget 512MiB
+                  --paged | --page-size 64KiB   plan on a paged device, as for train
                   --optimizer sgd|adam    --eval 1000 (held-out samples evaluated after training; 0 = none)
                   --max-batch             also find the largest batch that fits the budget
                   --program               print the compiled step program

@@ -1,9 +1,11 @@
 package io.memscope.trainer.export;
 
 import io.memscope.trainer.memory.Action;
+import io.memscope.trainer.memory.Arena;
 import io.memscope.trainer.memory.Bytes;
 import io.memscope.trainer.memory.Category;
 import io.memscope.trainer.memory.MemoryEvent;
+import io.memscope.trainer.memory.Paging;
 import io.memscope.trainer.memory.TraceInfo;
 import java.util.HashMap;
 import java.util.List;
@@ -12,7 +14,8 @@ import java.util.Map;
 /**
  * What a trace read from a file must satisfy to be drawn: the rules a recording keeps. Sequence numbers grow,
  * times never go back, blocks have a size and an address inside the budget (host memory, {@link
- * Category#HOST}, has an address space of its own that the budget does not bound), OOM events carry their byte
+ * Category#HOST}, has an address space of its own that the budget does not bound; a paged recording's addresses
+ * are virtual and reach its {@link Paging#addressSpace}), OOM events carry their byte
  * counts (a planned trace of an unbounded arena, {@link TraceInfo#unboundedArena()}, may pass the budget), and a
  * tensor is freed only once, after its allocation. A trace that starts after sequence number 0
  * lost its oldest events to the recording's buffer, so a free of a tensor it never saw allocated is allowed
@@ -22,13 +25,16 @@ import java.util.Map;
 final class TraceChecks {
     private final String source;
     private final long budget;
+    /** What {@code budget} bounds, in words: the budget, or a paged device's virtual address space. */
+    private final String bound;
     /** For each tensor id met: the index of the event that allocated it, or -(index + 1) of the one that freed it. */
     private final Map<Long, Integer> tensors = new HashMap<>();
     private boolean complete;
 
-    private TraceChecks(String source, long budget) {
+    private TraceChecks(String source, long budget, String bound) {
         this.source = source;
         this.budget = budget;
+        this.bound = bound;
     }
 
     static void check(String source, TraceInfo info, List<MemoryEvent> events) {
@@ -39,7 +45,17 @@ final class TraceChecks {
             throw new TraceFormatException(source + ": \"info\" has budgetBytes " + info.budgetBytes()
                     + "; a budget is 0 (unknown) or more");
         }
-        TraceChecks checks = new TraceChecks(source, info.unboundedArena() ? 0 : info.budgetBytes());
+        long pageBytes = info.pageBytes();
+        if (pageBytes != 0 && (pageBytes < 0 || pageBytes % Arena.ALIGNMENT != 0)) {
+            throw new TraceFormatException(source + ": \"info\" has extra " + TraceInfo.PAGE_BYTES + " \""
+                    + info.extra().get(TraceInfo.PAGE_BYTES) + "\"; a page size is a positive multiple of "
+                    + Arena.ALIGNMENT + " bytes");
+        }
+        boolean paged = pageBytes > 0 && info.budgetBytes() > 0;
+        long limit = info.unboundedArena() ? 0 : paged ? new Paging(pageBytes).addressSpace(info.budgetBytes())
+                : info.budgetBytes();
+        TraceChecks checks = new TraceChecks(source, limit, paged ? "the paged device's virtual address space"
+                : "the budget");
         checks.complete = !events.isEmpty() && events.get(0).seq() == 0;
         for (int i = 0; i < events.size(); i++) {
             checks.event(i, events.get(i), i == 0 ? null : events.get(i - 1));
@@ -88,7 +104,7 @@ final class TraceChecks {
         long limit = budget > 0 && e.category() != Category.HOST ? budget : Long.MAX_VALUE;
         if (e.offset() > limit - e.bytes()) {
             throw fail(i, e, "has offset " + e.offset() + " and bytes " + e.bytes() + ", which end past "
-                    + (limit != Long.MAX_VALUE ? "the budget of " + budget + " bytes (" + Bytes.format(budget) + ")"
+                    + (limit != Long.MAX_VALUE ? bound + " of " + budget + " bytes (" + Bytes.format(budget) + ")"
                     : "the largest address"));
         }
         Integer before = tensors.get(e.tensorId());

@@ -8,11 +8,12 @@ import java.util.TreeSet;
 /**
  * Device memory allocator: best-fit over a free list, coalescing free neighbours, 256-byte alignment, a hard
  * capacity. Offsets are the addresses. It knows nothing of tensors or events; {@link DeviceMemory} wraps it.
+ * It is also the virtual address space of the {@link PagedArena}.
  *
  * <p>Free blocks are kept twice: by offset (to find neighbours when coalescing) and by (size, offset) (to find
  * the best fit in O(log n)). Among equally good fits the lowest address wins, so layouts are deterministic.
  */
-public final class Arena {
+public final class Arena implements DeviceAllocator {
     public static final long ALIGNMENT = 256;
 
     private final long capacity;
@@ -22,6 +23,7 @@ public final class Arena {
     private final Map<Long, Long> used = new TreeMap<>();
     private long usedBytes;
     private long peakBytes;
+    private Occupancy atPeak;
 
     public Arena(long capacityBytes) {
         if (capacityBytes <= 0) {
@@ -31,6 +33,7 @@ public final class Arena {
         if (capacity > 0) {
             addFree(0, capacity);
         }
+        atPeak = occupancy();
     }
 
     public static long align(long bytes) {
@@ -38,6 +41,7 @@ public final class Arena {
     }
 
     /** Allocates an aligned block, or returns -1 when no free block is large enough. Zero bytes take one unit. */
+    @Override
     public long allocate(long bytes) {
         if (bytes < 0 || bytes > capacity) {
             if (bytes < 0) {
@@ -58,11 +62,15 @@ public final class Arena {
         }
         used.put(offset, size);
         usedBytes += size;
-        peakBytes = Math.max(peakBytes, usedBytes);
+        if (usedBytes > peakBytes) {
+            peakBytes = usedBytes;
+            atPeak = occupancy();
+        }
         return offset;
     }
 
     /** Frees the block at {@code offset}, merging it with free neighbours. Returns the block's size. */
+    @Override
     public long free(long offset) {
         Long size = used.remove(offset);
         if (size == null) {
@@ -86,31 +94,50 @@ public final class Arena {
     }
 
     /** Size of the allocated block at {@code offset}, or -1. */
+    @Override
     public long sizeOf(long offset) {
         Long size = used.get(offset);
         return size == null ? -1 : size;
     }
 
+    @Override
     public long capacity() {
         return capacity;
     }
 
+    /** The addresses are the device memory: as large as the capacity. */
+    @Override
+    public long addressSpace() {
+        return capacity;
+    }
+
+    @Override
     public long usedBytes() {
         return usedBytes;
     }
 
+    @Override
+    public long blockBytes() {
+        return usedBytes;
+    }
+
+    @Override
     public long freeBytes() {
         return capacity - usedBytes;
     }
 
+    @Override
     public long peakBytes() {
         return peakBytes;
     }
 
+    @Override
     public void resetPeak() {
         peakBytes = usedBytes;
+        atPeak = occupancy();
     }
 
+    @Override
     public long largestFreeBlock() {
         return freeBySize.isEmpty() ? 0 : freeBySize.last()[1];
     }
@@ -124,9 +151,20 @@ public final class Arena {
     }
 
     /** External fragmentation: 1 − largest free block / free bytes; 0 when everything free is one block. */
+    @Override
     public double fragmentation() {
         long free = freeBytes();
         return free == 0 ? 0.0 : 1.0 - (double) largestFreeBlock() / free;
+    }
+
+    @Override
+    public Occupancy occupancy() {
+        return new Occupancy(usedBytes, usedBytes, freeBytes(), largestFreeBlock(), fragmentation());
+    }
+
+    @Override
+    public Occupancy occupancyAtPeak() {
+        return atPeak;
     }
 
     /** A copy of the free list, offset → size, in address order (for tests and the lifetime view). */

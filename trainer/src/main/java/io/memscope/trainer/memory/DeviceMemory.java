@@ -1,12 +1,15 @@
 package io.memscope.trainer.memory;
 
 /**
- * The only way device memory is obtained: an {@link Arena} of the budget's size, a tensor id counter, and the
- * {@link Trace} every allocation, free and OOM is recorded into. It also carries the current step and phase so
- * events say when they happened.
+ * The only way device memory is obtained: an allocator of the budget's size (an {@link Arena}, or a {@link
+ * PagedArena} when the run is paged), a tensor id counter, and the {@link Trace} every allocation, free and OOM is
+ * recorded into. It also carries the current step and phase so events say when they happened. Events record a
+ * block's address (virtual when paged) and its size either way.
  */
 public final class DeviceMemory {
-    private final Arena arena;
+    private final DeviceAllocator arena;
+    private final long budgetBytes;
+    private final Paging paging;
     private final Trace trace;
     private final long t0 = System.nanoTime();
     private long nextId;
@@ -17,12 +20,27 @@ public final class DeviceMemory {
     private Arena host;
 
     public DeviceMemory(long budgetBytes, Trace trace) {
-        this.arena = new Arena(budgetBytes);
+        this(budgetBytes, trace, Paging.NONE);
+    }
+
+    public DeviceMemory(long budgetBytes, Trace trace, Paging paging) {
+        this.arena = paging.allocator(budgetBytes);
+        this.budgetBytes = budgetBytes;
+        this.paging = paging;
         this.trace = trace;
     }
 
-    public Arena arena() {
+    public DeviceAllocator arena() {
         return arena;
+    }
+
+    /** The budget as given (the allocator's capacity rounds it down to whole alignment units or pages). */
+    public long budgetBytes() {
+        return budgetBytes;
+    }
+
+    public Paging paging() {
+        return paging;
     }
 
     public Trace trace() {

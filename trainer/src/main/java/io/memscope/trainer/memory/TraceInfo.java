@@ -19,9 +19,30 @@ public record TraceInfo(String network, String mode, String backend, int batch, 
      * unbounded}): its addresses may pass the budget, which is then only the line it was checked against.
      */
     public static final String ARENA = "arena";
+    /**
+     * The {@code extra} key of a trace recorded on a paged device ({@link PagedArena}): the page size in bytes. Its
+     * addresses are virtual and reach {@link Paging#addressSpace} of the budget; absent for the classic arena.
+     */
+    public static final String PAGE_BYTES = "pageBytes";
 
     public TraceInfo {
         extra = extra == null ? Map.of() : Map.copyOf(extra);
+    }
+
+    /**
+     * The page size of a paged recording, 0 for the classic arena, -1 for a value that is not a whole number (the
+     * trace file's checks refuse it).
+     */
+    public long pageBytes() {
+        String v = extra.get(PAGE_BYTES);
+        if (v == null) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** True when the arena had no capacity (a plan drawn across its budget), so addresses may pass the budget. */

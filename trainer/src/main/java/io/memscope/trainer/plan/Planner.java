@@ -3,9 +3,11 @@ package io.memscope.trainer.plan;
 import io.memscope.trainer.backend.MetaBackend;
 import io.memscope.trainer.memory.Action;
 import io.memscope.trainer.memory.Bytes;
+import io.memscope.trainer.memory.DeviceAllocator;
 import io.memscope.trainer.memory.DeviceMemory;
 import io.memscope.trainer.memory.MemoryEvent;
 import io.memscope.trainer.memory.OutOfDeviceMemoryException;
+import io.memscope.trainer.memory.Paging;
 import io.memscope.trainer.memory.Trace;
 import io.memscope.trainer.memory.TraceInfo;
 import io.memscope.trainer.modes.CompileOptions;
@@ -40,15 +42,20 @@ public final class Planner {
      * @param oom      null when the run fits the budget (fragmentation included), else the failed allocation
      * @param oomAllocIndex how many allocations succeeded before the failed one, -1 when the run fits
      * @param events   the planned events (setup, one step, one evaluation batch; unbounded arena)
+     * @param paging   the allocator planned on
+     * @param atPeak   the unbounded allocator's state at its peak: with paging, the resident pages and the blocks on
+     *                 them
      */
     public record Plan(String networkName, int batchSize, StepProgram program, StepProgram eval, MemoryProfile profile,
-                       long budget, OutOfDeviceMemoryException oom, long oomAllocIndex, List<MemoryEvent> events) {
+                       long budget, OutOfDeviceMemoryException oom, long oomAllocIndex, List<MemoryEvent> events,
+                       Paging paging, DeviceAllocator.Occupancy atPeak) {
         public boolean fits() {
             return oom == null;
         }
 
+        /** The device memory the run needs at its peak: the blocks' bytes, or with paging the resident pages'. */
         public long peakBytes() {
-            return profile.peakBytes();
+            return paging.paged() ? atPeak.usedBytes() : profile.peakBytes();
         }
 
         /**
@@ -81,8 +88,13 @@ public final class Planner {
 
         /** What the planned trace was recorded from: the network, mode and batch, with the budget it was checked against. */
         public TraceInfo info() {
-            return new TraceInfo(networkName, program.mode(), "meta (planned)", batchSize, budget,
-                    Map.of("plan", fits() ? "fits" : "does not fit", TraceInfo.ARENA, "unbounded"));
+            Map<String, String> extra = new java.util.LinkedHashMap<>();
+            extra.put("plan", fits() ? "fits" : "does not fit");
+            extra.put(TraceInfo.ARENA, "unbounded");
+            if (paging.paged()) {
+                extra.put(TraceInfo.PAGE_BYTES, Long.toString(paging.pageBytes()));
+            }
+            return new TraceInfo(networkName, program.mode(), "meta (planned)", batchSize, budget, extra);
         }
     }
 
@@ -92,13 +104,16 @@ public final class Planner {
         StepProgram program = mode.compile(net, options);
         ProgramChecker.verify(program);
         StepProgram eval = evaluation(net, mode, options);
-        List<MemoryEvent> events = simulate(net, program, eval, options, UNBOUNDED, mode.id());
+        Trace unbounded = trace(net, options, UNBOUNDED, mode.id());
+        DeviceMemory memory = simulate(net, program, eval, options, unbounded);
+        List<MemoryEvent> events = unbounded.events();
         MemoryProfile profile = MemoryProfile.of(events);
         // Even when the peak is under the budget, a fragmented arena may fail: replay against the real capacity.
         List<MemoryEvent> bounded = new ArrayList<>();
         OutOfDeviceMemoryException oom = firstOom(net, program, eval, options, budget, mode.id(), bounded);
         long allocs = oom == null ? -1 : bounded.stream().filter(e -> e.action() == Action.ALLOC).count();
-        return new Plan(net.name(), options.batch(), program, eval, profile, budget, oom, allocs, events);
+        return new Plan(net.name(), options.batch(), program, eval, profile, budget, oom, allocs, events,
+                options.paging(), memory.arena().occupancyAtPeak());
     }
 
     /** The mode's evaluation program at the run's evaluation batch, checked; null when the run evaluates nothing. */
@@ -185,15 +200,11 @@ public final class Planner {
                 Map.of("optimizer", options.optimizer().describe())), 1 << 18);
     }
 
-    private static List<MemoryEvent> simulate(Network net, StepProgram program, StepProgram eval,
-                                              CompileOptions options, long capacity, String mode) {
-        return simulate(net, program, eval, options, trace(net, options, capacity, mode));
-    }
-
-    private static List<MemoryEvent> simulate(Network net, StepProgram program, StepProgram eval,
-                                              CompileOptions options, Trace trace) {
+    /** Setup, one step and the evaluation on the meta backend, on the options' allocator; the device memory after. */
+    private static DeviceMemory simulate(Network net, StepProgram program, StepProgram eval, CompileOptions options,
+                                         Trace trace) {
         long capacity = trace.info().budgetBytes();
-        DeviceMemory memory = new DeviceMemory(capacity, trace);
+        DeviceMemory memory = new DeviceMemory(capacity, trace, options.paging());
         MetaBackend meta = new MetaBackend(memory, options.workspace());
         ProgramRunner runner = new ProgramRunner(net, meta, options.optimizer(), 0);
         runner.setup(program);
@@ -203,6 +214,6 @@ public final class Planner {
             int e = options.evalBatch();
             runner.run(eval, 1, new Batch(e, new float[0], new float[0]));
         }
-        return trace.events();
+        return memory;
     }
 }

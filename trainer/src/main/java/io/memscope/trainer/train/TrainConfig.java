@@ -1,5 +1,6 @@
 package io.memscope.trainer.train;
 
+import io.memscope.trainer.memory.Paging;
 import io.memscope.trainer.net.Network;
 import io.memscope.trainer.optim.Optimizer;
 
@@ -17,9 +18,11 @@ import io.memscope.trainer.optim.Optimizer;
  * @param optimizer   the update rule
  * @param threads     CPU worker threads
  * @param evalSamples held-out samples to measure accuracy on at the end (0: none)
+ * @param paging      the device's allocator: the classic arena, or pages (no larger than the budget)
  */
 public record TrainConfig(Network network, String mode, String data, int batch, int steps, int epochs,
-                          long budgetBytes, long seed, Optimizer optimizer, int threads, int evalSamples) {
+                          long budgetBytes, long seed, Optimizer optimizer, int threads, int evalSamples,
+                          Paging paging) {
     public TrainConfig {
         if (batch <= 0) {
             throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
@@ -33,11 +36,20 @@ public record TrainConfig(Network network, String mode, String data, int batch, 
         if (threads <= 0) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
+        paging = paging == null ? Paging.NONE : paging;
+        paging.checkBudget(budgetBytes);
+    }
+
+    /** A run on the classic (unpaged) arena. */
+    public TrainConfig(Network network, String mode, String data, int batch, int steps, int epochs, long budgetBytes,
+                       long seed, Optimizer optimizer, int threads, int evalSamples) {
+        this(network, mode, data, batch, steps, epochs, budgetBytes, seed, optimizer, threads, evalSamples,
+                Paging.NONE);
     }
 
     /** The same run at another batch size. */
     public TrainConfig withBatch(int newBatch) {
         return new TrainConfig(network, mode, data, newBatch, steps, epochs, budgetBytes, seed, optimizer, threads,
-                evalSamples);
+                evalSamples, paging);
     }
 }

@@ -73,6 +73,9 @@ public final class Trainer {
         extra.put("optimizer", config.optimizer().describe());
         extra.put("data", config.data());
         extra.put("seed", Long.toString(config.seed()));
+        if (config.paging().paged()) {
+            extra.put(TraceInfo.PAGE_BYTES, Long.toString(config.paging().pageBytes()));
+        }
         this.trace = new Trace(new TraceInfo(config.network().name(), mode.id(), "cpu", config.batch(),
                 config.budgetBytes(), extra), traceCapacity);
     }
@@ -163,7 +166,7 @@ public final class Trainer {
         // The plan covers the whole run: the training step and the held-out evaluation it ends with.
         int heldOut = config.evalSamples() == 0 ? 0 : Math.min(config.evalSamples(), data.test().size());
         CompileOptions options = new CompileOptions(config.batch(), config.optimizer(),
-                CpuBackend.workspaceModel(config.threads()), heldOut);
+                CpuBackend.workspaceModel(config.threads()), heldOut, config.paging());
         MemoryMode calibrated = calibrate(config, mode, net, options, data.train(), listener);
         MemoryMode mode;
         try {
@@ -182,7 +185,7 @@ public final class Trainer {
                     + "fit: " + advice.facts() + " (" + plan.oom().getMessage() + ")", advice, plan, plan.oom());
         }
 
-        DeviceMemory memory = new DeviceMemory(config.budgetBytes(), trace);
+        DeviceMemory memory = new DeviceMemory(config.budgetBytes(), trace, config.paging());
         try (Backend backend = new CpuBackend(memory, config.threads())) {
             runner = new ProgramRunner(net, backend, config.optimizer(), config.seed());
             runner.setup(plan.program());
@@ -206,7 +209,7 @@ public final class Trainer {
                 net.classes(), config.seed());
         int heldOut = config.evalSamples() == 0 ? 0 : Math.min(config.evalSamples(), data.test().size());
         CompileOptions options = new CompileOptions(config.batch(), config.optimizer(),
-                CpuBackend.workspaceModel(config.threads()), heldOut);
+                CpuBackend.workspaceModel(config.threads()), heldOut, config.paging());
         MemoryMode calibrated = calibrate(config, mode, net, options, data.train(), TrainListener.NONE);
         return Planner.maxBatch(net, calibrated.fitTo(net, options, config.budgetBytes(), s -> { }), options,
                 config.budgetBytes(), limit);

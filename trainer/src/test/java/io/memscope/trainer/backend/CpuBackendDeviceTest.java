@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.memscope.trainer.memory.Category;
 import io.memscope.trainer.memory.DeviceMemory;
+import io.memscope.trainer.memory.Paging;
+import io.memscope.trainer.memory.Trace;
+import io.memscope.trainer.memory.TraceInfo;
 import io.memscope.trainer.memory.Dims;
 import io.memscope.trainer.memory.Tensor;
 import org.junit.jupiter.api.Test;
@@ -62,6 +66,37 @@ class CpuBackendDeviceTest {
         assertTrue(e.getMessage().startsWith("a 9.0 GiB CPU device does not fit one Java float array"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("8.0 GiB"), e.getMessage());
+    }
+
+    /** A paged device's array spans its virtual space, twice the budget and a page: its limits come at half. */
+    @Test
+    void aPagedDeviceSpansTwiceItsBudget() {
+        Paging pages = Paging.pages();
+        String array = CpuBackend.deviceProblem(5 * GIB, pages);
+        assertTrue(array.startsWith("paged, the CPU device is one float array over its virtual address space (twice "
+                + "the budget and a page: 10.0 GiB for 5.0 GiB), more than one Java float array holds"), array);
+        assertTrue(array.contains("lower --budget to 4094MiB or less, leave --paged out"), array);
+        long budget = (Runtime.getRuntime().maxMemory() / GIB / 2 + 1) * GIB;
+        assumeTrue(budget < 4 * GIB, "the heap is too large to exceed it with a CPU device");
+        String heap = CpuBackend.deviceProblem(budget, pages);
+        assertTrue(heap != null && heap.contains("more than the Java heap holds"), heap);
+        assertNull(CpuBackend.deviceProblem(budget, Paging.NONE), "unpaged, the same budget fits");
+        try (CpuBackend cpu = new CpuBackend(new DeviceMemory(16L << 20, new Trace(new TraceInfo("t", "baseline",
+                "cpu", 1, 16L << 20, null), 16), pages), 1)) {
+            // a 9 MiB hole below a 2 MiB block: 10 MiB go past it, past the 16 MiB budget, on 7 of the 8 pages
+            Tensor hole = cpu.memory().allocate("hole", "", Category.ACTIVATION, Dims.vector(9 << 20 >> 2));
+            Tensor kept = cpu.memory().allocate("kept", "", Category.ACTIVATION, Dims.vector(2 << 20 >> 2));
+            cpu.memory().free(hole);
+            Tensor farther = cpu.memory().allocate("farther", "", Category.ACTIVATION, Dims.vector(10 << 20 >> 2));
+            assertTrue(farther.offset() + farther.bytes() > 16L << 20, "past the budget: " + farther.offset());
+            cpu.fill(farther, 3f);
+            float[] back = new float[(int) farther.dims().elements()];
+            cpu.download(farther, back, 0);
+            assertEquals(3f, back[back.length - 1], "the last value, at a virtual address past the budget");
+            assertEquals(14L << 20, cpu.memory().arena().usedBytes());
+            cpu.memory().free(kept);
+            cpu.memory().free(farther);
+        }
     }
 
     @Test

@@ -267,6 +267,37 @@ class TraceFileTest {
                 + "budget of 16384 bytes (16.0 KiB)");
     }
 
+    /**
+     * A paged recording's addresses are virtual and reach past the budget, up to its virtual space (twice the
+     * budget's pages and one page); without the page size, the same events are refused as before.
+     */
+    @Test
+    void pagedTracesMayPlaceBlocksPastTheBudgetWithinTheirVirtualSpace() throws IOException {
+        long budget = 16 * 1024;
+        long page = 4 * 1024;
+        MemoryEvent alloc = new MemoryEvent(0, 0, Action.ALLOC, 0, "t", "l", Category.ACTIVATION, 32 * 1024, 4096, 0,
+                "forward", -1, -1, -1);
+        MemoryEvent free = new MemoryEvent(1, 1, Action.FREE, 0, "t", "l", Category.ACTIVATION, 32 * 1024, 4096, 0,
+                "forward", -1, -1, -1);
+        TraceInfo paged = new TraceInfo("net", "baseline", "cpu", 1, budget, Map.of(TraceInfo.PAGE_BYTES, "" + page));
+        Path file = dir.resolve("paged.json");
+        TraceFile.write(file, paged, List.of(alloc, free));
+        assertEquals(new LoadedTrace(paged, List.of(alloc, free)), TraceFile.read(file));
+
+        MemoryEvent beyond = new MemoryEvent(0, 0, Action.ALLOC, 0, "t", "l", Category.ACTIVATION, 33 * 1024, 4096, 0,
+                "forward", -1, -1, -1);
+        TraceFile.write(file, paged, List.of(beyond));
+        assertMessage(file, file + ": event 0 (seq 0, ALLOC) has offset 33792 and bytes 4096, which end past the "
+                + "paged device's virtual address space of 36864 bytes (36.0 KiB)");
+        TraceFile.write(file, new TraceInfo("net", "baseline", "cpu", 1, budget, Map.of()), List.of(alloc, free));
+        assertMessage(file, file + ": event 0 (seq 0, ALLOC) has offset 32768 and bytes 4096, which end past the "
+                + "budget of 16384 bytes (16.0 KiB)");
+        TraceFile.write(file, new TraceInfo("net", "baseline", "cpu", 1, budget, Map.of(TraceInfo.PAGE_BYTES, "1000")),
+                List.of(alloc, free));
+        assertMessage(file, file + ": \"info\" has extra pageBytes \"1000\"; a page size is a positive multiple of "
+                + "256 bytes");
+    }
+
     @Test
     void infoOrderOfExtraDoesNotMatter() throws IOException {
         Map<String, String> extra = new LinkedHashMap<>();

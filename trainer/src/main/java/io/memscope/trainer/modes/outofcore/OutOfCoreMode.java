@@ -25,8 +25,9 @@ import java.util.function.Consumer;
  * Out-of-core training (Hayakawa and Narihira, arXiv 2010.14109): baseline's schedule, with tensors swapped to
  * host memory and prefetched back so that device memory stays under the budget ({@link SwapScheduler} plans
  * where). Only placement changes, so the weights are baseline's bit for bit. Best fit leaves holes the byte count
- * does not see: a schedule is replayed on the meta backend against the real budget, and planned for a few percent
- * less until it fits.
+ * does not see: a schedule is replayed on the meta backend against the real budget, on the run's allocator, and
+ * planned for a few percent less until it fits. On a paged device there are no holes, only page rounding, which
+ * the same replay counts.
  */
 public final class OutOfCoreMode implements MemoryMode {
     public static final String ID = "out-of-core";
@@ -208,14 +209,15 @@ public final class OutOfCoreMode implements MemoryMode {
     }
 
     /**
-     * Whether the program's setup and its steps (or one evaluation) run on the meta backend within the budget.
+     * Whether the program's setup and its steps (or one evaluation) run on the meta backend within the budget, on
+     * the allocator {@code options} name.
      * Tensors that swap come back at new addresses, so one step's layout is not the next one's: training steps are
      * replayed until the layout at a step's end repeats the one before (every later step is then the same), at
      * most {@link #REPLAY_STEPS}; a layout that keeps drifting counts as not fitting.
      */
     static boolean replayFits(Network net, StepProgram p, CompileOptions options, long capacity, boolean inference) {
         Trace trace = new Trace(new TraceInfo(net.name(), ID, "meta", options.batch(), capacity, Map.of()), 1 << 10);
-        DeviceMemory memory = new DeviceMemory(capacity, trace);
+        DeviceMemory memory = new DeviceMemory(capacity, trace, options.paging());
         try {
             MetaBackend meta = new MetaBackend(memory, options.workspace());
             ProgramRunner runner = new ProgramRunner(net, meta, options.optimizer(), 0);

@@ -113,10 +113,11 @@ class OutOfCoreModeTest {
 
     record Run(Map<String, float[]> params, SwapStats swaps, long peak, long hostPeak, List<MemoryEvent> events) {}
 
+    /** {@code steps} CPU steps in a device memory of the budget, on the allocator {@code o} names. */
     static Run run(Network net, CompileOptions o, MemoryMode mode, long budget, int steps) {
         StepProgram p = mode.compile(net, o);
         Trace trace = new Trace(new TraceInfo(net.name(), OutOfCoreMode.ID, "cpu", o.batch(), budget, null), 1 << 20);
-        DeviceMemory memory = new DeviceMemory(budget, trace);
+        DeviceMemory memory = new DeviceMemory(budget, trace, o.paging());
         try (CpuBackend cpu = new CpuBackend(memory, StepRuns.THREADS, BLAS.getInstance())) {
             cpu.poisonAllocations(Float.NaN);
             ProgramRunner runner = new ProgramRunner(net, cpu, o.optimizer(), 11);
