@@ -5,6 +5,7 @@ import io.memscope.trainer.memory.Bytes;
 import io.memscope.trainer.modes.CompileOptions;
 import io.memscope.trainer.modes.MemoryMode;
 import io.memscope.trainer.modes.Modes;
+import io.memscope.trainer.modes.checkpoint.CheckpointMode;
 import io.memscope.trainer.modes.outofcore.OutOfCoreMode;
 import io.memscope.trainer.net.Network;
 import io.memscope.trainer.plan.Planner;
@@ -119,8 +120,55 @@ public final class OutOfCoreBenchmark extends ModeBenchmark {
                 + "gradients and optimizer state stay on the device, which bounds how far beyond the budget a batch "
                 + "can go (the *beyond the budget* column is baseline's peak at out-of-core's batch over the budget).");
         line("");
+        checkpointing(subjects);
         line(String.format(Locale.ROOT, "The whole benchmark took %.1f minutes; load average (1 / 5 / 15 minutes) %s "
                 + "at the start, %s at the end.", (System.nanoTime() - t0) / 6e10, load, loadAverage()));
+        line("");
+    }
+
+    /**
+     * Gradient checkpointing, the common practice, under the same budgets: its largest batch, and at that batch the
+     * time its recompute phases take and its step time against baseline's at the same batch with no budget.
+     */
+    private void checkpointing(List<Subject> subjects) {
+        line("### Against gradient checkpointing");
+        line("");
+        line("Checkpoint mode (docs/CHECKPOINTING.md) with its default segments (every ⌈√n⌉-th place where one tensor "
+                + "crosses); no copies, one more forward of every segment but the last. Both step times on the "
+                + "CPU backend, median of " + TIMED + " steps after two warm-up steps.");
+        line("");
+        line("| network | budget | baseline's largest batch | checkpoint's largest batch | × | segments | recompute "
+                + "per step | step time, checkpoint / baseline unbudgeted |");
+        line("|---|---:|---:|---:|---:|---:|---:|---:|");
+        for (Subject s : subjects) {
+            Network net = network(s.sample());
+            MemoryMode base = Modes.get("baseline");
+            CheckpointMode ckpt = (CheckpointMode) Modes.get(CheckpointMode.ID);
+            int baseBatch = Planner.maxBatch(net, base, options(1), s.budget(), LIMIT);
+            int batch = Planner.maxBatch(net, ckpt, options(1), s.budget(), LIMIT);
+            CompileOptions o = options(batch);
+            System.err.printf(Locale.ROOT, "%s: checkpoint %d; timing at %d%n", net.name(), batch, batch);
+            long baseNs;
+            try (TimedSteps b = new TimedSteps(net, base, o, threads)) {
+                baseNs = median(b, TIMED);
+            }
+            long ckptNs;
+            long recompute;
+            try (TimedSteps c = new TimedSteps(net, ckpt, o, threads)) {
+                ckptNs = median(c, TIMED);
+                recompute = c.lastPhases().getOrDefault("recompute", 0L);
+                if (c.plan().peakBytes() > s.budget()) {
+                    throw new IllegalStateException(net.name() + ": checkpoint's planned peak " + c.plan().peakBytes()
+                            + " over the budget");
+                }
+            }
+            line(String.format(Locale.ROOT, "| %s | %s | %d | **%d** | %.2f× | %d | %.0f ms | %.0f / %.0f ms = "
+                            + "**%.2f×** |", net.name(), Bytes.format(s.budget()), baseBatch, batch,
+                    (double) batch / baseBatch, ckpt.segmentsOf(net).count(), recompute / 1e6, ckptNs / 1e6,
+                    baseNs / 1e6, (double) ckptNs / baseNs));
+        }
+        line("");
+        line("Out-of-core and checkpoint with and without the paged arena, batch by batch: section *Paged arena*.");
         line("");
     }
 

@@ -12,6 +12,7 @@ import io.memscope.trainer.memory.TraceInfo;
 import io.memscope.trainer.modes.CompileOptions;
 import io.memscope.trainer.modes.MemoryMode;
 import io.memscope.trainer.modes.Modes;
+import io.memscope.trainer.modes.checkpoint.CheckpointMode;
 import io.memscope.trainer.modes.outofcore.OutOfCoreMode;
 import io.memscope.trainer.net.Network;
 import io.memscope.trainer.plan.Planner;
@@ -26,7 +27,7 @@ import java.util.Locale;
 
 /**
  * The paged arena against the classic one, under {@link OutOfCoreBenchmark}'s fixed budgets: for baseline and
- * out-of-core, on the classic arena and on pages of 64 KiB and 2 MiB, the largest batch each fits (meta-backend
+ * out-of-core and checkpoint, on the classic arena and on pages of 64 KiB and 2 MiB, the largest batch each fits (meta-backend
  * plans replayed against the budget, training step, no evaluation), the device memory at that batch's peak
  * (counted, in blocks, page rounding, fragmentation), and the allocation that fails one sample later with the
  * free memory it met. No step is timed. Writes the "out-of-core-paging" section of docs/BENCHMARKS.md.
@@ -65,7 +66,7 @@ final class PagingComparison extends ModeBenchmark {
         line("|---|---:|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|");
         for (OutOfCoreBenchmark.Subject s : subjects) {
             Network net = network(s.sample());
-            for (String id : List.of("baseline", OutOfCoreMode.ID)) {
+            for (String id : List.of("baseline", OutOfCoreMode.ID, CheckpointMode.ID)) {
                 int classic = -1;
                 for (Paging paging : DEVICES) {
                     CompileOptions one = options(1).withPaging(paging);
