@@ -31,7 +31,7 @@ public final class CompressedMode implements MemoryMode {
     public static final String ID = "compressed";
     /** Steps between re-estimations of the adaptive bounds. */
     public static final int DEFAULT_EVERY = 50;
-    public static final String DEFAULT_BOUND = "adaptive:0.01";
+    public static final String DEFAULT_BOUND = "adaptive:" + ErrorBound.DEFAULT_TARGET;
     /** Samples of the calibration step: a ratio is a property of the data, not of the batch size. */
     public static final int CALIBRATION_BATCH = 16;
 
