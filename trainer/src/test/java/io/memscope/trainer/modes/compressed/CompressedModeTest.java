@@ -143,7 +143,7 @@ class CompressedModeTest {
     void errorBoundsAreReadAsAbsoluteRelativeOrAdaptiveAndAnythingElseIsRefused() {
         assertEquals(new ErrorBound.Absolute(1e-3), ErrorBound.parse("1e-3", 50));
         assertEquals(new ErrorBound.Relative(0.01), ErrorBound.parse("rel:0.01", 50));
-        assertEquals(new ErrorBound.Adaptive(0.01, 50), ErrorBound.parse("adaptive", 50));
+        assertEquals(new ErrorBound.Adaptive(0.005, 50), ErrorBound.parse("adaptive", 50));
         assertEquals(new ErrorBound.Adaptive(0.05, 10), ErrorBound.parse("adaptive:0.05", 10));
         for (String bad : List.of("0", "-1", "abc", "rel:2", "rel:0", "adaptive:x", "NaN", "1e999")) {
             IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
