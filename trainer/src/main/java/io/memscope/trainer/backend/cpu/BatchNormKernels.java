@@ -2,7 +2,8 @@ package io.memscope.trainer.backend.cpu;
 
 /**
  * Spatial batch normalization over x (n, c, plane): statistics per channel over n·plane values, summed in
- * double and in a fixed order, one channel per worker at a time. Per-channel tensors are float indices of
+ * double and in a fixed order, one channel per worker at a time; the elementwise passes run in float with
+ * per-channel coefficients. Per-channel tensors are float indices of
  * {@code c} floats.
  */
 public final class BatchNormKernels {
@@ -25,19 +26,12 @@ public final class BatchNormKernels {
             for (int ch = from; ch < to; ch++) {
                 double sum = 0;
                 for (int i = 0; i < n; i++) {
-                    int start = x + (i * c + ch) * plane;
-                    for (int j = 0; j < plane; j++) {
-                        sum += mem[start + j];
-                    }
+                    sum += sum(x + (i * c + ch) * plane, plane);
                 }
                 double mean = sum / count;
                 double squares = 0;
                 for (int i = 0; i < n; i++) {
-                    int start = x + (i * c + ch) * plane;
-                    for (int j = 0; j < plane; j++) {
-                        double d = mem[start + j] - mean;
-                        squares += d * d;
-                    }
+                    squares += squares(x + (i * c + ch) * plane, plane, mean);
                 }
                 double variance = squares / count;
                 double unbiased = count > 1 ? squares / (count - 1) : variance;
@@ -90,21 +84,29 @@ public final class BatchNormKernels {
                 for (int i = 0; i < n; i++) {
                     int xs = x + (i * c + ch) * plane;
                     int ds = dy + (i * c + ch) * plane;
-                    for (int j = 0; j < plane; j++) {
-                        double d = mem[ds + j];
-                        sumDy += d;
-                        sumDyXhat += d * (mem[xs + j] - mean) * invStd;
-                    }
+                    sumDy += sum(ds, plane);
+                    sumDyXhat += dot(ds, xs, plane, mean);
                 }
+                sumDyXhat *= invStd;
+                // dx = scale·(m·dy − Σdy − xhat·Σdy·xhat) = a·dy + b·(x − mean) + k, in float, per channel
                 double scale = mem[gamma + ch] * invStd / count;
+                float a = (float) (scale * count);
+                float b = (float) (-scale * invStd * sumDyXhat);
+                float k = (float) (-scale * sumDy);
+                float mu = (float) mean;
+                float[] m = mem;
                 for (int i = 0; i < n; i++) {
                     int xs = x + (i * c + ch) * plane;
                     int ds = dy + (i * c + ch) * plane;
                     int out = dx + (i * c + ch) * plane;
-                    for (int j = 0; j < plane; j++) {
-                        double xhat = (mem[xs + j] - mean) * invStd;
-                        float g = (float) (scale * (count * mem[ds + j] - sumDy - xhat * sumDyXhat));
-                        mem[out + j] = accumulateDx ? mem[out + j] + g : g;
+                    if (accumulateDx) {
+                        for (int j = 0; j < plane; j++) {
+                            m[out + j] += a * m[ds + j] + b * (m[xs + j] - mu) + k;
+                        }
+                    } else {
+                        for (int j = 0; j < plane; j++) {
+                            m[out + j] = a * m[ds + j] + b * (m[xs + j] - mu) + k;
+                        }
                     }
                 }
                 mem[dgamma + ch] = (float) (accumulateParams ? mem[dgamma + ch] + sumDyXhat : sumDyXhat);
@@ -115,13 +117,82 @@ public final class BatchNormKernels {
 
     private void normalize(int n, int c, int plane, int ch, int x, int y, double mean, double invStd,
                            double gamma, double beta) {
-        double scale = gamma * invStd;
-        double shift = beta - mean * scale;
+        float scale = (float) (gamma * invStd);
+        float shift = (float) beta;
+        float mu = (float) mean;
+        float[] m = mem;
         for (int i = 0; i < n; i++) {
             int start = (i * c + ch) * plane;
             for (int j = 0; j < plane; j++) {
-                mem[y + start + j] = (float) (mem[x + start + j] * scale + shift);
+                m[y + start + j] = (m[x + start + j] - mu) * scale + shift;
             }
         }
+    }
+
+    // Sums in double over four interleaved partial sums, combined in a fixed order: the same result on every run
+    // and thread count, without one long chain of dependent additions.
+
+    private double sum(int from, int count) {
+        float[] m = mem;
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int j = 0;
+        for (; j + 3 < count; j += 4) {
+            s0 += m[from + j];
+            s1 += m[from + j + 1];
+            s2 += m[from + j + 2];
+            s3 += m[from + j + 3];
+        }
+        for (; j < count; j++) {
+            s0 += m[from + j];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** Σ (x − mean)². */
+    private double squares(int from, int count, double mean) {
+        float[] m = mem;
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int j = 0;
+        for (; j + 3 < count; j += 4) {
+            double d0 = m[from + j] - mean;
+            double d1 = m[from + j + 1] - mean;
+            double d2 = m[from + j + 2] - mean;
+            double d3 = m[from + j + 3] - mean;
+            s0 += d0 * d0;
+            s1 += d1 * d1;
+            s2 += d2 * d2;
+            s3 += d3 * d3;
+        }
+        for (; j < count; j++) {
+            double d = m[from + j] - mean;
+            s0 += d * d;
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** Σ dy·(x − mean). */
+    private double dot(int dy, int x, int count, double mean) {
+        float[] m = mem;
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int j = 0;
+        for (; j + 3 < count; j += 4) {
+            s0 += m[dy + j] * (m[x + j] - mean);
+            s1 += m[dy + j + 1] * (m[x + j + 1] - mean);
+            s2 += m[dy + j + 2] * (m[x + j + 2] - mean);
+            s3 += m[dy + j + 3] * (m[x + j + 3] - mean);
+        }
+        for (; j < count; j++) {
+            s0 += m[dy + j] * (m[x + j] - mean);
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 }
