@@ -43,6 +43,7 @@ public final class Palette {
             case COMPRESSED -> "Compressed";
             case TEMPORARY -> "Temporary";
             case HOST -> "Host memory";
+            case UNKNOWN -> "Unknown";
         };
     }
 
