@@ -50,7 +50,7 @@ public final class Recording {
      * place of its time, so every view and range in the window counts events, as the exported picture does.
      */
     public void append(List<MemoryEvent> batch) {
-        List<MemoryEvent> shown = axis == XAxis.TIME_NS ? batch : batch.stream().map(Recording::atIndex).toList();
+        List<MemoryEvent> shown = axis.countsEvents() ? batch.stream().map(Recording::atIndex).toList() : batch;
         timeline.append(shown);
         appended += batch.size();
     }

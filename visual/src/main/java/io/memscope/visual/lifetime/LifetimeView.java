@@ -472,7 +472,7 @@ public final class LifetimeView extends Region {
     }
 
     private long origin() {
-        return axis == XAxis.EVENT_INDEX ? 0 : model.xMin();
+        return axis == XAxis.TIME_NS ? model.xMin() : 0;
     }
 
     /** The time axis' ticks for the range shown: the memory chart's and the exported picture's for it. */
