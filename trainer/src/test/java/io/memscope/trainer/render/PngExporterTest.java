@@ -55,7 +55,7 @@ class PngExporterTest {
         }
         assertTrue(nonWhite > image.getWidth() * image.getHeight() / 10, "picture is mostly blank: " + nonWhite);
         TimelineModel model = TimelineModel.of(SyntheticTrace.info(BUDGET), t.events);
-        // UNKNOWN is only ever an imported trace's (PytorchPictureTest draws it)
+        // UNKNOWN is only ever an imported trace's (ReservedAndPendingFreeTest draws it)
         Set<Category> recorded = new HashSet<>(TimelineModel.STACK_ORDER);
         recorded.remove(Category.UNKNOWN);
         assertEquals(recorded, model.categoriesPresent(), "the trace exercises every category a run records");
