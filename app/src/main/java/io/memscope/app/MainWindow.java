@@ -17,6 +17,7 @@ import io.memscope.app.network.Samples;
 import io.memscope.app.plan.PlanResult;
 import io.memscope.app.plan.PlanView;
 import io.memscope.app.plan.PlanViewModel;
+import io.memscope.app.pytorch.SnapshotText;
 import io.memscope.app.replay.ReplayBar;
 import io.memscope.app.replay.ReplayController;
 import io.memscope.app.reversible.ReversibleText;
@@ -42,6 +43,10 @@ import io.memscope.trainer.plan.MemoryProfile;
 import io.memscope.trainer.plan.Planner;
 import io.memscope.trainer.program.Reconstruction;
 import io.memscope.trainer.program.TensorDecl;
+import io.memscope.trainer.pytorch.Snapshot;
+import io.memscope.trainer.pytorch.SnapshotImport;
+import io.memscope.trainer.pytorch.SnapshotReader;
+import io.memscope.trainer.memory.TraceInfo;
 import io.memscope.trainer.train.StepResult;
 import io.memscope.trainer.train.TrainConfig;
 import io.memscope.visual.lifetime.LifetimeView;
@@ -51,6 +56,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.BiFunction;
 import javafx.animation.AnimationTimer;
 import javafx.application.Platform;
 import javafx.geometry.Insets;
@@ -60,6 +67,7 @@ import javafx.scene.Scene;
 import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckMenuItem;
+import javafx.scene.control.ChoiceDialog;
 import javafx.scene.control.Label;
 import javafx.scene.control.Menu;
 import javafx.scene.control.MenuBar;
@@ -126,6 +134,13 @@ public final class MainWindow {
     private Alert conversionReport;
     private MemoryProfile measured;
     private long frames;
+    /** View ▸ Event-index axis. */
+    private CheckMenuItem eventAxis;
+    /** Which device of a snapshot with several to import, given them and the busiest; empty: none. */
+    private BiFunction<List<SnapshotImport.DeviceSummary>, Integer, Optional<Integer>> deviceChooser = this::askDevice;
+    /** The share of the snapshot file read so far, written by the reading thread; -1 while nothing is imported. */
+    private volatile double importProgress = -1;
+    private String importing = "";
     private final AnimationTimer frameLoop = new AnimationTimer() {
         @Override
         public void handle(long now) {
@@ -165,8 +180,8 @@ public final class MainWindow {
         plan.resultProperty().addListener((o, a, r) -> updateLayerTable());
         lifetimes.setOnRangeRequest(timeline::showRange);
         lifetimes.setShapeResolver(this::shapeOf);
-        lifetimes.setDetailResolver(t -> ReversibleText.rebuiltDetail(t, recording.timeline(), recording.info(),
-                recording.reconstructions()));
+        lifetimes.setDetailResolver(t -> join(ReversibleText.rebuiltDetail(t, recording.timeline(), recording.info(),
+                recording.reconstructions()), SnapshotText.detail(t, recording.details())));
         editorView.setOnConvertToReversible(this::convertToReversible);
         run.stateProperty().addListener((o, a, s) -> {
             if (s == io.memscope.app.run.RunState.PAUSED) {
@@ -311,6 +326,7 @@ public final class MainWindow {
                         this::saveNetworkAs),
                 new SeparatorMenuItem(),
                 item("Open _trace\u2026 (replay)", new KeyCodeCombination(KeyCode.T, KeyCombination.SHORTCUT_DOWN), this::openTrace),
+                snapshotItem(),
                 item("Save t_race\u2026", null, this::saveTrace),
                 export,
                 new SeparatorMenuItem(),
@@ -337,7 +353,8 @@ public final class MainWindow {
         CheckMenuItem events = new CheckMenuItem("_Event-index axis");
         events.setId("event-axis");
         events.setAccelerator(new KeyCodeCombination(KeyCode.I, KeyCombination.SHORTCUT_DOWN));
-        events.selectedProperty().addListener((o, was, on) -> setAxis(on ? XAxis.EVENT_INDEX : XAxis.TIME_NS));
+        events.selectedProperty().addListener((o, was, on) -> setAxis(on ? XAxis.EVENT_INDEX : timeAxis()));
+        eventAxis = events;
         view.getItems().addAll(follow,
                 item("_Zoom to fit", new KeyCodeCombination(KeyCode.DIGIT0, KeyCombination.SHORTCUT_DOWN), timeline::zoomToFit),
                 events);
@@ -430,9 +447,13 @@ public final class MainWindow {
             }
         }
         replay.pump(now, deadline);
+        double progress = importProgress;
+        if (progress >= 0) {
+            status.setText(String.format(Locale.ROOT, "Importing %s\u2026 %d%%", importing, Math.round(progress * 100)));
+        }
         timeline.refresh();
         lifetimes.setTimeRange(timeline.visibleFrom(), timeline.visibleTo());
-        if (++frames % 15 == 0) {
+        if (++frames % 15 == 0 && progress < 0) {
             updateStatus(System.nanoTime() - t0);
         }
     }
@@ -512,6 +533,7 @@ public final class MainWindow {
         replay.close();
         List<MemoryEvent> events = p.timeline();
         recording.begin(p.info(), () -> events);
+        followTraceClock(p.info());
         recording.append(events);
         measured = null;
         timeline.followLiveProperty().set(true);
@@ -573,6 +595,7 @@ public final class MainWindow {
             session = new TrainingSession(config, mode);
             TrainingSession s = session;
             recording.begin(s.trace().info(), s::events);
+            followTraceClock(s.trace().info());
             timeline.followLiveProperty().set(true);
             lifetimes.clearSelection();
             notice(Notice.info(String.format(Locale.ROOT, "Training %s: %s mode, batch %d, budget %s, %s, data %s, %d steps",
@@ -713,6 +736,7 @@ public final class MainWindow {
         }
         background.run(() -> TraceFile.read(file), t -> {
             replay.load(t);
+            followTraceClock(t.info());
             measured = null;
             timeline.followLiveProperty().set(true);
             lifetimes.clearSelection();
@@ -720,6 +744,111 @@ public final class MainWindow {
                     file.getFileName(), t.events().size(), t.info().network())));
             measureLayers(t.events());
         }, e -> notice(Notice.error("Could not open " + file.getFileName() + ": " + Errors.message(e))));
+    }
+
+    private MenuItem snapshotItem() {
+        MenuItem m = item("Open P_yTorch snapshot\u2026", null, this::openSnapshot);
+        m.setId("open-snapshot");
+        return m;
+    }
+
+    private void openSnapshot() {
+        File f = chooser("Open a PyTorch memory snapshot", "PyTorch memory snapshots (torch.cuda.memory._dump_snapshot)",
+                "*.pickle", "*.pkl", "*.pickle.gz").showOpenDialog(stage);
+        if (f != null) {
+            openSnapshot(f.toPath());
+        }
+    }
+
+    /**
+     * File ▸ Open PyTorch snapshot: reads {@code torch.cuda.memory._dump_snapshot()}'s file off the UI thread (the
+     * status bar counts the share read), asks which device when it has several, and shows that device's trace as
+     * a replay, all of it at once. The file is only read as data; one that is not a snapshot, or would run code,
+     * leaves the window as it was and the message bar says why.
+     */
+    public void openSnapshot(Path file) {
+        if (session != null) {
+            showMessage("Stop the run before opening a snapshot.");
+            return;
+        }
+        String name = file.getFileName().toString();
+        importing = name;
+        importProgress = 0;
+        java.util.function.Consumer<Throwable> failed = e -> {
+            importProgress = -1;
+            notice(Notice.error("Could not open " + name + ": " + Errors.message(e)));
+        };
+        background.run(() -> SnapshotReader.read(file, p -> importProgress = p), (Snapshot snapshot) -> {
+            List<SnapshotImport.DeviceSummary> devices = SnapshotImport.devices(snapshot);
+            int device = SnapshotImport.busiestDevice(snapshot);
+            if (devices.size() > 1) {
+                Optional<Integer> chosen = deviceChooser.apply(devices, device);
+                if (chosen.isEmpty()) {
+                    importProgress = -1;
+                    notice(Notice.info("Did not open " + name + ": no device chosen."));
+                    return;
+                }
+                device = chosen.get();
+            }
+            int d = device;
+            background.run(() -> SnapshotImport.of(snapshot, d), r -> showSnapshot(name, r), failed);
+        }, failed);
+    }
+
+    private void showSnapshot(String name, SnapshotImport.Result r) {
+        importProgress = -1;
+        hideMessage();
+        replay.load(r.trace());
+        followTraceClock(r.info());
+        replay.showAll();
+        measured = null;
+        timeline.followLiveProperty().set(true);
+        lifetimes.clearSelection();
+        List<String> lines = r.summary().lines();
+        notice(Notice.info("Opened PyTorch snapshot " + name + ", " + lines.get(0)));
+        lines.subList(1, lines.size()).forEach(l -> notice(Notice.info("  " + l)));
+    }
+
+    /** The device chooser's dialog: the busiest device first chosen. */
+    private Optional<Integer> askDevice(List<SnapshotImport.DeviceSummary> devices, int busiest) {
+        List<String> choices = devices.stream().map(SnapshotText::device).toList();
+        int at = 0;
+        for (int i = 0; i < devices.size(); i++) {
+            if (devices.get(i).device() == busiest) {
+                at = i;
+            }
+        }
+        ChoiceDialog<String> dialog = new ChoiceDialog<>(choices.get(at), choices);
+        dialog.initOwner(stage);
+        dialog.setTitle("Open PyTorch snapshot");
+        dialog.setHeaderText("This snapshot holds several devices; MemScope shows one at a time.");
+        dialog.setContentText("Device:");
+        return dialog.showAndWait().map(c -> devices.get(choices.indexOf(c)).device());
+    }
+
+    /** For tests: chooses the device of a snapshot with several, given them and the busiest. */
+    public void setDeviceChooser(BiFunction<List<SnapshotImport.DeviceSummary>, Integer, Optional<Integer>> chooser) {
+        this.deviceChooser = chooser;
+    }
+
+    /** What "time" is for the trace on screen: its clock, or its trace entries when it has none. */
+    private XAxis timeAxis() {
+        TraceInfo info = recording.info();
+        return info != null && !info.hasClock() ? XAxis.ENTRY_ORDER : XAxis.TIME_NS;
+    }
+
+    /** A trace just opened reads on its own clock (or its entries), unless the event-index axis is on. */
+    private void followTraceClock(TraceInfo info) {
+        if (eventAxis == null || !eventAxis.isSelected()) {
+            XAxis axis = info.hasClock() ? XAxis.TIME_NS : XAxis.ENTRY_ORDER;
+            if (axis != recording.axis() || axis != timeline.axis()) {
+                setAxis(axis);
+            }
+        }
+    }
+
+    private static String join(String a, String b) {
+        return a.isEmpty() ? b : b.isEmpty() ? a : a + "  \u00b7  " + b;
     }
 
     private void saveTrace() {
@@ -735,8 +864,9 @@ public final class MainWindow {
     public void saveTrace(Path file) {
         var info = recording.info();
         List<MemoryEvent> events = recording.events();
+        var details = recording.details();
         background.run(() -> {
-            TraceFile.write(file, info, events);
+            TraceFile.write(file, info, events, details);
             return file;
         }, p -> notice(Notice.info("Trace saved to " + p)), e -> notice(Notice.error("Could not save the trace: "
                 + Errors.message(e))));

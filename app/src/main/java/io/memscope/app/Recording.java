@@ -2,6 +2,7 @@ package io.memscope.app;
 
 import io.memscope.app.reversible.Reconstructions;
 import io.memscope.trainer.memory.MemoryEvent;
+import io.memscope.trainer.memory.TraceDetails;
 import io.memscope.trainer.memory.TraceInfo;
 import io.memscope.trainer.render.TimelineModel;
 import io.memscope.trainer.render.XAxis;
@@ -26,13 +27,20 @@ public final class Recording {
     private final Reconstructions reconstructions = new Reconstructions();
     private TraceInfo info;
     private Supplier<List<MemoryEvent>> events = List::of;
+    private TraceDetails details = TraceDetails.NONE;
     private XAxis axis = XAxis.TIME_NS;
     /** How many events the models hold, so a change of axis re-reads exactly those. */
     private int appended;
 
     public void begin(TraceInfo info, Supplier<List<MemoryEvent>> events) {
+        begin(info, events, TraceDetails.NONE);
+    }
+
+    /** A trace that knows more about its events than the events say (an imported PyTorch snapshot's stacks). */
+    public void begin(TraceInfo info, Supplier<List<MemoryEvent>> events, TraceDetails details) {
         this.info = info;
         this.events = events;
+        this.details = details == null ? TraceDetails.NONE : details;
         reconstructions.clear();
         clearModels();
     }
@@ -50,7 +58,7 @@ public final class Recording {
      * place of its time, so every view and range in the window counts events, as the exported picture does.
      */
     public void append(List<MemoryEvent> batch) {
-        List<MemoryEvent> shown = axis == XAxis.TIME_NS ? batch : batch.stream().map(Recording::atIndex).toList();
+        List<MemoryEvent> shown = axis.countsEvents() ? batch.stream().map(Recording::atIndex).toList() : batch;
         timeline.append(shown);
         appended += batch.size();
     }
@@ -100,16 +108,25 @@ public final class Recording {
         return info == null || timeline.eventCount() == 0;
     }
 
+    /**
+     * Each event's stack, stream and note, by the event's position in {@link #events()} (which is its position
+     * in the models too); {@link TraceDetails#NONE} for a run or a plan.
+     */
+    public TraceDetails details() {
+        return details;
+    }
+
     /** Every event of the trace, for saving and export. */
     public List<MemoryEvent> events() {
         return events.get();
     }
 
-    /** A title such as "LeNet-5 · baseline · batch 32 · cpu". */
+    /** A title such as "LeNet-5 · baseline · batch 32 · cpu" (an imported trace has no batch). */
     public String title() {
         if (info == null) {
             return "";
         }
-        return info.network() + "  \u00b7  " + info.mode() + "  \u00b7  batch " + info.batch() + "  \u00b7  " + info.backend();
+        return info.network() + "  \u00b7  " + info.mode() + (info.batch() > 0 ? "  \u00b7  batch " + info.batch() : "")
+                + "  \u00b7  " + info.backend();
     }
 }

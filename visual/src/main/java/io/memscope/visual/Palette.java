@@ -43,6 +43,7 @@ public final class Palette {
             case COMPRESSED -> "Compressed";
             case TEMPORARY -> "Temporary";
             case HOST -> "Host memory";
+            case UNKNOWN -> "Unknown";
         };
     }
 
@@ -55,6 +56,13 @@ public final class Palette {
     /** Colour of the budget line and of out-of-memory markers, as in the exported picture. */
     public static final Color BUDGET = fx(TimelineColors.BUDGET);
     public static final Color OOM = fx(TimelineColors.OOM);
+    /** Colour of the reserved-memory line (an imported PyTorch trace's segments), as in the exported picture. */
+    public static final Color RESERVED = fx(TimelineColors.RESERVED);
+
+    /** A category's colour for a block pending free: paler, as in the exported picture. */
+    public static Color pendingFree(Category category) {
+        return fx(TimelineColors.lighter(TimelineColors.of(category), TimelineColors.PENDING_FREE_LIGHTER));
+    }
 
     /** Colour of a phase band on the timeline: its kind's, as in the exported picture's phase strip. */
     public static Color phase(String phase) {

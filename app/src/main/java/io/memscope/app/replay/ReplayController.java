@@ -41,7 +41,7 @@ public final class ReplayController {
     public void load(TraceFile.LoadedTrace trace) {
         events = trace.events();
         List<MemoryEvent> all = events;
-        recording.begin(trace.info(), () -> all);
+        recording.begin(trace.info(), () -> all, trace.details());
         next = 0;
         playheadNs = events.isEmpty() ? 0 : events.get(0).timeNs();
         lastFrameNanos = -1;
@@ -63,7 +63,7 @@ public final class ReplayController {
             return;
         }
         List<MemoryEvent> all = events;
-        recording.begin(recording.info(), () -> all);
+        recording.begin(recording.info(), () -> all, recording.details());
         next = 0;
         showAll = false;
         playheadNs = events.isEmpty() ? 0 : events.get(0).timeNs();

@@ -4,6 +4,7 @@ import io.memscope.app.plan.AdviceText;
 import io.memscope.trainer.data.DataException;
 import io.memscope.trainer.export.TraceFormatException;
 import io.memscope.trainer.net.SpecException;
+import io.memscope.trainer.pytorch.SnapshotFormatException;
 import io.memscope.trainer.train.TrainingException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,7 +23,8 @@ public final class Errors {
             return AdviceText.sentence(e.getMessage(), e.advice());
         }
         if (t instanceof TrainingException || t instanceof DataException || t instanceof SpecException
-                || t instanceof TraceFormatException || t instanceof IllegalArgumentException) {
+                || t instanceof TraceFormatException || t instanceof SnapshotFormatException
+                || t instanceof IllegalArgumentException) {
             return t.getMessage();
         }
         if (t instanceof NoSuchFileException e) {

@@ -28,6 +28,10 @@ import io.memscope.trainer.plan.MemoryProfile;
 import io.memscope.trainer.plan.Planner;
 import io.memscope.trainer.program.CompressionRecord;
 import io.memscope.trainer.program.Reconstruction;
+import io.memscope.trainer.pytorch.Snapshot;
+import io.memscope.trainer.pytorch.SnapshotFormatException;
+import io.memscope.trainer.pytorch.SnapshotImport;
+import io.memscope.trainer.pytorch.SnapshotReader;
 import io.memscope.trainer.render.PngExporter;
 import io.memscope.trainer.render.StepBoundary;
 import io.memscope.trainer.render.SvgExporter;
@@ -54,8 +58,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The command line: {@code train}, {@code plan}, {@code export}, {@code convert}, {@code modes}, {@code layers},
- * {@code help}.
+ * The command line: {@code train}, {@code plan}, {@code export}, {@code import}, {@code convert}, {@code modes},
+ * {@code layers}, {@code help}.
  * Errors a user can fix print one clear line and exit 2 (usage) or 1 (the run failed); stack traces only with
  * {@code MEMSCOPE_DEBUG=1}.
  */
@@ -100,16 +104,18 @@ public final class MemScopeCli {
                 case "plan" -> plan(new Args(rest, Set.of("max-batch", "program", "paged")));
                 case "export" -> export(new Args(rest, Set.of()));
                 case "convert" -> convert(new Args(rest, Set.of("force")));
+                case "import" -> importSnapshot(new Args(rest, Set.of("force")));
                 case "modes" -> printModes(out);
                 case "layers" -> printLayers(out);
                 case "help", "--help", "-h" -> out.print(HELP);
-                default -> throw new UsageException("unknown command '" + command + "'; try: train, plan, export, convert, modes, layers, help");
+                default -> throw new UsageException("unknown command '" + command + "'; try: train, plan, export, import, convert, modes, layers, help");
             }
             return 0;
         } catch (UsageException e) {
             err.println("memscope: " + e.getMessage());
             return 2;
-        } catch (SpecException | DataException | TrainingException | TraceFormatException | IllegalArgumentException e) {
+        } catch (SpecException | DataException | TrainingException | TraceFormatException | SnapshotFormatException
+                 | IllegalArgumentException e) {
             String message = e.getMessage();
             if (e instanceof TrainingException t && t.advice() != null) {
                 message += "; " + AdviceWords.of(t.advice());
@@ -404,6 +410,54 @@ public final class MemScopeCli {
                 Network.build(spec).parameterCount(), target);
     }
 
+    // ---- import -----------------------------------------------------------------------------------------
+
+    /**
+     * {@code import SNAPSHOT.pickle [--out TRACE.json] [--device N] [--force]}: a PyTorch memory snapshot
+     * ({@code torch.cuda.memory._dump_snapshot()}) as a MemScope trace, written atomically beside it as
+     * SNAPSHOT.json unless --out says where; one device per trace (the busiest unless --device says which).
+     */
+    private void importSnapshot(Args a) {
+        if (a.positional().size() != 1) {
+            throw new UsageException("usage: memscope import SNAPSHOT.pickle [--out TRACE.json] [--device N] [--force]");
+        }
+        Path in = Path.of(a.positional().get(0));
+        String outName = a.get("out", null);
+        boolean force = a.flag("force");
+        boolean chosen = a.has("device");
+        int device = a.getInt("device", 0, 0, Integer.MAX_VALUE);
+        a.rejectUnknown("import");
+        if (!Files.isRegularFile(in)) {
+            throw new UsageException(in + ": no such snapshot file");
+        }
+        String name = in.getFileName().toString().replaceFirst("\\.(pickle|pkl)(\\.gz)?$", "");
+        Path target = outName != null ? Path.of(outName) : in.resolveSibling(name + ".json");
+        if (Files.isDirectory(target)) {
+            throw new UsageException("--out " + target + " is a folder; name the file to write, e.g. "
+                    + target.resolve(name + ".json"));
+        }
+        if (Files.exists(target) && !force) {
+            throw new UsageException(target + " exists; name another file with --out, or add --force to replace it");
+        }
+        try {
+            Snapshot snapshot = SnapshotReader.read(in);
+            SnapshotImport.Result r = chosen ? SnapshotImport.of(snapshot, device) : SnapshotImport.of(snapshot);
+            out.println(in + ": PyTorch memory snapshot");
+            for (String line : r.summary().lines()) {
+                out.println("  " + line);
+            }
+            if (!r.summary().otherDevices().isEmpty()) {
+                out.println("  (one device per trace: import another with --device "
+                        + r.summary().otherDevices().get(0).device() + ")");
+            }
+            TraceFile.write(target, r.info(), r.events(), r.details());
+            out.printf(Locale.ROOT, "wrote %s (%,d events); draw it with: memscope export %s --png %s%n", target,
+                    r.events().size(), target, name + ".png");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static String stem(Path file) {
         String name = file.getFileName().toString();
         return name.endsWith(".json") ? name.substring(0, name.length() - 5) : name;
@@ -514,7 +568,7 @@ public final class MemScopeCli {
         String svg = a.get("svg", null);
         int width = a.getInt("width", 1920, PngExporter.MIN_SIZE, PngExporter.MAX_SIZE);
         int height = a.getInt("height", 1080, PngExporter.MIN_SIZE, PngExporter.MAX_SIZE);
-        String axis = a.get("axis", "time");
+        String axis = a.get("axis", null);
         String steps = a.get("steps", null);
         a.rejectUnknown("export");
         if (perfetto == null && png == null && svg == null) {
@@ -523,7 +577,7 @@ public final class MemScopeCli {
         if (!Files.isRegularFile(in)) {
             throw new UsageException(in + ": no such trace file");
         }
-        XAxis xAxis = switch (axis) {
+        XAxis given = axis == null ? null : switch (axis) {
             case "time" -> XAxis.TIME_NS;
             case "events" -> XAxis.EVENT_INDEX;
             default -> throw new UsageException("--axis is time or events, got '" + axis + "'");
@@ -533,6 +587,8 @@ public final class MemScopeCli {
         }
         try {
             TraceFile.LoadedTrace t = TraceFile.read(in);
+            // a trace without a clock (a PyTorch snapshot before 2.2) counts trace entries where others count time
+            XAxis xAxis = given == XAxis.EVENT_INDEX ? given : t.info().hasClock() ? XAxis.TIME_NS : XAxis.ENTRY_ORDER;
             // the picture's range is checked before anything is written, so a bad --steps writes nothing
             TimelineModel model = png == null && svg == null ? null : TimelineModel.of(t.info(), t.events(), xAxis);
             Viewport viewport = model == null ? null : viewport(model, steps);
@@ -739,9 +795,18 @@ public final class MemScopeCli {
               export TRACE.json    --perfetto OUT.json   Chrome/Perfetto trace (open at https://ui.perfetto.dev)
                   --png OUT.png [--width 1920 --height 1080] [--axis time|events] [--steps A-B]
                                           the memory timeline picture, rendered without a display
+                                          (a trace without a clock counts trace entries for time)
                   --svg OUT.svg           the same picture as SVG (vector graphics, for papers); it takes
                                           the same options, and --png and --svg may be given together
                                           (steps are numbered from 1, as in train's progress)
+              import SNAPSHOT.pickle  a PyTorch memory snapshot (torch.cuda.memory._dump_snapshot(), PyTorch
+                                   2.0 to 2.11) as a MemScope trace: allocations as tensor lifetimes, segments
+                                   as reserved memory, OOMs, each event's stack and stream; categories guessed
+                                   from the stacks (docs/PYTORCH_IMPORT.md). The file is only read as data:
+                                   a pickle that would run code is refused
+                  --out TRACE.json        where to write it (default SNAPSHOT.json beside it)
+                  --device N              which device (default: the one with the most trace entries)
+                  --force                 replace TRACE.json if it exists
               convert NETWORK.json the reversible counterpart of a residual network: blocks that keep their
                                    shape become coupling blocks, batch norms and ReLUs whose inputs can then
                                    be rebuilt become invertible; what cannot convert is kept and said why

@@ -42,7 +42,10 @@ import java.util.TreeMap;
  *       {@code cat} = category, {@code name} = tensor name, args layer, bytes, offset, step and phase.
  *   <li>SWAP_OUT..SWAP_IN and COMPRESS..DECOMPRESS are child slices {@value #SWAPPED_OUT} and
  *       {@value #COMPRESSED}, nested in the lifetime (same id and cat), so the time a tensor spent off the
- *       device shows as a length, which an instant would not. RECOMPUTE, and a SWAP_IN or DECOMPRESS that
+ *       device shows as a length, which an instant would not. FREE_REQUESTED..FREE (an imported PyTorch trace's
+ *       block waiting for its stream) is a child slice {@value #PENDING_FREE}; the block stays resident.
+ *   <li>Reserved memory (RESERVE, UNRESERVE: an imported PyTorch trace's segments) is a counter of its own,
+ *       {@value #RESERVED_COUNTER} (series {@code bytes}), sampled whenever it changes. RECOMPUTE, and a SWAP_IN or DECOMPRESS that
  *       nothing in the lifetime started, are async instants ({@code n}) on the tensor's track.
  *   <li>Phases are complete events ({@code X}) named like {@code forward conv1}; a phase lasts until the next
  *       PHASE or SEGMENT event or the end. Steps are {@code X} events {@code step N} until the next SEGMENT.
@@ -70,6 +73,8 @@ public final class PerfettoExporter {
     public static final String HOST_COUNTER = "host memory";
     public static final String SWAPPED_OUT = "swapped out";
     public static final String COMPRESSED = "compressed";
+    public static final String PENDING_FREE = "pending free";
+    public static final String RESERVED_COUNTER = "device memory reserved";
 
     /** In place of a tid: the metadata event names the process, not a thread. */
     private static final int PROCESS_WIDE = -1;
@@ -141,6 +146,9 @@ public final class PerfettoExporter {
         private MemoryEvent step;
         private boolean samplePending;
         private boolean hostSamplePending;
+        private boolean reservedSamplePending;
+        private long reserved;
+        private long reservedBase;
         private long sampleNs;
 
         Export(JsonWriter json, TraceInfo info, List<MemoryEvent> events) {
@@ -159,6 +167,10 @@ public final class PerfettoExporter {
                 if (e.residentDelta() != 0 && e.category() != null) {
                     holding.add(e.category());
                 }
+                if (e.reservedDelta() != 0) {
+                    reserved += e.reservedDelta();
+                    reservedBase = Math.max(reservedBase, -reserved);
+                }
                 if (e.tensorId() >= 0 && seen.add(e.tensorId()) && residentBeforeWindow(e)) {
                     resident[e.category().ordinal()] += e.bytes();
                 }
@@ -167,7 +179,13 @@ public final class PerfettoExporter {
             this.lastNs = events.isEmpty() ? 0 : last;
             this.shownCategories = new ArrayList<>(holding);
             this.hasHost = host;
+            // what an UNRESERVE gave back that the trace never reserved was reserved before its first event
+            this.reserved = reservedBase;
+            this.hasReserved = events.stream().anyMatch(e -> e.action() == Action.RESERVE
+                    || e.action() == Action.UNRESERVE);
         }
+
+        private final boolean hasReserved;
 
         /**
          * Whether a tensor was on the device before the first event, judged by its first event in the trace:
@@ -175,7 +193,7 @@ public final class PerfettoExporter {
          */
         private static boolean residentBeforeWindow(MemoryEvent first) {
             return first.category() != null && switch (first.action()) {
-                case FREE, SWAP_OUT, COMPRESS, RECOMPUTE -> true;
+                case FREE, FREE_REQUESTED, SWAP_OUT, COMPRESS, RECOMPUTE -> true;
                 default -> false;
             };
         }
@@ -190,9 +208,10 @@ public final class PerfettoExporter {
                 // The first sample shows the state after every event at the first timestamp.
                 samplePending = true;
                 hostSamplePending = hasHost;
+                reservedSamplePending = hasReserved;
                 sampleNs = firstNs;
                 for (MemoryEvent e : events) {
-                    if ((samplePending || hostSamplePending) && e.timeNs() != sampleNs) {
+                    if ((samplePending || hostSamplePending || reservedSamplePending) && e.timeNs() != sampleNs) {
                         writePendingSamples();
                     }
                     apply(e);
@@ -225,6 +244,11 @@ public final class PerfettoExporter {
                 hostSamplePending = true;
                 sampleNs = e.timeNs();
             }
+            if (e.reservedDelta() != 0) {
+                reserved += e.reservedDelta();
+                reservedSamplePending = true;
+                sampleNs = e.timeNs();
+            }
             long t = e.timeNs();
             switch (e.action()) {
                 case ALLOC -> {
@@ -241,6 +265,12 @@ public final class PerfettoExporter {
                     if (tensor != null) {
                         endLifetime(tensor, t);
                         open.remove(e.tensorId());
+                    }
+                }
+                case FREE_REQUESTED -> {
+                    OpenTensor tensor = tensor(e);
+                    if (tensor != null && tensor.child == null) {
+                        beginChild(tensor, PENDING_FREE, e, t);
                     }
                 }
                 case SWAP_OUT -> beginChild(tensor(e), SWAPPED_OUT, e, t);
@@ -264,7 +294,7 @@ public final class PerfettoExporter {
         /** Whether the tensor's lifetime is open in a swapped-out or compressed slice: it is not on the device. */
         private boolean offDevice(MemoryEvent e) {
             OpenTensor tensor = e.tensorId() < 0 ? null : open.get(e.tensorId());
-            return tensor != null && tensor.child != null;
+            return tensor != null && tensor.child != null && !PENDING_FREE.equals(tensor.child);
         }
 
         /** The tensor's open lifetime; one that started before the first event starts at the first timestamp. */
@@ -415,6 +445,12 @@ public final class PerfettoExporter {
                 json.name("args").beginObject().name("bytes").value(resident[Category.HOST.ordinal()]).endObject();
                 json.endObject();
                 hostSamplePending = false;
+            }
+            if (reservedSamplePending) {
+                startEvent("C", RESERVED_COUNTER, sampleNs, TID_MEMORY);
+                json.name("args").beginObject().name("bytes").value(reserved).endObject();
+                json.endObject();
+                reservedSamplePending = false;
             }
         }
 

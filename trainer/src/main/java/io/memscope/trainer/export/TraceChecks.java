@@ -15,9 +15,10 @@ import java.util.Map;
  * What a trace read from a file must satisfy to be drawn: the rules a recording keeps. Sequence numbers grow,
  * times never go back, blocks have a size and an address inside the budget (host memory, {@link
  * Category#HOST}, has an address space of its own that the budget does not bound; a paged recording's addresses
- * are virtual and reach its {@link Paging#addressSpace}), OOM events carry their byte
- * counts (a planned trace of an unbounded arena, {@link TraceInfo#unboundedArena()}, may pass the budget), and a
- * tensor is freed only once, after its allocation. A trace that starts after sequence number 0
+ * are virtual and reach its {@link Paging#addressSpace}), OOM events carry their byte counts (-1 where the
+ * recording did not know one; a planned trace of an unbounded arena, {@link TraceInfo#unboundedArena()}, may pass
+ * the budget), and a tensor is freed only once, after its allocation (a FREE_REQUESTED comes between them).
+ * Reserved memory (RESERVE, UNRESERVE) has a range and no tensor. A trace that starts after sequence number 0
  * lost its oldest events to the recording's buffer, so a free of a tensor it never saw allocated is allowed
  * there. The first broken rule is a {@link TraceFormatException} naming the file, the event, the field and
  * the value.
@@ -83,6 +84,7 @@ final class TraceChecks {
         switch (e.action()) {
             case OOM -> oom(i, e);
             case PHASE, SEGMENT -> { }
+            case RESERVE, UNRESERVE -> reserved(i, e);
             default -> block(i, e);
         }
     }
@@ -114,6 +116,14 @@ final class TraceChecks {
                         + " allocated and nothing freed");
             }
             tensors.put(e.tensorId(), i);
+        } else if (e.action() == Action.FREE_REQUESTED) {
+            if (before != null && before < 0) {
+                throw fail(i, e, "requests the free of tensor " + e.tensorId() + ", which event " + (-before - 1)
+                        + " already freed");
+            }
+            if (before == null && complete) {
+                throw fail(i, e, "requests the free of tensor " + e.tensorId() + ", which no earlier event allocates");
+            }
         } else if (e.action() == Action.FREE) {
             if (before != null && before < 0) {
                 throw fail(i, e, "frees tensor " + e.tensorId() + ", which event " + (-before - 1) + " already freed");
@@ -129,11 +139,22 @@ final class TraceChecks {
         if (e.requestedBytes() < 0) {
             throw fail(i, e, "has requestedBytes " + e.requestedBytes() + "; an OOM says how many bytes it asked for");
         }
-        if (e.freeBytes() < 0) {
-            throw fail(i, e, "has freeBytes " + e.freeBytes() + "; an OOM says how many bytes were free");
+        if (e.freeBytes() < -1) {
+            throw fail(i, e, "has freeBytes " + e.freeBytes() + "; an OOM says how many bytes were free (-1: unknown)");
         }
-        if (e.largestFreeBytes() < 0) {
-            throw fail(i, e, "has largestFreeBytes " + e.largestFreeBytes() + "; an OOM says its largest free block");
+        if (e.largestFreeBytes() < -1) {
+            throw fail(i, e, "has largestFreeBytes " + e.largestFreeBytes()
+                    + "; an OOM says its largest free block (-1: unknown)");
+        }
+    }
+
+    /** RESERVE / UNRESERVE: a range of device memory, no tensor. */
+    private void reserved(int i, MemoryEvent e) {
+        if (e.bytes() < 0) {
+            throw fail(i, e, "has bytes " + e.bytes() + "; a reserved range's size cannot be negative");
+        }
+        if (e.offset() < 0) {
+            throw fail(i, e, "has offset " + e.offset() + "; addresses count from 0");
         }
     }
 

@@ -7,6 +7,7 @@ import com.google.gson.stream.MalformedJsonException;
 import io.memscope.trainer.memory.Action;
 import io.memscope.trainer.memory.Category;
 import io.memscope.trainer.memory.MemoryEvent;
+import io.memscope.trainer.memory.TraceDetails;
 import io.memscope.trainer.memory.TraceInfo;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
@@ -31,13 +32,16 @@ import java.util.zip.ZipException;
  *
  * <pre>
  * {"format":"memscope-trace",
- * "schema":1,
+ * "schema":2,
  * "info":{"network":"vgg16","mode":"baseline","backend":"cpu","batch":32,"budgetBytes":4294967296,"extra":{}},
  * "columns":["seq.delta","timeNs.delta","action","tensorId","tensorName","layer","category","offset","bytes",
- *            "step","phase","requestedBytes","freeBytes","largestFreeBytes"],
+ *            "step","phase","stack","stream","note","requestedBytes","freeBytes","largestFreeBytes"],
  * "actions":["ALLOC","FREE",...],
  * "categories":["INPUT","PARAMETER",...],
  * "strings":["conv1.out","conv1","forward",...],
+ * "frames":[[3,1469,4],...],            (only when events have stacks)
+ * "stacks":[[0,1,2],...],
+ * "streams":[0,94330113408],
  * "eventCount":2,
  * "events":[
  * [0,1200,0,0,0,1,4,0,1048576,0,2],
@@ -54,8 +58,16 @@ import java.util.zip.ZipException;
  *   <li>{@code action} and {@code category} index {@code actions} and {@code categories} (category -1: none);
  *       {@code tensorName}, {@code layer} and {@code phase} index the {@code strings} table, which holds each
  *       distinct string once.
- *   <li>A row may end before {@code requestedBytes}, {@code freeBytes} and {@code largestFreeBytes} when they
- *       are trailing; the missing values are -1. Only OOM events carry them.
+ *   <li>A row may end before {@code stack}, {@code stream}, {@code note}, {@code requestedBytes}, {@code
+ *       freeBytes} and {@code largestFreeBytes} when they are trailing; the missing values are -1. Only OOM
+ *       events carry the last three.
+ *   <li>{@code stack}, {@code stream} and {@code note} are what an imported trace knows about each event
+ *       ({@link TraceDetails}): an index into {@code stacks} (each a list of indices into {@code frames},
+ *       innermost first; a frame is {@code [file, line, function]} with file and function in {@code strings}),
+ *       an index into {@code streams}, and a note in {@code strings}; -1 for none. A trace without them leaves
+ *       the three tables out.
+ *   <li>Schema 2 added those three columns and tables, and the actions FREE_REQUESTED, RESERVE and UNRESERVE
+ *       and the category UNKNOWN. Schema 1 files read as before: their events have no details.
  *   <li>One event per line, so the file stays usable with line-based tools.
  *   <li>The events keep the rules of a recording, which reading checks ({@link TraceChecks}): sequence numbers
  *       grow, times never go back, blocks lie inside the budget, a tensor is freed once, after its allocation.
@@ -65,23 +77,47 @@ import java.util.zip.ZipException;
  */
 public final class TraceFile {
     public static final String FORMAT = "memscope-trace";
-    public static final int SCHEMA = 1;
+    public static final int SCHEMA = 2;
 
     private static final FormattingStyle ON_NEW_LINE = FormattingStyle.COMPACT.withNewline("\n").withIndent("");
     private static final FormattingStyle INLINE = FormattingStyle.COMPACT;
 
-    /** A trace as read from a file. */
-    public record LoadedTrace(TraceInfo info, List<MemoryEvent> events) {}
+    /** A trace as read from a file, with what it knows about each event beyond the event (often nothing). */
+    public record LoadedTrace(TraceInfo info, List<MemoryEvent> events, TraceDetails details) {
+        public LoadedTrace {
+            details = details == null ? TraceDetails.NONE : details;
+        }
+
+        public LoadedTrace(TraceInfo info, List<MemoryEvent> events) {
+            this(info, events, TraceDetails.NONE);
+        }
+    }
 
     private TraceFile() {}
 
     public static void write(Path file, TraceInfo info, List<MemoryEvent> events) throws IOException {
-        ExportFiles.writeText(file, writer -> write(writer, info, events));
+        write(file, info, events, TraceDetails.NONE);
+    }
+
+    /** Writes the trace and its events' details (stacks, streams, notes) atomically. */
+    public static void write(Path file, TraceInfo info, List<MemoryEvent> events, TraceDetails details)
+            throws IOException {
+        ExportFiles.writeText(file, writer -> write(writer, info, events, details));
     }
 
     /** Writes the trace to {@code out} and flushes it; the writer stays open. */
     public static void write(Writer out, TraceInfo info, List<MemoryEvent> events) throws IOException {
-        Map<String, Integer> strings = internStrings(events);
+        write(out, info, events, TraceDetails.NONE);
+    }
+
+    /** Writes the trace and its details to {@code out} and flushes it; the writer stays open. */
+    public static void write(Writer out, TraceInfo info, List<MemoryEvent> events, TraceDetails details)
+            throws IOException {
+        if (details.eventCount() > events.size()) {
+            throw new IllegalArgumentException("details for " + details.eventCount() + " events, but the trace has "
+                    + events.size());
+        }
+        Map<String, Integer> strings = internStrings(events, details);
         JsonWriter json = new JsonWriter(out);
         json.setFormattingStyle(INLINE);
         json.beginObject();
@@ -112,9 +148,12 @@ public final class TraceFile {
             json.value(s);
         }
         json.endArray();
+        if (!details.isEmpty()) {
+            writeDetailTables(json, details, strings);
+        }
         onNewLine(json).name("eventCount").value(events.size());
         onNewLine(json).name("events").beginArray();
-        writeEvents(json, events, strings);
+        writeEvents(json, events, details, strings);
         onNewLine(json).endArray();
         json.endObject();
         json.flush();
@@ -169,14 +208,49 @@ public final class TraceFile {
         }
     }
 
-    private static Map<String, Integer> internStrings(List<MemoryEvent> events) {
+    private static Map<String, Integer> internStrings(List<MemoryEvent> events, TraceDetails details) {
         Map<String, Integer> strings = new LinkedHashMap<>();
         for (MemoryEvent e : events) {
             strings.putIfAbsent(e.tensorName(), strings.size());
             strings.putIfAbsent(e.layer(), strings.size());
             strings.putIfAbsent(e.phase(), strings.size());
         }
+        for (TraceDetails.Frame f : details.frames()) {
+            strings.putIfAbsent(f.filename(), strings.size());
+            strings.putIfAbsent(f.name(), strings.size());
+        }
+        for (String note : details.notes()) {
+            strings.putIfAbsent(note, strings.size());
+        }
         return strings;
+    }
+
+    private static void writeDetailTables(JsonWriter json, TraceDetails details, Map<String, Integer> strings)
+            throws IOException {
+        onNewLine(json).name("frames").beginArray();
+        for (TraceDetails.Frame f : details.frames()) {
+            onNewLine(json).beginArray();
+            inline(json);
+            json.value(strings.get(f.filename())).value(f.line()).value(strings.get(f.name()));
+            json.endArray();
+        }
+        onNewLine(json).endArray();
+        onNewLine(json).name("stacks").beginArray();
+        for (int s = 0; s < details.stackCount(); s++) {
+            onNewLine(json).beginArray();
+            inline(json);
+            for (int f : details.stackFrames(s)) {
+                json.value(f);
+            }
+            json.endArray();
+        }
+        onNewLine(json).endArray();
+        onNewLine(json).name("streams").beginArray();
+        inline(json);
+        for (int s = 0; s < details.streamCount(); s++) {
+            json.value(details.stream(s));
+        }
+        json.endArray();
     }
 
     private static void writeInfo(JsonWriter json, TraceInfo info) throws IOException {
@@ -195,13 +269,19 @@ public final class TraceFile {
         json.endObject();
     }
 
-    private static void writeEvents(JsonWriter json, List<MemoryEvent> events, Map<String, Integer> strings)
-            throws IOException {
+    private static void writeEvents(JsonWriter json, List<MemoryEvent> events, TraceDetails details,
+                                    Map<String, Integer> strings) throws IOException {
         TraceColumn[] columns = TraceColumn.values();
         long[] row = new long[columns.length];
         long previousSeq = 0;
         long previousTime = 0;
+        int index = 0;
         for (MemoryEvent e : events) {
+            int noteIndex = details.noteIndexOf(index);
+            row[TraceColumn.STACK.ordinal()] = details.stackOf(index);
+            row[TraceColumn.STREAM.ordinal()] = details.streamOf(index);
+            row[TraceColumn.NOTE.ordinal()] = noteIndex < 0 ? -1 : strings.get(details.notes().get(noteIndex));
+            index++;
             row[TraceColumn.SEQ.ordinal()] = e.seq() - previousSeq;
             row[TraceColumn.TIME.ordinal()] = e.timeNs() - previousTime;
             row[TraceColumn.ACTION.ordinal()] = e.action().ordinal();

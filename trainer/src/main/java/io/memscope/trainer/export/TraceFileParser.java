@@ -7,6 +7,7 @@ import io.memscope.trainer.export.TraceFile.LoadedTrace;
 import io.memscope.trainer.memory.Action;
 import io.memscope.trainer.memory.Category;
 import io.memscope.trainer.memory.MemoryEvent;
+import io.memscope.trainer.memory.TraceDetails;
 import io.memscope.trainer.memory.TraceInfo;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -41,6 +42,11 @@ final class TraceFileParser {
     private List<String> strings;
     private long eventCount = -1;
     private List<MemoryEvent> events;
+    /** The detail tables, as read (frames: file, line, function with strings as indices). */
+    private long[][] frameRows;
+    private long[][] stackRows;
+    private long[] streamValues;
+    private TraceDetails details = TraceDetails.NONE;
     private final boolean checked;
 
     TraceFileParser(JsonReader json, String source, boolean checked) {
@@ -66,6 +72,9 @@ final class TraceFileParser {
                 case "categories" -> categoryNames = readStrings("categories");
                 case "strings" -> strings = readStrings("strings");
                 case "eventCount" -> eventCount = readEventCount();
+                case "frames" -> frameRows = readRows("frames");
+                case "stacks" -> stackRows = readRows("stacks");
+                case "streams" -> streamValues = readNumbers("streams");
                 case "events" -> events = readEvents();
                 default -> json.skipValue();
             }
@@ -95,7 +104,7 @@ final class TraceFileParser {
         if (checked) {
             TraceChecks.check(source, info, events);
         }
-        return new LoadedTrace(info, Collections.unmodifiableList(events));
+        return new LoadedTrace(info, Collections.unmodifiableList(events), details);
     }
 
     private long readEventCount() throws IOException {
@@ -217,7 +226,7 @@ final class TraceFileParser {
             order[i] = c;
         }
         for (TraceColumn c : TraceColumn.values()) {
-            if (!seen[c.ordinal()]) {
+            if (!seen[c.ordinal()] && c.since == 1) {
                 throw fail("column '" + c.key + "' is missing from \"columns\"");
             }
         }
@@ -248,7 +257,9 @@ final class TraceFileParser {
         List<Action> actions = resolve(actionNames, Action.class);
         List<Category> categories = resolve(categoryNames, Category.class);
         List<MemoryEvent> out = new ArrayList<>((int) Math.min(Math.max(eventCount, 16), 1 << 24));
+        DetailReader detail = new DetailReader();
         long[] v = new long[TraceColumn.values().length];
+        Arrays.fill(v, -1);
         long seq = 0;
         long time = 0;
         expect(JsonToken.BEGIN_ARRAY, "\"events\"");
@@ -298,9 +309,149 @@ final class TraceFileParser {
                     v[TraceColumn.REQUESTED.ordinal()],
                     v[TraceColumn.FREE.ordinal()],
                     v[TraceColumn.LARGEST.ordinal()]));
+            detail.event(index, v);
+            v[TraceColumn.STACK.ordinal()] = -1;
+            v[TraceColumn.STREAM.ordinal()] = -1;
+            v[TraceColumn.NOTE.ordinal()] = -1;
         }
         json.endArray();
+        details = detail.build(out.size());
         return out;
+    }
+
+    /**
+     * Collects the events' stacks, streams and notes into {@link TraceDetails}, checking every index against
+     * its table. Nothing is kept for the leading events without details, so a trace without any costs nothing.
+     */
+    private final class DetailReader {
+        private TraceDetails.Builder builder;
+        private final Map<Long, Integer> notes = new HashMap<>();
+        private int given;
+
+        void event(int index, long[] v) {
+            long stack = v[TraceColumn.STACK.ordinal()];
+            long stream = v[TraceColumn.STREAM.ordinal()];
+            long note = v[TraceColumn.NOTE.ordinal()];
+            if (builder == null) {
+                if (stack == -1 && stream == -1 && note == -1) {
+                    return;
+                }
+                builder = tables();
+            }
+            for (; given < index; given++) {
+                builder.event(-1, -1, -1);
+            }
+            builder.event(index(stack, builder.stackCount(), "stack", "stacks", index),
+                    index(stream, builder.streamCount(), "stream", "streams", index), note(note, index));
+            given++;
+        }
+
+        TraceDetails build(int events) {
+            if (builder == null) {
+                return TraceDetails.NONE;
+            }
+            for (; given < events; given++) {
+                builder.event(-1, -1, -1);
+            }
+            return builder.build();
+        }
+
+        private int index(long value, int size, String column, String table, int event) {
+            if (value < -1 || value >= size) {
+                throw fail("event " + event + " has " + column + " index " + value + ", but \"" + table + "\" has "
+                        + size + " entries");
+            }
+            return (int) value;
+        }
+
+        private int note(long value, int event) {
+            if (value == -1) {
+                return -1;
+            }
+            if (value < 0 || value >= strings.size()) {
+                throw fail("event " + event + " has note index " + value + ", but \"strings\" has " + strings.size()
+                        + " entries");
+            }
+            return notes.computeIfAbsent(value, k -> builder.note(strings.get((int) (long) k)));
+        }
+
+        /** The frame, stack and stream tables, checked against each other and the strings. */
+        private TraceDetails.Builder tables() {
+            TraceDetails.Builder b = new TraceDetails.Builder();
+            b.expectEvents((int) Math.min(Math.max(eventCount, 16), 1 << 24));
+            long[][] frames = frameRows == null ? new long[0][] : frameRows;
+            for (int i = 0; i < frames.length; i++) {
+                long[] f = frames[i];
+                if (f.length != 3) {
+                    throw fail("frame " + i + " has " + f.length + " values; a frame is [file, line, function]");
+                }
+                for (int k : new int[] {0, 2}) {
+                    if (f[k] < 0 || f[k] >= strings.size()) {
+                        throw fail("frame " + i + " names string " + f[k] + ", but \"strings\" has " + strings.size()
+                                + " entries");
+                    }
+                }
+                if (f[1] < Integer.MIN_VALUE || f[1] > Integer.MAX_VALUE) {
+                    throw fail("frame " + i + " has line " + f[1] + ", which is out of range");
+                }
+                b.frame(new TraceDetails.Frame(strings.get((int) f[0]), (int) f[1], strings.get((int) f[2])));
+            }
+            long[][] stacks = stackRows == null ? new long[0][] : stackRows;
+            for (int i = 0; i < stacks.length; i++) {
+                int[] ids = new int[stacks[i].length];
+                for (int k = 0; k < ids.length; k++) {
+                    long f = stacks[i][k];
+                    if (f < 0 || f >= frames.length) {
+                        throw fail("stack " + i + " names frame " + f + ", but \"frames\" has " + frames.length
+                                + " entries");
+                    }
+                    ids[k] = (int) f;
+                }
+                b.stack(ids);
+            }
+            for (long stream : streamValues == null ? new long[0] : streamValues) {
+                b.stream(stream);
+            }
+            return b;
+        }
+    }
+
+    /** An array of arrays of whole numbers (the frames and stacks tables). */
+    private long[][] readRows(String key) throws IOException {
+        List<long[]> rows = new ArrayList<>();
+        expect(JsonToken.BEGIN_ARRAY, "\"" + key + "\"");
+        json.beginArray();
+        while (json.hasNext()) {
+            expect(JsonToken.BEGIN_ARRAY, "\"" + key + "\" entry " + rows.size());
+            rows.add(readNumbers(key + "\" entry \"" + rows.size()));
+        }
+        json.endArray();
+        return rows.toArray(new long[0][]);
+    }
+
+    /** An array of whole numbers. */
+    private long[] readNumbers(String key) throws IOException {
+        long[] out = new long[8];
+        int n = 0;
+        expect(JsonToken.BEGIN_ARRAY, "\"" + key + "\"");
+        json.beginArray();
+        while (json.hasNext()) {
+            if (json.peek() != JsonToken.NUMBER) {
+                throw fail("\"" + key + "\" holds " + describe(json.peek()) + " at index " + n
+                        + "; it must hold only whole numbers");
+            }
+            if (n == out.length) {
+                out = Arrays.copyOf(out, n * 2);
+            }
+            try {
+                out[n++] = json.nextLong();
+            } catch (NumberFormatException e) {
+                throw fail("\"" + key + "\" holds " + rejectedNumber() + " at index " + (n - 1)
+                        + ", not a 64-bit whole number");
+            }
+        }
+        json.endArray();
+        return Arrays.copyOf(out, n);
     }
 
     /** Maps the names of a header table to constants; names this version does not know map to null. */

@@ -16,5 +16,10 @@ public enum Category {
      * counted as device memory. A swapped-out tensor's host copy is a tensor of its own, named
      * {@code <tensor>@host}, allocated when its SWAP_OUT copy starts and freed when it is no longer needed.
      */
-    HOST
+    HOST,
+    /**
+     * A block whose purpose the recording does not say: a PyTorch snapshot's allocation whose stack matches none
+     * of the import's rules (docs/PYTORCH_IMPORT.md).
+     */
+    UNKNOWN
 }

@@ -24,6 +24,12 @@ public record TraceInfo(String network, String mode, String backend, int batch, 
      * addresses are virtual and reach {@link Paging#addressSpace} of the budget; absent for the classic arena.
      */
     public static final String PAGE_BYTES = "pageBytes";
+    /**
+     * The {@code extra} key saying what the event times are: absent or {@code ns} for a clock; {@code none} when
+     * the recording had no clock (a PyTorch snapshot before 2.2) and an event's time is only its place in the
+     * recording (its trace entry's number), which the views then count instead of time.
+     */
+    public static final String CLOCK = "clock";
 
     public TraceInfo {
         extra = extra == null ? Map.of() : Map.copyOf(extra);
@@ -43,6 +49,11 @@ public record TraceInfo(String network, String mode, String backend, int batch, 
         } catch (NumberFormatException e) {
             return -1;
         }
+    }
+
+    /** False when the times only keep the order of the events ({@link #CLOCK} {@code none}). */
+    public boolean hasClock() {
+        return !"none".equals(extra.get(CLOCK));
     }
 
     /** True when the arena had no capacity (a plan drawn across its budget), so addresses may pass the budget. */

@@ -80,8 +80,11 @@ public final class AxisTicks {
      * their distance from {@code origin} (values stay positions on the axis).
      */
     public static Ticks x(XAxis axis, long origin, long x0, long x1, int target) {
-        Ticks t = axis == XAxis.TIME_NS ? time(x0 - origin, x1 - origin, target)
-                : index(x0 - origin, x1 - origin, target);
+        Ticks t = switch (axis) {
+            case TIME_NS -> time(x0 - origin, x1 - origin, target);
+            case EVENT_INDEX -> index(x0 - origin, x1 - origin, target, "event index");
+            case ENTRY_ORDER -> index(x0 - origin, x1 - origin, target, "trace entry");
+        };
         double[] values = t.values().clone();
         for (int i = 0; i < values.length; i++) {
             values[i] += origin;
@@ -105,11 +108,14 @@ public final class AxisTicks {
     /**
      * One position on the x axis written for a reader, in the unit the axis over {@code [x0, x1]} labels in:
      * "12.35 ms" from {@code origin}, with the decimals {@code resolution} (x units, e.g. one pixel's worth)
-     * can tell apart; "event 1,234" on {@link XAxis#EVENT_INDEX}.
+     * can tell apart; "event 1,234" on {@link XAxis#EVENT_INDEX}, "entry 1,234" on {@link XAxis#ENTRY_ORDER}.
      */
     public static String at(XAxis axis, long origin, double x, long x0, long x1, double resolution) {
         if (axis == XAxis.EVENT_INDEX) {
             return String.format(Locale.ROOT, "event %,d", Math.round(x - origin));
+        }
+        if (axis == XAxis.ENTRY_ORDER) {
+            return String.format(Locale.ROOT, "entry %,d", Math.round(x - origin));
         }
         TimeUnit unit = timeUnit(x1 - x0);
         int decimals = decimalsFor(Math.max(1, resolution) / unit.nanos());
@@ -134,7 +140,7 @@ public final class AxisTicks {
         return pack(values, labels, "time (" + unit + ")");
     }
 
-    private static Ticks index(long x0, long x1, int target) {
+    private static Ticks index(long x0, long x1, int target, String title) {
         double span = Math.max(1, x1 - x0);
         double step = Math.max(1, niceStep(span / target));
         List<Double> values = new ArrayList<>();
@@ -145,7 +151,7 @@ public final class AxisTicks {
             values.add(v);
             labels.add(compactCount(v, step));
         }
-        return pack(values, labels, "event index");
+        return pack(values, labels, title);
     }
 
     /** 250000 as "250k" and 1500000 as "1.5M" once counts get long; decimals as the step needs. */

@@ -55,6 +55,9 @@ final class HeaderPainter {
         if (model.hasHostEvents()) {
             parts.add("host peak " + Bytes.format(model.hostPeakBytes()));
         }
+        if (model.hasReserved()) {
+            parts.add("reserved peak " + Bytes.format(model.reservedPeakBytes()));
+        }
         parts.add(String.format(Locale.ROOT, "%,d events", model.eventCount()));
         int ooms = model.ooms().size();
         if (ooms > 0) {
@@ -64,9 +67,11 @@ final class HeaderPainter {
     }
 
     private String where(long x) {
-        return model.axis() == XAxis.TIME_NS
-                ? String.format(Locale.ROOT, "%,.1f ms", (x - model.xOrigin()) / 1e6)
-                : String.format(Locale.ROOT, "event %,d", x);
+        return switch (model.axis()) {
+            case TIME_NS -> String.format(Locale.ROOT, "%,.1f ms", (x - model.xOrigin()) / 1e6);
+            case EVENT_INDEX -> String.format(Locale.ROOT, "event %,d", x);
+            case ENTRY_ORDER -> String.format(Locale.ROOT, "entry %,d", x);
+        };
     }
 
     /**
@@ -105,6 +110,9 @@ final class HeaderPainter {
             case SOLID -> c.fillRect(x, y, size, size, item.argb());
             case STRIP -> c.fillRect(x, y + size * 0.25, size, size * 0.5, item.argb());
             case HATCHED -> Hatching.fill(c, x, y, size, size, item.argb(), Math.max(3, size / 3));
+            case LINE -> c.fillRect(x, y + size * 0.5 - Math.max(1, size / 8), size, Math.max(2, size / 4),
+                    item.argb());
+            case PALE -> c.fillRect(x, y, size, size, item.argb());
         }
     }
 

@@ -15,7 +15,11 @@ record LegendItem(String label, int argb, Swatch swatch) {
         /** A light hatched square: tensors swapped out or compressed. */
         HATCHED,
         /** A flat bar, like the phase strip. */
-        STRIP
+        STRIP,
+        /** A line: reserved memory, drawn over the stacked categories. */
+        LINE,
+        /** A pale square: blocks pending free. */
+        PALE
     }
 
     /** Which part of the picture an entry explains (memory, off-device states, phases); see the layout. */
@@ -24,8 +28,8 @@ record LegendItem(String label, int argb, Swatch swatch) {
     }
 
     /**
-     * Categories present (in stacking order) and host memory when the trace has any, then off-device states, then
-     * the phase kinds present.
+     * Categories present (in stacking order) and host memory when the trace has any, reserved memory when the
+     * trace has it, then off-device states and blocks pending free, then the phase kinds present.
      */
     static List<LegendItem> of(TimelineModel model) {
         List<LegendItem> items = new ArrayList<>();
@@ -37,11 +41,18 @@ record LegendItem(String label, int argb, Swatch swatch) {
         if (model.hasHostEvents()) {
             items.add(new LegendItem(label(Category.HOST), TimelineColors.of(Category.HOST), Swatch.SOLID));
         }
+        if (model.hasReserved()) {
+            items.add(new LegendItem("reserved", TimelineColors.RESERVED, Swatch.LINE));
+        }
         if (model.offDeviceStatesPresent().contains(LifetimeState.SWAPPED_OUT)) {
             items.add(new LegendItem("swapped out", 0xFF7F7F7F, Swatch.HATCHED));
         }
         if (model.offDeviceStatesPresent().contains(LifetimeState.COMPRESSED)) {
             items.add(new LegendItem("held compressed", 0xFF7F7F7F, Swatch.HATCHED));
+        }
+        if (model.offDeviceStatesPresent().contains(LifetimeState.PENDING_FREE)) {
+            items.add(new LegendItem("pending free", TimelineColors.lighter(0xFF7F7F7F,
+                    TimelineColors.PENDING_FREE_LIGHTER), Swatch.PALE));
         }
         Set<PhaseKind> kinds = EnumSet.noneOf(PhaseKind.class);
         for (PhaseInterval p : model.phases()) {

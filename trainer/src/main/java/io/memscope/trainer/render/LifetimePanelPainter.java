@@ -5,7 +5,8 @@ package io.memscope.trainer.render;
  * in the arena, one block per tensor lifetime coloured by category. The address axis runs to the highest
  * address in use in the viewport (see {@link ByteScale}); the arena's capacity is a dashed line when it is
  * near, a note at the top edge when it is far above. Stretches a tensor spent swapped out or compressed are
- * hatched at the address it left.
+ * hatched at the address it left; a stretch pending free (FREE_REQUESTED before its FREE) is the block's colour,
+ * paler.
  *
  * <p>Only segments overlapping the viewport are visited. Blocks at least two pixels wide are drawn as
  * rectangles; narrower ones go through a {@link CoverageRaster}. Order: off-device hatching, then the raster,
@@ -44,7 +45,7 @@ final class LifetimePanelPainter {
         double hatch = Math.max(4, Math.round(0.5 * u));
         model.forEachSegment(xs.x0(), xs.x1(), (start, end, offset, bytes, category, state) -> {
             Block b = block(r, xs, start, end, offset, bytes, s);
-            boolean resident = state == LifetimeState.RESIDENT;
+            boolean resident = state.onDevice();
             if (!b.wide()) {
                 raster.mark(b.x0, b.x1, b.y0, b.y1, TimelineModel.stackIndex(category), resident);
             } else if (!resident) {
@@ -54,8 +55,10 @@ final class LifetimePanelPainter {
         raster.paint(c);
         model.forEachSegment(xs.x0(), xs.x1(), (start, end, offset, bytes, category, state) -> {
             Block b = block(r, xs, start, end, offset, bytes, s);
-            if (b.wide() && state == LifetimeState.RESIDENT) {
-                int fill = TimelineColors.of(category);
+            if (b.wide() && state.onDevice()) {
+                int fill = state == LifetimeState.PENDING_FREE
+                        ? TimelineColors.lighter(TimelineColors.of(category), TimelineColors.PENDING_FREE_LIGHTER)
+                        : TimelineColors.of(category);
                 double w = b.x1 - b.x0;
                 double h = b.y1 - b.y0;
                 c.fillRect(b.x0, b.y0, w, h, fill);

@@ -4,7 +4,8 @@ import io.memscope.trainer.memory.MemoryEvent;
 
 /**
  * Turns the tensor events of a trace into lifetimes: ALLOC opens one, FREE closes it, SWAP_OUT / SWAP_IN and
- * COMPRESS / DECOMPRESS start a new segment in another state. Tensors are matched by id. The timeline keeps one
+ * COMPRESS / DECOMPRESS start a new segment in another state, FREE_REQUESTED starts the stretch a block waits
+ * for its FREE ({@link LifetimeState#PENDING_FREE}). Tensors are matched by id. The timeline keeps one
  * recorder for device memory and one for host memory, each over its own table and address space.
  *
  * <p>A trace cut from a ring buffer can begin in the middle of a tensor's life. An event for an unknown tensor
@@ -27,12 +28,13 @@ final class LifetimeRecorder {
             return false;
         }
         int lt = live.get(tensorId);
-        return lt >= 0 && table.currentState(lt) != LifetimeState.RESIDENT;
+        return lt >= 0 && !table.currentState(lt).onDevice();
     }
 
     /**
      * Applies one event at {@code x}. Returns the bytes of the event's category that were resident before the
-     * trace's first event (non-zero only for a FREE, SWAP_OUT or COMPRESS of a tensor the trace never saw).
+     * trace's first event (non-zero only for a FREE, FREE_REQUESTED, SWAP_OUT or COMPRESS of a tensor the trace
+     * never saw).
      */
     long accept(MemoryEvent e, long x) {
         if (e.tensorId() < 0) {
@@ -58,6 +60,18 @@ final class LifetimeRecorder {
                 }
                 table.endSegment(lt, x);
                 live.remove(e.tensorId());
+                yield before;
+            }
+            case FREE_REQUESTED -> {
+                long before = 0;
+                int lt = live.get(e.tensorId());
+                if (lt < 0) {
+                    lt = openUnseen(e, LifetimeState.RESIDENT);
+                    before = e.bytes();
+                }
+                if (table.currentState(lt) == LifetimeState.RESIDENT) {
+                    table.startSegment(lt, x, e.offset(), e.bytes(), LifetimeState.PENDING_FREE);
+                }
                 yield before;
             }
             case SWAP_OUT -> leave(e, x, LifetimeState.SWAPPED_OUT);

@@ -54,6 +54,7 @@ final class LifetimeTable {
     private int[] first;
     private int[] last;
     private byte[] flags;
+    private int[] openedAt;
     private int lifetimes;
 
     /** Level L node i covers segments [i*BLOCK^(L+1), (i+1)*BLOCK^(L+1)). */
@@ -85,6 +86,7 @@ final class LifetimeTable {
         first = new int[cap];
         last = new int[cap];
         flags = new byte[cap];
+        openedAt = new int[cap];
     }
 
     // ---- building -------------------------------------------------------------------------------------
@@ -105,8 +107,10 @@ final class LifetimeTable {
             first = Arrays.copyOf(first, cap);
             last = Arrays.copyOf(last, cap);
             flags = Arrays.copyOf(flags, cap);
+            openedAt = Arrays.copyOf(openedAt, cap);
         }
         int i = lifetimes++;
+        openedAt[i] = clock;
         tensorId[i] = id;
         name[i] = tensorName;
         layer[i] = tensorLayer;
@@ -248,6 +252,7 @@ final class LifetimeTable {
         first = Arrays.copyOf(first, lifetimes);
         last = Arrays.copyOf(last, lifetimes);
         flags = Arrays.copyOf(flags, lifetimes);
+        openedAt = Arrays.copyOf(openedAt, lifetimes);
     }
 
     /** The table as it stands after {@code events} events, the last at {@code xEnd}; shares the arrays. */
@@ -277,6 +282,7 @@ final class LifetimeTable {
         private final byte[] category;
         private final int[] first;
         private final byte[] flags;
+        private final int[] openedAt;
         private final int lifetimes;
         private final long[][] levelMinStart;
         private final long[][] levelMaxEnd;
@@ -302,6 +308,7 @@ final class LifetimeTable {
             category = t.category;
             first = t.first;
             flags = t.flags;
+            openedAt = t.openedAt;
             lifetimes = t.lifetimes;
             levelMinStart = t.levelMinStart.clone();
             levelMaxEnd = t.levelMaxEnd.clone();
@@ -444,7 +451,7 @@ final class LifetimeTable {
             LifetimeSegment head = parts.get(0);
             return new TensorLifetime(tensorId[i], name[i], layer[i], CATEGORIES[category[i]], head.offset(),
                     head.bytes(), head.start(), parts.get(parts.size() - 1).end(), (flags[i] & OPEN_START) != 0,
-                    open(tail), parts);
+                    open(tail), parts, openedAt[i]);
         }
     }
 }

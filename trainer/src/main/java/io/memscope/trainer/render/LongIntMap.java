@@ -5,9 +5,10 @@ import java.util.Arrays;
 /**
  * A hash map from long to int without boxing, for the tensors alive while a trace is read (one entry per live
  * tensor, so it stays small even for traces with millions of events). Linear probing; removal shifts later
- * entries back so lookups never need tombstones.
+ * entries back so lookups never need tombstones. Public for the PyTorch import, which keeps the blocks alive
+ * by address the same way.
  */
-final class LongIntMap {
+public final class LongIntMap {
     private static final int MISSING = -1;
 
     private long[] keys;
@@ -15,12 +16,12 @@ final class LongIntMap {
     private boolean[] used;
     private int size;
 
-    LongIntMap() {
+    public LongIntMap() {
         allocate(64);
     }
 
     /** The value for {@code key}, or -1. Values stored must be non-negative. */
-    int get(long key) {
+    public int get(long key) {
         for (int i = slot(key); used[i]; i = next(i)) {
             if (keys[i] == key) {
                 return values[i];
@@ -29,7 +30,7 @@ final class LongIntMap {
         return MISSING;
     }
 
-    void put(long key, int value) {
+    public void put(long key, int value) {
         if (value < 0) {
             throw new IllegalArgumentException("values must be non-negative, got " + value);
         }
@@ -49,7 +50,7 @@ final class LongIntMap {
         }
     }
 
-    void remove(long key) {
+    public void remove(long key) {
         int i = slot(key);
         while (used[i] && keys[i] != key) {
             i = next(i);
@@ -71,6 +72,11 @@ final class LongIntMap {
                 i = j;
             }
         }
+    }
+
+    /** Entries held. */
+    public int size() {
+        return size;
     }
 
     private void rehash() {

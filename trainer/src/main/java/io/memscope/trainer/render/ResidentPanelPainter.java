@@ -4,7 +4,8 @@ import io.memscope.trainer.memory.Category;
 import java.util.List;
 
 /**
- * The upper panel: resident bytes stacked by category, with the budget (see {@link LimitMarker}). The curve is
+ * The upper panel: resident bytes stacked by category, with the budget (see {@link LimitMarker}) and, for a
+ * trace that has it, reserved memory as a line over the stack. The curve is
  * drawn from one {@link Aggregate} column per pixel, each band as the envelope of its column maxima so that a
  * short peak stays visible however far the view is zoomed out. The value axis fits the data in view (see
  * {@link ByteScale}); the same columns give the maximum it fits, so the cost stays O(columns).
@@ -21,6 +22,12 @@ final class ResidentPanelPainter {
         long max = 0;
         for (int col = 0; col < agg.columns(); col++) {
             max = Math.max(max, agg.totalMax(col));
+        }
+        if (model.hasReserved()) {
+            Aggregate reserved = model.reservedAggregate(xs.x0(), xs.x1(), agg.columns());
+            for (int col = 0; col < reserved.columns(); col++) {
+                max = Math.max(max, reserved.totalMax(col));
+            }
         }
         boolean oomInView = !model.oomsIn(xs.x0(), xs.x1()).isEmpty();
         return ByteScale.fit(r, max, model.info().budgetBytes(), oomInView);
@@ -40,10 +47,42 @@ final class ResidentPanelPainter {
         Grid.paint(c, r, xs, xTicks, yTicks, s::py, l);
         if (model.eventCount() > 0) {
             paintStack(c, r, agg, s);
+            if (model.hasReserved()) {
+                paintReserved(c, r, xs, agg.columns(), s, u);
+            }
         }
         LimitMarker.paint(c, l, r, s, "budget");
         c.fillText("Resident memory by category", r.x(), l.areaTitle().y() + l.areaTitle().h() / 2, u, true,
                 Canvas2D.HAlign.LEFT, Canvas2D.VAlign.MIDDLE, TimelineColors.TITLE_TEXT);
+    }
+
+    /** Reserved bytes as a stepped line, each column at its highest, clipped to the panel. */
+    private void paintReserved(Canvas2D c, Rect r, XScale xs, int columns, ByteScale s, double u) {
+        Aggregate reserved = model.reservedAggregate(xs.x0(), xs.x1(), columns);
+        double width = Pixels.lineWidth(u, 0.1);
+        double colWidth = r.w() / columns;
+        c.pushClip(r.x(), r.y(), r.w(), r.h());
+        // one horizontal run per level, joined by vertical steps
+        double runX = r.x();
+        double runY = Double.NaN;
+        double end = r.x();
+        for (int col = 0; col < columns && reserved.columnStart(col) <= model.xMax(); col++) {
+            double y = s.py(reserved.totalMax(col));
+            double x0 = r.x() + col * colWidth;
+            if (Double.isNaN(runY)) {
+                runY = y;
+            } else if (y != runY) {
+                c.strokeLine(runX, runY, x0, runY, width, TimelineColors.RESERVED);
+                c.strokeLine(x0, runY, x0, y, width, TimelineColors.RESERVED);
+                runX = x0;
+                runY = y;
+            }
+            end = x0 + colWidth;
+        }
+        if (!Double.isNaN(runY)) {
+            c.strokeLine(runX, runY, end, runY, width, TimelineColors.RESERVED);
+        }
+        c.popClip();
     }
 
     private void paintStack(Canvas2D c, Rect r, Aggregate agg, ByteScale s) {

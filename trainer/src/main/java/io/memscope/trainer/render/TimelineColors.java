@@ -19,6 +19,10 @@ public final class TimelineColors {
     public static final int OOM = 0xFFC0111F;
     public static final int STEP_LINE = 0x73404040;
     public static final int NO_PHASE = 0xFFF4F4F4;
+    /** The line of reserved memory (an imported PyTorch trace's segments) over the stacked categories. */
+    public static final int RESERVED = 0xFF1F3A5F;
+    /** How much of a block's colour a stretch pending free keeps (mixed with white). */
+    public static final double PENDING_FREE_LIGHTER = 0.55;
 
     public static int of(Category category) {
         return switch (category) {
@@ -32,6 +36,7 @@ public final class TimelineColors {
             case COMPRESSED -> 0xFF72B7B2;
             case TEMPORARY -> 0xFF9D755D;
             case HOST -> 0xFF6F6FA8;
+            case UNKNOWN -> 0xFFBAB0AC;
         };
     }
 

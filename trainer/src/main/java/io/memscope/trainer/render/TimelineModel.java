@@ -26,7 +26,13 @@ import java.util.function.IntPredicate;
  * swapped out to the host shows on the device side as a {@link LifetimeState#SWAPPED_OUT} segment; its host
  * copy is a lifetime of its own on the host side.
  *
- * <p>x is {@link XAxis#TIME_NS} or {@link XAxis#EVENT_INDEX}. Timestamps that go backwards (events recorded
+ * <p>Reserved memory (RESERVE and UNRESERVE events: an imported PyTorch trace's segments, which its blocks are
+ * carved from) is a series of its own too ({@link #reservedBytesAt}, {@link #reservedAggregate}, {@link
+ * #reservedPeakBytes}), drawn as a line over the stacked categories; traces without it have none ({@link
+ * #hasReserved}). A block pending free (FREE_REQUESTED before its FREE) still counts as resident.
+ *
+ * <p>x is {@link XAxis#TIME_NS}, {@link XAxis#EVENT_INDEX} or {@link XAxis#ENTRY_ORDER} (the time field of a
+ * trace without a clock). Timestamps that go backwards (events recorded
  * from several threads) are clamped to their predecessor so that x never decreases and lookups can bisect.
  * The value of the step function at x includes every event at x.
  *
@@ -42,7 +48,7 @@ public final class TimelineModel {
      */
     public static final List<Category> STACK_ORDER = List.of(
             Category.PARAMETER, Category.OPTIMIZER_STATE, Category.GRADIENT, Category.INPUT, Category.ACTIVATION,
-            Category.ACTIVATION_GRAD, Category.COMPRESSED, Category.WORKSPACE, Category.TEMPORARY);
+            Category.ACTIVATION_GRAD, Category.COMPRESSED, Category.WORKSPACE, Category.TEMPORARY, Category.UNKNOWN);
 
     private static final int K = STACK_ORDER.size();
     private static final int[] STACK_INDEX = new int[Category.values().length];
@@ -83,6 +89,12 @@ public final class TimelineModel {
     private final long hostPeakBytes;
     private final long hostPeakX;
     private final long hostAllocated;
+    /** x of each RESERVE / UNRESERVE; only the first {@link #reservedN} belong to this model. */
+    private final long[] reservedXs;
+    private final int reservedN;
+    private final ResidentSeries reservedSeries;
+    private final long reservedPeakBytes;
+    private final long reservedPeakX;
 
     /** The model of the events {@code live} holds now; shares its arrays. */
     private TimelineModel(Live live) {
@@ -121,6 +133,13 @@ public final class TimelineModel {
         this.hostPeakBytes = live.hostRelativePeak + live.hostBase;
         this.hostPeakX = live.hostPeakState > 0 ? hostXs[live.hostPeakState - 1] : (n == 0 ? 0 : xs[0]);
         this.hostAllocated = live.hostAllocated;
+
+        this.reservedXs = live.reservedXs;
+        this.reservedN = live.reservedN;
+        this.reservedSeries = live.reserved.view(new long[] {live.reservedBase});
+        this.reservedPeakBytes = live.reservedRelativePeak + live.reservedBase;
+        this.reservedPeakX = live.reservedPeakState > 0 ? reservedXs[live.reservedPeakState - 1]
+                : (n == 0 ? 0 : xs[0]);
     }
 
     /** Builds the model with time on the x axis. */
@@ -179,6 +198,13 @@ public final class TimelineModel {
         private long hostRelativePeak;
         private int hostPeakState;
         private long hostAllocated;
+        private long[] reservedXs;
+        private int reservedN;
+        private ResidentSeries.Builder reserved;
+        /** Bytes that must have been reserved before the first event: what an UNRESERVE gave back unseen. */
+        private long reservedBase;
+        private long reservedRelativePeak;
+        private int reservedPeakState;
 
         /** An empty model with time on the x axis. */
         public Live(TraceInfo info) {
@@ -222,6 +248,12 @@ public final class TimelineModel {
             hostRelativePeak = 0;
             hostPeakState = 0;
             hostAllocated = 0;
+            reservedXs = new long[16];
+            reservedN = 0;
+            reserved = new ResidentSeries.Builder(1, 16);
+            reservedBase = 0;
+            reservedRelativePeak = 0;
+            reservedPeakState = 0;
             cached = null;
         }
 
@@ -285,7 +317,7 @@ public final class TimelineModel {
         }
 
         private long xOf(MemoryEvent e) {
-            return axis == XAxis.TIME_NS ? e.timeNs() : e.seq();
+            return axis.countsEvents() ? e.seq() : e.timeNs();
         }
 
         private void accept(MemoryEvent e) {
@@ -316,6 +348,8 @@ public final class TimelineModel {
             switch (e.action()) {
                 case SWAP_OUT, SWAP_IN -> seenStates.add(LifetimeState.SWAPPED_OUT);
                 case COMPRESS, DECOMPRESS -> seenStates.add(LifetimeState.COMPRESSED);
+                case FREE_REQUESTED -> seenStates.add(LifetimeState.PENDING_FREE);
+                case RESERVE, UNRESERVE -> acceptReserved(e, x);
                 case OOM -> ooms.add(new OomMarker(x, e.tensorName(), e.layer(), e.category(),
                         e.requestedBytes(), e.freeBytes(), e.largestFreeBytes()));
                 default -> { }
@@ -335,11 +369,30 @@ public final class TimelineModel {
                 }
             }
             long residentBefore = recorder.accept(e, x);
-            if (k >= 0) {
-                base[k] += residentBefore;
+            if (residentBefore != 0) {
+                // a FREE_REQUESTED moves no bytes but may still say they were resident before the trace began
+                int kb = stackIndex(e.category());
+                base[kb] += residentBefore;
+                seen.add(STACK_ORDER.get(kb));
             }
             if (e.action() == Action.ALLOC) {
                 allocated[stackIndex(e.category())] += e.bytes();
+            }
+        }
+
+        /** Reserved memory: its own series, never stacked with the blocks. */
+        private void acceptReserved(MemoryEvent e, long x) {
+            if (reservedN == reservedXs.length) {
+                reservedXs = Arrays.copyOf(reservedXs, reservedN + (reservedN >> 1) + 16);
+            }
+            reservedXs[reservedN++] = x;
+            long delta = e.reservedDelta();
+            reserved.add(delta != 0 ? 0 : -1, delta);
+            long now = reserved.current(0);
+            reservedBase = Math.max(reservedBase, -now);
+            if (now > reservedRelativePeak) {
+                reservedRelativePeak = now;
+                reservedPeakState = reservedN;
             }
         }
 
@@ -440,7 +493,7 @@ public final class TimelineModel {
         return categories;
     }
 
-    /** Non-resident states (swapped out, compressed) that occur in this trace. */
+    /** States other than resident (swapped out, compressed, pending free) that occur in this trace. */
     public Set<LifetimeState> offDeviceStatesPresent() {
         return states;
     }
@@ -653,12 +706,45 @@ public final class TimelineModel {
     }
 
     private static boolean ranksAbove(LifetimeTable.Snapshot table, int s, int other) {
-        boolean resident = table.state(s) == LifetimeState.RESIDENT;
-        boolean otherResident = table.state(other) == LifetimeState.RESIDENT;
+        boolean resident = table.state(s).onDevice();
+        boolean otherResident = table.state(other).onDevice();
         if (resident != otherResident) {
             return resident;
         }
         return table.start(s) > table.start(other) || (table.start(s) == table.start(other) && s > other);
+    }
+
+    // ---- reserved memory ------------------------------------------------------------------------------
+
+    /** Whether the trace says how much memory was reserved (RESERVE / UNRESERVE events). */
+    public boolean hasReserved() {
+        return reservedN > 0;
+    }
+
+    /** Largest number of bytes reserved at any moment; 0 without reserved memory. */
+    public long reservedPeakBytes() {
+        return reservedPeakBytes;
+    }
+
+    /** x at which {@link #reservedPeakBytes()} was first reached. */
+    public long reservedPeakX() {
+        return reservedPeakX;
+    }
+
+    /** Bytes reserved at x, counting every event at or before x. */
+    public long reservedBytesAt(long x) {
+        long[] out = new long[1];
+        reservedSeries.state(upperBound(reservedXs, reservedN, x), out);
+        return out[0];
+    }
+
+    /**
+     * The reserved series reduced to {@code columns} pixel columns, as {@link #aggregate} does for the blocks: an
+     * {@link Aggregate} of one series whose {@link Aggregate#totalMax} and {@link Aggregate#totalMin} are the
+     * reserved bytes of each column.
+     */
+    public Aggregate reservedAggregate(long x0, long x1, int columns) {
+        return aggregate(reservedSeries, reservedXs, reservedN, 1, x0, x1, columns);
     }
 
     // ---- host memory ----------------------------------------------------------------------------------

@@ -52,10 +52,15 @@ class TraceFileTest {
     @Test
     void everyActionAndNoCategoryRoundTripThroughAFile() throws IOException {
         List<MemoryEvent> events = new ArrayList<>();
-        for (Action action : Action.values()) {
-            Category category = action == Action.PHASE || action == Action.SEGMENT ? null : Category.ACTIVATION;
+        // a free is requested between the allocation and the free
+        List<Action> actions = new ArrayList<>(List.of(Action.values()));
+        actions.remove(Action.FREE_REQUESTED);
+        actions.add(actions.indexOf(Action.FREE), Action.FREE_REQUESTED);
+        for (Action action : actions) {
+            boolean range = action == Action.RESERVE || action == Action.UNRESERVE;
+            Category category = action == Action.PHASE || action == Action.SEGMENT || range ? null : Category.ACTIVATION;
             boolean oom = action == Action.OOM;
-            events.add(new MemoryEvent(events.size(), 1000L * events.size(), action, oom ? -1 : 7, "t", "l",
+            events.add(new MemoryEvent(events.size(), 1000L * events.size(), action, oom || range ? -1 : 7, "t", "l",
                     category, oom ? -1 : 512, oom ? 0 : 256, 0, "forward", oom ? 4096 : -1, oom ? 1024 : -1,
                     oom ? 512 : -1));
         }
@@ -100,7 +105,7 @@ class TraceFileTest {
         TraceFile.write(file, INFO, events);
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         assertEquals("{\"format\":\"memscope-trace\",", lines.get(0));
-        assertEquals("\"schema\":1,", lines.get(1));
+        assertEquals("\"schema\":2,", lines.get(1));
         assertEquals(10_000, lines.stream().filter(l -> l.startsWith("[")).count());
         // Interned names, delta-coded times and no OOM columns keep a typical event near 40 bytes.
         double bytesPerEvent = (double) Files.size(file) / events.size();
@@ -140,8 +145,8 @@ class TraceFileTest {
 
     @Test
     void newerSchemaAsksForAnUpdate() throws IOException {
-        Path file = writeThenEdit("trace.json", "\"schema\":1,", "\"schema\":7,");
-        assertMessage(file, file + ": schema 7 is newer than this MemScope reads (1); update MemScope");
+        Path file = writeThenEdit("trace.json", "\"schema\":2,", "\"schema\":7,");
+        assertMessage(file, file + ": schema 7 is newer than this MemScope reads (2); update MemScope");
     }
 
     @Test
@@ -185,8 +190,8 @@ class TraceFileTest {
         assertEditFails("\"strings\":[", "\"nothing\":[", "no \"strings\" before \"events\"");
         assertEditFails("\"ACTIVATION\",", "\"NEURONS\",", "event 2 has unknown category 'NEURONS'");
         assertEditFails("\n[0,", "\n[\"zero\",", "event 0 has a string for column 'seq.delta', not an integer");
-        assertEditFails("\n[0,", "\n[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15],\n[0,",
-                "event 0 has more than the 14 values of \"columns\"");
+        assertEditFails("\n[0,", "\n[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18],\n[0,",
+                "event 0 has more than the 17 values of \"columns\"");
     }
 
     @Test

@@ -308,10 +308,15 @@ public final class LifetimeView extends Region {
         gc.setLineWidth(1);
         Color mark = Color.web("#222222");
         // Off the device (swapped out, held compressed): pale at the address it left, under the resident blocks,
-        // then a dark edge where the tensor left and where it came back, over them.
+        // then a dark edge where the tensor left and where it came back, over them. A block pending free is still
+        // on the device: drawn with the resident ones, in a paler shade.
+        Color[] pending = new Color[fills.length];
+        for (Category c : Category.values()) {
+            pending[c.ordinal()] = Palette.pendingFree(c);
+        }
         List<double[]> away = new ArrayList<>();
         model.forEachSegment(fromNs, toNs, (start, end, offset, bytes, category, state) -> {
-            if (state != LifetimeState.RESIDENT) {
+            if (!state.onDevice()) {
                 double[] b = block(start, end, offset, bytes);
                 gc.setFill(pale[category.ordinal()]);
                 gc.fillRect(b[0], b[1], b[2], b[3]);
@@ -319,9 +324,10 @@ public final class LifetimeView extends Region {
             }
         });
         model.forEachSegment(fromNs, toNs, (start, end, offset, bytes, category, state) -> {
-            if (state != LifetimeState.RESIDENT) {
+            if (!state.onDevice()) {
                 return;
             }
+            boolean waiting = state == LifetimeState.PENDING_FREE;
             double x0 = Math.max(LEFT - 1, px(start));
             double x1 = Math.min(LEFT + plotWidth() + 1, px(end));
             double y0 = py(offset + bytes);
@@ -340,7 +346,7 @@ public final class LifetimeView extends Region {
                     occupied[cell] = (byte) (cat + 1);
                 }
             }
-            gc.setFill(fills[cat]);
+            gc.setFill(waiting ? pending[cat] : fills[cat]);
             gc.fillRect(x0, y0, bw, bh);
             if (bw >= 4 && bh >= 4) {
                 gc.setStroke(edges[cat]);
@@ -472,7 +478,7 @@ public final class LifetimeView extends Region {
     }
 
     private long origin() {
-        return axis == XAxis.EVENT_INDEX ? 0 : model.xMin();
+        return axis == XAxis.TIME_NS ? model.xMin() : 0;
     }
 
     /** The time axis' ticks for the range shown: the memory chart's and the exported picture's for it. */
@@ -550,13 +556,17 @@ public final class LifetimeView extends Region {
     public String describe(TensorLifetime t) {
         String copyOf = t.hostCopyOf();
         String shape = shapeOf.apply(copyOf.isEmpty() ? t.name() : copyOf);
-        String life = "alloc " + time(t.start()) + ", "
-                + (t.openEnd() ? (onHost(t) ? "still held" : "still resident") : "free " + time(t.end()))
+        java.util.OptionalLong requested = t.pendingFreeSince();
+        String life = (t.openStart() ? "allocated before the trace" : "alloc " + time(t.start())) + ", "
+                + (requested.isPresent() ? "free requested " + time(requested.getAsLong()) + ", " : "")
+                + (t.openEnd() ? (onHost(t) ? "still held" : requested.isPresent() ? "not yet free" : "still resident")
+                : "free " + time(t.end()))
                 + swaps(t);
         int step = stepAt(t.start());
         String layer = t.layer() == null ? "" : t.layer();
         String extra = extraDetail.apply(t);
-        return t.name() + (copyOf.isEmpty() ? "" : "  \u00b7  host copy of " + copyOf)
+        String name = t.name().isEmpty() ? "tensor " + t.tensorId() : t.name();
+        return name + (copyOf.isEmpty() ? "" : "  \u00b7  host copy of " + copyOf)
                 + (layer.isEmpty() ? "" : "  \u00b7  layer " + layer)
                 + "  \u00b7  " + Palette.label(t.category())
                 + (shape == null || shape.isEmpty() ? "" : "  \u00b7  " + shape)

@@ -9,7 +9,9 @@ public final class OomText {
 
     public static String of(OomMarker e) {
         String what = e.tensorName() == null || e.tensorName().isEmpty() ? "" : " for " + e.tensorName();
-        return "OOM" + what + ": requested " + Bytes.format(e.requestedBytes()) + ", free "
-                + Bytes.format(e.freeBytes()) + ", largest free block " + Bytes.format(e.largestFreeBytes());
+        // an imported PyTorch OOM knows the device's free bytes but not its largest free block
+        return "OOM" + what + ": requested " + Bytes.format(e.requestedBytes())
+                + (e.freeBytes() < 0 ? "" : ", free " + Bytes.format(e.freeBytes()))
+                + (e.largestFreeBytes() < 0 ? "" : ", largest free block " + Bytes.format(e.largestFreeBytes()));
     }
 }

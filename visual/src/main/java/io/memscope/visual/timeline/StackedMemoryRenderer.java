@@ -25,7 +25,8 @@ import javafx.scene.text.TextAlignment;
  * Draws the window's {@link TimelineModel} (the snapshot of its {@link TimelineModel.Live}, the model the
  * exported picture draws too) onto a ChartFX chart's canvas: phase bands along the top, step boundaries,
  * resident bytes stacked by category (one polygon per category over the model's {@link Aggregate} columns),
- * the budget line and OOM markers. Only the visible range is aggregated, one column per pixel, so a frame costs
+ * the budget line and OOM markers, and for a trace that has it (an imported PyTorch snapshot) reserved memory as
+ * a stepped line over the stack. Only the visible range is aggregated, one column per pixel, so a frame costs
  * the same for a hundred events or millions.
  */
 final class StackedMemoryRenderer extends AbstractRendererXY<StackedMemoryRenderer> {
@@ -85,6 +86,9 @@ final class StackedMemoryRenderer extends AbstractRendererXY<StackedMemoryRender
         drawSteps(gc, fromNs, toNs, height);
         columns = model.aggregate(fromNs, toNs, n);
         drawStack(gc, n, width);
+        if (model.hasReserved()) {
+            drawReserved(gc, fromNs, toNs, n, width);
+        }
         drawBands(gc, fromNs, toNs, width);
         drawBudget(gc, width);
         drawOoms(gc, fromNs, toNs, height);
@@ -146,6 +150,28 @@ final class StackedMemoryRenderer extends AbstractRendererXY<StackedMemoryRender
                 gc.lineTo(c * colWidth, yTop);
             }
             gc.lineTo((c + 1) * colWidth, yTop);
+        }
+        gc.stroke();
+    }
+
+    /** Reserved bytes, each column at its highest, as a stepped line (the exported picture's). */
+    private void drawReserved(GraphicsContext gc, long fromNs, long toNs, int n, double width) {
+        Aggregate reserved = model.reservedAggregate(fromNs, toNs, n);
+        long end = model.xMax();
+        double colWidth = width / n;
+        gc.setStroke(Palette.RESERVED);
+        gc.setLineWidth(1.5);
+        gc.beginPath();
+        boolean started = false;
+        for (int c = 0; c < n && reserved.columnStart(c) <= end; c++) {
+            double y = y(reserved.totalMax(c));
+            if (!started) {
+                gc.moveTo(c * colWidth, y);
+                started = true;
+            } else {
+                gc.lineTo(c * colWidth, y);
+            }
+            gc.lineTo((c + 1) * colWidth, y);
         }
         gc.stroke();
     }

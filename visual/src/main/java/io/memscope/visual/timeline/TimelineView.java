@@ -68,6 +68,8 @@ public final class TimelineView extends BorderPane {
     private final Map<Category, HBox> legendItems = new EnumMap<>(Category.class);
     /** Phase colours of the strip along the top, shown for the kinds of phase the trace has. */
     private final Map<PhaseKind, HBox> phaseLegendItems = new EnumMap<>(PhaseKind.class);
+    /** The reserved-memory line's entry, shown while the trace has reserved memory. */
+    private HBox reservedLegendItem;
     private final Label title = new Label();
     private final Label peakLabel = new Label();
     private boolean adjusting;
@@ -148,6 +150,12 @@ public final class TimelineView extends BorderPane {
             legendItems.put(c, item);
             legend.getChildren().add(item);
         }
+        Rectangle line = new Rectangle(16, 2, Palette.RESERVED);
+        reservedLegendItem = new HBox(5, line, new Label("Reserved (segments)"));
+        reservedLegendItem.setAlignment(Pos.CENTER_LEFT);
+        reservedLegendItem.getStyleClass().add("legend-item");
+        reservedLegendItem.setId("legend-reserved");
+        legend.getChildren().add(reservedLegendItem);
         for (PhaseKind k : PhaseKind.values()) {
             Rectangle strip = new Rectangle(16, 7, Palette.phase(k));
             Label name = new Label(k.label());
@@ -304,7 +312,9 @@ public final class TimelineView extends BorderPane {
         long budget = model.info().budgetBytes();
         boolean empty = model.eventCount() == 0;
         // Before any event the scale is the budget's (or 1 MiB), not a byte.
-        long peak = empty ? (budget > 0 ? budget : 1 << 20) : Math.max(model.peakBytes(), 1);
+        // reserved memory (an imported snapshot's segments) is drawn over the blocks, so the scale holds it too
+        long peak = empty ? (budget > 0 ? budget : 1 << 20) : Math.max(Math.max(model.peakBytes(),
+                model.reservedPeakBytes()), 1);
         // The budget shares the scale when it is near the data; otherwise a label marks it above.
         long top = budget > 0 && budget <= peak * 1.6 ? Math.max(peak, budget) : peak;
         MemoryUnit u = MemoryUnit.forMaximum(top);
@@ -323,6 +333,7 @@ public final class TimelineView extends BorderPane {
         peakLabel.setText(empty ? "" : "peak " + Bytes.format(model.peakBytes())
                 + (budget > 0 ? "  \u00b7  budget " + Bytes.format(budget) : "")
                 + (model.hasHostEvents() ? "  \u00b7  host peak " + Bytes.format(model.hostPeakBytes()) : "")
+                + (model.hasReserved() ? "  \u00b7  reserved peak " + Bytes.format(model.reservedPeakBytes()) : "")
                 + (model.ooms().isEmpty() ? "" : "  \u00b7  " + model.ooms().size() + " OOM"));
     }
 
@@ -334,6 +345,8 @@ public final class TimelineView extends BorderPane {
             e.getValue().setVisible(seen);
             e.getValue().setManaged(seen);
         }
+        reservedLegendItem.setVisible(model.hasReserved());
+        reservedLegendItem.setManaged(model.hasReserved());
         Set<PhaseKind> kinds = phaseKinds(model);
         for (Map.Entry<PhaseKind, HBox> e : phaseLegendItems.entrySet()) {
             boolean seen = kinds.contains(e.getKey());
@@ -398,6 +411,10 @@ public final class TimelineView extends BorderPane {
                 sb.append("   ").append(Palette.label(TimelineModel.STACK_ORDER.get(k))).append(' ')
                         .append(Bytes.format(b));
             }
+        }
+        if (model.hasReserved()) {
+            Aggregate reserved = model.reservedAggregate(ns, ns + Math.max(1, (long) nsPerPixel), 1);
+            sb.append("   \u00b7   reserved ").append(Bytes.format(reserved.totalMax(0)));
         }
         if (model.hasHostEvents()) {
             Aggregate host = model.hostAggregate(ns, ns + Math.max(1, (long) nsPerPixel), 1);

@@ -56,7 +56,7 @@ public final class TraceTimeAxis extends DefaultNumericAxis {
 
     /** Where labels count from: the first event's time, or 0 for event numbers (as the picture counts them). */
     private long origin() {
-        return axis == XAxis.EVENT_INDEX ? 0 : originNs;
+        return axis == XAxis.TIME_NS ? originNs : 0;
     }
 
     /** The ticks for {@code [fromSeconds, toSeconds]} over {@code lengthPx} pixels, as the picture draws them. */

@@ -78,6 +78,39 @@ class LifetimeViewTest {
     }
 
     @Test
+    void aBlockPendingFreeIsDrawnPalerAndSaysWhenItsFreeWasRequested(FxRobot robot) throws Exception {
+        long mib = 1 << 20;
+        java.util.List<io.memscope.trainer.memory.MemoryEvent> events = java.util.List.of(
+                event(0, 0, io.memscope.trainer.memory.Action.ALLOC, 0, 4 * mib),
+                event(1, 1_000_000, io.memscope.trainer.memory.Action.FREE_REQUESTED, 0, 4 * mib),
+                event(2, 9_000_000, io.memscope.trainer.memory.Action.FREE, 0, 4 * mib),
+                event(3, 10_000_000, io.memscope.trainer.memory.Action.ALLOC, 1, mib));
+        WaitForAsyncUtils.asyncFx(() -> {
+            model.append(events);
+            view.setTimeRange(0, 0.01);
+        }).get();
+        WaitForAsyncUtils.waitForFxEvents();
+        TensorLifetime block = view.model().lifetime(0);
+        String life = view.describe(block).split("\n")[1];
+        assertTrue(life.matches("alloc 0.* ms, free requested 1.* ms, free 9.* ms"), life);
+        // sampled in the middle of the stretch pending free: the category's paler shade
+        var at = view.localToScreen(view.centerOf(block).getX() + 150, view.centerOf(block).getY());
+        var image = WaitForAsyncUtils.asyncFx(() -> view.snapshot(null, null)).get();
+        var local = view.screenToLocal(at);
+        javafx.scene.paint.Color c = image.getPixelReader().getColor((int) local.getX(), (int) local.getY());
+        javafx.scene.paint.Color pale = io.memscope.visual.Palette.pendingFree(io.memscope.trainer.memory.Category.ACTIVATION);
+        assertTrue(Math.abs(c.getRed() - pale.getRed()) < 0.03 && Math.abs(c.getGreen() - pale.getGreen()) < 0.03,
+                "pixel " + c + ", pending free is " + pale);
+    }
+
+    private static io.memscope.trainer.memory.MemoryEvent event(long seq, long ns,
+                                                                io.memscope.trainer.memory.Action a, long id,
+                                                                long bytes) {
+        return new io.memscope.trainer.memory.MemoryEvent(seq, ns, a, id, "t" + id, "",
+                io.memscope.trainer.memory.Category.ACTIVATION, 0, bytes, -1, "", -1, -1, -1);
+    }
+
+    @Test
     void hostCopiesHaveALaneOfTheirOwnAndSayWhoseCopyTheyAre(FxRobot robot) throws Exception {
         WaitForAsyncUtils.asyncFx(() -> {
             model.append(SyntheticTrace.outOfCore(2, 4, 1 << 20));
