@@ -24,6 +24,13 @@ public record TraceInfo(String network, String mode, String backend, int batch, 
         extra = extra == null ? Map.of() : Map.copyOf(extra);
     }
 
+    /** The same facts with one more (or one replaced). */
+    public TraceInfo withExtra(String key, String value) {
+        java.util.Map<String, String> more = new java.util.LinkedHashMap<>(extra);
+        more.put(key, value);
+        return new TraceInfo(network, mode, backend, batch, budgetBytes, more);
+    }
+
     /** True when the arena had no capacity (a plan drawn across its budget), so addresses may pass the budget. */
     public boolean unboundedArena() {
         return "unbounded".equals(extra.get(ARENA));

@@ -1,5 +1,6 @@
 package io.memscope.trainer.train;
 
+import io.memscope.trainer.backend.DeviceSpec;
 import io.memscope.trainer.net.Network;
 import io.memscope.trainer.optim.Optimizer;
 
@@ -17,10 +18,19 @@ import io.memscope.trainer.optim.Optimizer;
  * @param optimizer   the update rule
  * @param threads     CPU worker threads
  * @param evalSamples held-out samples to measure accuracy on at the end (0: none)
+ * @param device      where the run computes: {@code cpu}, {@code cuda} or {@code cuda:N} ({@link DeviceSpec})
  */
 public record TrainConfig(Network network, String mode, String data, int batch, int steps, int epochs,
-                          long budgetBytes, long seed, Optimizer optimizer, int threads, int evalSamples) {
+                          long budgetBytes, long seed, Optimizer optimizer, int threads, int evalSamples,
+                          String device) {
+    /** A run on the CPU backend. */
+    public TrainConfig(Network network, String mode, String data, int batch, int steps, int epochs, long budgetBytes,
+                       long seed, Optimizer optimizer, int threads, int evalSamples) {
+        this(network, mode, data, batch, steps, epochs, budgetBytes, seed, optimizer, threads, evalSamples, "cpu");
+    }
+
     public TrainConfig {
+        device = DeviceSpec.parse(device).toString();
         if (batch <= 0) {
             throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
         }
@@ -38,6 +48,16 @@ public record TrainConfig(Network network, String mode, String data, int batch, 
     /** The same run at another batch size. */
     public TrainConfig withBatch(int newBatch) {
         return new TrainConfig(network, mode, data, newBatch, steps, epochs, budgetBytes, seed, optimizer, threads,
-                evalSamples);
+                evalSamples, device);
+    }
+
+    /** The same run on another device. */
+    public TrainConfig withDevice(String newDevice) {
+        return new TrainConfig(network, mode, data, batch, steps, epochs, budgetBytes, seed, optimizer, threads,
+                evalSamples, newDevice);
+    }
+
+    public DeviceSpec deviceSpec() {
+        return DeviceSpec.parse(device);
     }
 }
