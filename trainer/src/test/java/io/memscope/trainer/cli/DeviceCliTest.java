@@ -10,8 +10,16 @@ import org.junit.jupiter.api.Test;
 
 /** {@code devices} and {@code --device}: the CPU always, CUDA where it can run, and one line where it cannot. */
 class DeviceCliTest {
-    static MemScopeCliTest.Result run(String... args) {
-        return MemScopeCliTest.run(args);
+    record Result(int code, String out, String err) {}
+
+    /** The command line run in this process (its own helper, so that scripts/gpu-bundle.sh carries this class alone). */
+    static Result run(String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = new MemScopeCli(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8)).run(args);
+        return new Result(code, out.toString(java.nio.charset.StandardCharsets.UTF_8),
+                err.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     static String lenet() {
@@ -20,7 +28,7 @@ class DeviceCliTest {
 
     @Test
     void devicesListsTheCpuAndEachCudaDeviceOrWhyThereIsNone() {
-        MemScopeCliTest.Result r = run("devices");
+        Result r = run("devices");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("cpu     cpu, "), r.out());
         Cuda.Probe probe = Cuda.probe();
@@ -33,7 +41,7 @@ class DeviceCliTest {
 
     @Test
     void theDeviceFlagIsCheckedAsWritten() {
-        MemScopeCliTest.Result r = run("train", lenet(), "--device", "tpu");
+        Result r = run("train", lenet(), "--device", "tpu");
         assertEquals(2, r.code());
         assertEquals("memscope: --device: the device is cpu, cuda or cuda:N ('memscope devices' lists them), got 'tpu'\n",
                 r.err());
@@ -50,11 +58,11 @@ class DeviceCliTest {
             return; // a machine with a GPU trains there: CudaTrainingGpuTest
         }
         for (String command : new String[] {"train", "plan"}) {
-            MemScopeCliTest.Result r = run(command, lenet(), "--device", "cuda", "--batch", "8");
+            Result r = run(command, lenet(), "--device", "cuda", "--batch", "8");
             assertEquals(1, r.code(), command + ": " + r.out() + r.err());
             assertEquals("memscope: " + probe.notice() + "\n", r.err(), command);
         }
-        MemScopeCliTest.Result cpu = run("train", lenet(), "--device", "cpu", "--steps", "2", "--batch", "8", "--eval",
+        Result cpu = run("train", lenet(), "--device", "cpu", "--steps", "2", "--batch", "8", "--eval",
                 "0");
         assertEquals(0, cpu.code(), cpu.err());
         assertTrue(cpu.out().contains("device: cpu, "), cpu.out());
