@@ -191,6 +191,8 @@ public final class MainWindow {
             e.consume();
             exit();
         });
+        // the toolkit holds a running frame loop, and through it this window and its run's device memory
+        stage.setOnHidden(e -> frameLoop.stop());
         editor.openSample(Samples.DEFAULT_NETWORK);
         notice(Notice.info("Opened sample " + Samples.DEFAULT_NETWORK + ". Press Run (F5) to train it on the built-in data."));
         frameLoop.start();
