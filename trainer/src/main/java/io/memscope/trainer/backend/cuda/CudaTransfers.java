@@ -78,11 +78,6 @@ final class CudaTransfers implements Transfers {
         return p;
     }
 
-    /** Staging buffers held now (idle or in a copy), for tests. */
-    int stagingBuffers() {
-        return all.size();
-    }
-
     @Override
     public double bytesPerSecond() {
         return bytesPerSecond;

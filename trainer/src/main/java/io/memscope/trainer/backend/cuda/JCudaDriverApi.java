@@ -166,25 +166,25 @@ final class JCudaDriverApi implements DriverApi {
         return arena.withByteOffset(offset);
     }
 
-    private CUdeviceptr device(long offset) {
+    private CUdeviceptr address(long offset) {
         return arena.withByteOffset(offset);
     }
 
     @Override
     public void copyToDevice(float[] src, int srcOffset, long dst, int floats) {
-        check("cuMemcpyHtoD", cuMemcpyHtoD(device(dst), Pointer.to(src).withByteOffset((long) srcOffset * Float.BYTES),
+        check("cuMemcpyHtoD", cuMemcpyHtoD(address(dst), Pointer.to(src).withByteOffset((long) srcOffset * Float.BYTES),
                 (long) floats * Float.BYTES));
     }
 
     @Override
     public void copyToHost(long src, float[] dst, int dstOffset, int floats) {
-        check("cuMemcpyDtoH", cuMemcpyDtoH(Pointer.to(dst).withByteOffset((long) dstOffset * Float.BYTES), device(src),
+        check("cuMemcpyDtoH", cuMemcpyDtoH(Pointer.to(dst).withByteOffset((long) dstOffset * Float.BYTES), address(src),
                 (long) floats * Float.BYTES));
     }
 
     @Override
     public void copyOnDevice(long src, long dst, long bytes) {
-        check("cuMemcpyDtoD", cuMemcpyDtoD(device(dst), device(src), bytes));
+        check("cuMemcpyDtoD", cuMemcpyDtoD(address(dst), address(src), bytes));
     }
 
     @Override
@@ -273,7 +273,7 @@ final class JCudaDriverApi implements DriverApi {
     @Override
     public Event copyToHostAsync(Event after, long src, Pinned dst, int floats) {
         check("cuStreamWaitEvent", cuStreamWaitEvent(copyStream, ((StreamEvent) after).event(), 0));
-        check("cuMemcpyDtoHAsync", cuMemcpyDtoHAsync(((PinnedBlock) dst).host(), device(src),
+        check("cuMemcpyDtoHAsync", cuMemcpyDtoHAsync(((PinnedBlock) dst).host(), address(src),
                 (long) floats * Float.BYTES, copyStream));
         return record(copyStream);
     }
@@ -281,7 +281,7 @@ final class JCudaDriverApi implements DriverApi {
     @Override
     public Event copyToDeviceAsync(Event after, Pinned src, long dst, int floats) {
         check("cuStreamWaitEvent", cuStreamWaitEvent(copyStream, ((StreamEvent) after).event(), 0));
-        check("cuMemcpyHtoDAsync", cuMemcpyHtoDAsync(device(dst), ((PinnedBlock) src).host(),
+        check("cuMemcpyHtoDAsync", cuMemcpyHtoDAsync(address(dst), ((PinnedBlock) src).host(),
                 (long) floats * Float.BYTES, copyStream));
         return record(copyStream);
     }
