@@ -30,6 +30,7 @@ import io.memscope.app.run.TrainingSession;
 import io.memscope.app.task.Background;
 import io.memscope.app.task.Errors;
 import io.memscope.app.theme.ThemeManager;
+import io.memscope.trainer.backend.cuda.Cuda;
 import io.memscope.trainer.export.PerfettoExporter;
 import io.memscope.trainer.export.TraceFile;
 import io.memscope.trainer.memory.Bytes;
@@ -205,11 +206,20 @@ public final class MainWindow {
             e.consume();
             exit();
         });
+        // the toolkit holds a running frame loop, and through it this window and its run's device memory
+        stage.setOnHidden(e -> frameLoop.stop());
         editor.openSample(Samples.DEFAULT_NETWORK);
         notice(Notice.info("Opened sample " + Samples.DEFAULT_NETWORK + ". Press Run (F5) to train it on the built-in data."));
         frameLoop.start();
         stage.show();
         plan.plan();
+        // CUDA devices join the device picker once found; loading the driver takes a moment, so off the UI thread
+        background.run(Cuda::probe, probe -> {
+            String missing = run.offerCuda(probe);
+            if (missing != null) {
+                notice(Notice.info(missing));
+            }
+        }, e -> notice(Notice.warning("Looking for CUDA devices failed: " + Errors.message(e))));
     }
 
     // ---- layout -----------------------------------------------------------------------------------------
@@ -598,9 +608,9 @@ public final class MainWindow {
             followTraceClock(s.trace().info());
             timeline.followLiveProperty().set(true);
             lifetimes.clearSelection();
-            notice(Notice.info(String.format(Locale.ROOT, "Training %s: %s mode, batch %d, budget %s, %s, data %s, %d steps",
-                    config.network().name(), config.mode(), config.batch(), Bytes.format(config.budgetBytes()),
-                    config.optimizer().describe(), config.data(), config.steps())));
+            notice(Notice.info(String.format(Locale.ROOT, "Training %s: %s mode, batch %d, budget %s, %s, data %s, %d steps, "
+                    + "on %s", config.network().name(), config.mode(), config.batch(), Bytes.format(config.budgetBytes()),
+                    config.optimizer().describe(), config.data(), config.steps(), config.device())));
             s.start();
         }
 

@@ -4,6 +4,10 @@ import io.memscope.app.network.Samples;
 import io.memscope.trainer.backend.CpuBackend;
 import io.memscope.trainer.data.DataException;
 import io.memscope.trainer.data.DataSource;
+import io.memscope.trainer.backend.WorkspaceModel;
+import io.memscope.trainer.backend.cuda.Cuda;
+import io.memscope.trainer.backend.cuda.CudaDevice;
+import io.memscope.trainer.backend.cuda.CudaSession;
 import io.memscope.trainer.memory.Bytes;
 import io.memscope.trainer.plan.FitAdvice;
 import io.memscope.trainer.modes.CompileOptions;
@@ -16,6 +20,7 @@ import io.memscope.trainer.train.TrainConfig;
 import io.memscope.trainer.train.TrainDefaults;
 import io.memscope.trainer.train.TrainSummary;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +75,8 @@ public final class RunViewModel {
     private final StringProperty budgetText = new SimpleStringProperty(this, "budget", Budgets.DEFAULT);
     private final ObservableList<String> devices = FXCollections.observableArrayList(DEVICE_CPU);
     private final StringProperty device = new SimpleStringProperty(this, "device", DEVICE_CPU);
+    /** The CUDA devices offered, by their label in {@link #devices}. */
+    private final Map<String, CudaDevice> cudaDevices = new HashMap<>();
     private final StringProperty optimizer = new SimpleStringProperty(this, "optimizer", OPTIMIZERS.stream()
             .filter(o -> o.equalsIgnoreCase(TrainDefaults.OPTIMIZER)).findFirst().orElse(OPTIMIZERS.get(0)));
     private final StringProperty learningRate = new SimpleStringProperty(this, "learningRate",
@@ -150,6 +157,13 @@ public final class RunViewModel {
      * inside the heap, so it is bounded by the heap this JVM was started with (and by 8 GiB, an array's limit).
      */
     public String budgetProblem(long bytes) {
+        CudaDevice cuda = cudaDevices.get(device.get());
+        if (cuda != null) {
+            long largest = cuda.freeBytes() < 0 ? Long.MAX_VALUE : cuda.freeBytes() - CudaSession.RESERVE_BYTES;
+            return bytes <= largest ? "" : cuda.id() + " has " + Bytes.format(cuda.freeBytes()) + " free, of which "
+                    + Bytes.format(CudaSession.RESERVE_BYTES) + " stays for the driver and cuDNN: choose a budget of at "
+                    + "most " + Bytes.format(Math.max(0, largest)) + ".";
+        }
         if (!DEVICE_CPU.equals(device.get())) {
             return "";
         }
@@ -276,10 +290,38 @@ public final class RunViewModel {
         return TrainDefaults.optimizer(optimizer.get().toLowerCase(Locale.ROOT), lr);
     }
 
-    /** What the planner compiles for, with these settings: the training step and the evaluation after it. */
+    /**
+     * What the planner compiles for, with these settings: the training step and the evaluation after it. On a CUDA
+     * device the plan gives every convolution pass cuDNN's least workspace, none (the run then gives the passes what
+     * the budget leaves, so its peak may be higher, never above the budget).
+     */
     public CompileOptions compileOptions(int batchSize) {
-        return new CompileOptions(batchSize, optimizerValue(), CpuBackend.workspaceModel(threads),
-                TrainDefaults.EVAL_SAMPLES);
+        return new CompileOptions(batchSize, optimizerValue(), cudaDevices.containsKey(device.get()) ? WorkspaceModel.NONE
+                : CpuBackend.workspaceModel(threads), TrainDefaults.EVAL_SAMPLES);
+    }
+
+    /**
+     * Offers the CUDA devices a probe found in the device picker ({@code cuda:0  NVIDIA H200  ...}); returns the
+     * probe's notice when CUDA cannot run here (the CPU stays the only choice), or null.
+     */
+    public String offerCuda(Cuda.Probe probe) {
+        if (!probe.usable()) {
+            return "CUDA is not available: " + probe.notice();
+        }
+        for (CudaDevice d : probe.devices()) {
+            if (d.supported()) {
+                String label = d.describe();
+                cudaDevices.put(label, d);
+                devices.add(label);
+            }
+        }
+        return null;
+    }
+
+    /** The device id of the chosen device: {@code cpu} or {@code cuda:N}. */
+    public String deviceId() {
+        CudaDevice cuda = cudaDevices.get(device.get());
+        return cuda == null ? "cpu" : cuda.id();
     }
 
     /** The run these settings describe. Only valid when {@link #problemProperty()} is empty. */
@@ -288,7 +330,7 @@ public final class RunViewModel {
             throw new IllegalStateException(problem.get());
         }
         return new TrainConfig(network.get(), mode.get().id(), data.get().spec(), batch.get(), steps.get(), 0,
-                budgetBytes.get(), TrainDefaults.SEED, optimizerValue(), threads, TrainDefaults.EVAL_SAMPLES);
+                budgetBytes.get(), TrainDefaults.SEED, optimizerValue(), threads, TrainDefaults.EVAL_SAMPLES, deviceId());
     }
 
     /** A number as people write it: 0.01, 0.001. */

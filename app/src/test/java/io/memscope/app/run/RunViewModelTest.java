@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.memscope.trainer.backend.cuda.Cuda;
+import io.memscope.trainer.backend.cuda.CudaDevice;
+
 import io.memscope.app.network.Samples;
 import io.memscope.trainer.modes.Modes;
 import io.memscope.trainer.net.Network;
@@ -82,6 +85,31 @@ class RunViewModelTest {
         assertTrue(vm.problemProperty().get().contains("unknown unit"), vm.problemProperty().get());
         vm.budgetTextProperty().set("1 KiB");
         assertTrue(vm.problemProperty().get().contains("too small"), vm.problemProperty().get());
+    }
+
+    @Test
+    void cudaDevicesJoinThePickerAndTheRunAndTheirFreeMemoryBoundsTheBudget() {
+        CudaDevice card = new CudaDevice(0, "NVIDIA Test", 8, 6, 24L << 30, 20L << 30);
+        assertEquals(null, vm.offerCuda(new Cuda.Probe(List.of(card), 12040, 90100, null)));
+        assertEquals(List.of(RunViewModel.DEVICE_CPU, card.describe()), List.copyOf(vm.devices()));
+        vm.deviceProperty().set(card.describe());
+        assertEquals("cuda:0", vm.deviceId());
+        vm.budgetTextProperty().set("16 GiB");
+        assertEquals("", vm.problemProperty().get(), "the Java heap does not bound a CUDA device's budget");
+        assertEquals("cuda:0", vm.config().device());
+        vm.budgetTextProperty().set("20 GiB");
+        assertEquals("cuda:0 has 20.0 GiB free, of which 256.0 MiB stays for the driver and cuDNN: choose a budget of "
+                + "at most 19.8 GiB.", vm.problemProperty().get());
+    }
+
+    @Test
+    void withoutCudaThePickerKeepsTheCpuAndSaysWhy() {
+        String notice = vm.offerCuda(new Cuda.Probe(List.of(), 0, 0, "libcuda.so.1 not found: install the NVIDIA "
+                + "driver or use --device cpu"));
+        assertEquals("CUDA is not available: libcuda.so.1 not found: install the NVIDIA driver or use --device cpu",
+                notice);
+        assertEquals(List.of(RunViewModel.DEVICE_CPU), List.copyOf(vm.devices()));
+        assertEquals("cpu", vm.config().device());
     }
 
     @Test

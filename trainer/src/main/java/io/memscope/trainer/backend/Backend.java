@@ -42,6 +42,24 @@ public interface Backend extends AutoCloseable {
     /** Waits for all queued work (a no-op where kernels are synchronous). */
     default void synchronize() {}
 
+    /**
+     * The copies that overlap compute (out-of-core mode) over a link of {@code bytesPerSecond}: on the CPU a copy
+     * thread paced to the modelled link ({@link Transfers#cpu}); a real device copies on a stream of its own at
+     * whatever its link does.
+     */
+    default Transfers transfers(double bytesPerSecond) {
+        return Transfers.cpu(this, bytesPerSecond);
+    }
+
+    /**
+     * Compares the arena's accounting with the device's own (called at step boundaries): a sentence when device
+     * memory was taken or returned outside the arena since the last call that reported, null when nothing changed
+     * or the backend has no device to ask (cpu, meta).
+     */
+    default String checkDeviceMemory() {
+        return null;
+    }
+
     // ---- convolution ----------------------------------------------------------------------------------
 
     /** y = conv(x, w) + bias. {@code bias} may be null; {@code workspace} is null when the model asks for 0 bytes. */

@@ -27,9 +27,9 @@ import java.util.Arrays;
  * The reference backend: device memory is one {@code float[]} as large as the budget, a tensor's values live at
  * {@link Tensor#floatIndex()}, and kernels run on a small worker pool. A paged device's array spans its whole
  * virtual address space (about twice the budget), ordinary host memory behind every virtual address: there only
- * the page count is the budget. This class checks shapes and maps
- * tensors to array indices; the arithmetic lives in {@code io.memscope.trainer.backend.cpu}, one class per kind
- * of op.
+ * the page count is the budget. This class checks shapes (with {@link BackendChecks}, as the CUDA backend does)
+ * and maps tensors to array indices; the arithmetic lives in {@code io.memscope.trainer.backend.cpu}, one class
+ * per kind of op.
  */
 public final class CpuBackend implements Backend {
     /** The largest Java array the JVM reliably allocates (a few words below Integer.MAX_VALUE). */
@@ -241,7 +241,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void copy(Tensor src, Tensor dst) {
-        requireSameSize(src, dst);
+        BackendChecks.sameSize(src, dst);
         elementwise.copy(src.size(), src.floatIndex(), dst.floatIndex());
     }
 
@@ -270,16 +270,7 @@ public final class CpuBackend implements Backend {
 
     private void checkConv(ConvGeometry g, Tensor image, Tensor weights, Tensor bias, Tensor out, Tensor workspace,
                            ConvPass pass) {
-        if (g.n() <= 0 || g.c() <= 0 || g.k() <= 0 || g.kh() <= 0 || g.kw() <= 0 || g.outH() <= 0
-                || g.outW() <= 0) {
-            throw new IllegalArgumentException("convolution " + g + " has an empty input, kernel or output");
-        }
-        requireElements(image, (long) g.n() * g.c() * g.h() * g.w(), "convolution input", g);
-        requireElements(weights, (long) g.k() * g.colRows(), "convolution weights", g);
-        requireElements(out, (long) g.n() * g.k() * g.colCols(), "convolution output", g);
-        if (bias != null) {
-            requireElements(bias, g.k(), "convolution bias", g);
-        }
+        BackendChecks.conv(g, image, weights, bias, out);
         long needed = conv.workspaceFloats(g, pass);
         if (needed > 0 && (workspace == null || workspace.elements() < needed)) {
             throw new IllegalArgumentException("convolution " + pass + " of " + g + " needs a workspace of "
@@ -292,56 +283,31 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void linearForward(Tensor x, Tensor w, Tensor bias, Tensor y) {
-        int n = x.dims().n();
-        int in = w.dims().perSample();
-        int out = w.dims().n();
-        checkLinear(x, w, bias, y, n, in, out);
-        linear.forward(n, in, out, x.floatIndex(), w.floatIndex(), at(bias), y.floatIndex());
+        int[] nio = BackendChecks.linear(x, w, bias, y);
+        linear.forward(nio[0], nio[1], nio[2], x.floatIndex(), w.floatIndex(), at(bias), y.floatIndex());
     }
 
     @Override
     public void linearBackward(Tensor x, Tensor w, Tensor dy, Tensor dx, Tensor dw, Tensor dbias,
                                boolean accumulateDx, boolean accumulateParams) {
-        int n = x.dims().n();
-        int in = w.dims().perSample();
-        int out = w.dims().n();
-        checkLinear(x, w, dbias, dy, n, in, out);
-        if (dx != null) {
-            requireSameSize(x, dx);
-        }
-        requireSameSize(w, dw);
-        linear.backward(n, in, out, x.floatIndex(), w.floatIndex(), dy.floatIndex(), at(dx), dw.floatIndex(),
+        int[] nio = BackendChecks.linear(x, w, dbias, dy);
+        BackendChecks.linearGradients(x, w, dx, dw);
+        linear.backward(nio[0], nio[1], nio[2], x.floatIndex(), w.floatIndex(), dy.floatIndex(), at(dx), dw.floatIndex(),
                 at(dbias), accumulateDx, accumulateParams);
-    }
-
-    private static void checkLinear(Tensor x, Tensor w, Tensor bias, Tensor y, int n, int in, int out) {
-        if (n <= 0 || in <= 0 || out <= 0) {
-            throw new IllegalArgumentException("linear layer with input " + x + " and weights " + w + " is empty");
-        }
-        if (x.dims().perSample() != in) {
-            throw new IllegalArgumentException("linear input " + x + " has " + x.dims().perSample()
-                    + " features per sample, weights " + w + " expect " + in);
-        }
-        if (y.dims().n() != n || y.dims().perSample() != out) {
-            throw new IllegalArgumentException("linear output " + y + " should be " + n + "x" + out + "x1x1");
-        }
-        if (bias != null && bias.elements() != out) {
-            throw new IllegalArgumentException("linear bias " + bias + " should hold " + out + " values");
-        }
     }
 
     // ---- activations ----------------------------------------------------------------------------------
 
     @Override
     public void activationForward(Tensor x, Tensor y, float negativeSlope) {
-        requireSameSize(x, y);
+        BackendChecks.sameSize(x, y);
         activation.forward(x.size(), x.floatIndex(), y.floatIndex(), negativeSlope);
     }
 
     @Override
     public void activationBackward(Tensor y, Tensor dy, Tensor dx, float negativeSlope, boolean accumulate) {
-        requireSameSize(y, dy);
-        requireSameSize(y, dx);
+        BackendChecks.sameSize(y, dy);
+        BackendChecks.sameSize(y, dx);
         activation.backward(y.size(), y.floatIndex(), dy.floatIndex(), dx.floatIndex(), negativeSlope, accumulate);
     }
 
@@ -349,31 +315,14 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void poolForward(PoolGeometry g, Tensor x, Tensor y) {
-        checkPool(g, x, y);
+        BackendChecks.pool(g, x, y);
         pooling.forward(g, x.floatIndex(), y.floatIndex());
     }
 
     @Override
     public void poolBackward(PoolGeometry g, Tensor x, Tensor y, Tensor dy, Tensor dx, boolean accumulate) {
-        // Average pooling's gradient depends on shapes only, so callers need not keep x and y for it.
-        checkPool(g, g.max() ? x : dx, g.max() ? y : dy);
-        if (g.max()) {
-            requireSameSize(y, dy);
-            requireSameSize(x, dx);
-        }
+        BackendChecks.poolBackward(g, x, y, dy, dx);
         pooling.backward(g, g.max() ? x.floatIndex() : -1, dy.floatIndex(), dx.floatIndex(), accumulate);
-    }
-
-    private static void checkPool(PoolGeometry g, Tensor x, Tensor y) {
-        if (g.outH() <= 0 || g.outW() <= 0 || g.kh() <= 0 || g.kw() <= 0) {
-            throw new IllegalArgumentException("pooling " + g + " has an empty window or output");
-        }
-        if (g.padH() >= g.kh() || g.padW() >= g.kw()) {
-            throw new IllegalArgumentException("pooling " + g + " pads by as much as its window: some windows "
-                    + "would hold padding only; use a padding smaller than the window");
-        }
-        requireElements(x, (long) g.n() * g.c() * g.h() * g.w(), "pooling input", g);
-        requireElements(y, (long) g.n() * g.c() * g.outH() * g.outW(), "pooling output", g);
     }
 
     // ---- batch normalization --------------------------------------------------------------------------
@@ -383,8 +332,8 @@ public final class CpuBackend implements Backend {
                                          Tensor runningVar, Tensor saveMean, Tensor saveInvStd, double momentum,
                                          double eps) {
         Dims d = x.dims();
-        requireSameSize(x, y);
-        requireChannels(d, gamma, beta, runningMean, runningVar, saveMean, saveInvStd);
+        BackendChecks.sameSize(x, y);
+        BackendChecks.channels(d, gamma, beta, runningMean, runningVar, saveMean, saveInvStd);
         batchNorm.forwardTraining(d.n(), d.c(), d.h() * d.w(), x.floatIndex(), gamma.floatIndex(),
                 beta.floatIndex(), y.floatIndex(), runningMean.floatIndex(), runningVar.floatIndex(),
                 saveMean.floatIndex(), saveInvStd.floatIndex(), momentum, eps);
@@ -394,8 +343,8 @@ public final class CpuBackend implements Backend {
     public void batchNormForwardInference(Tensor x, Tensor gamma, Tensor beta, Tensor y, Tensor runningMean,
                                           Tensor runningVar, double eps) {
         Dims d = x.dims();
-        requireSameSize(x, y);
-        requireChannels(d, gamma, beta, runningMean, runningVar);
+        BackendChecks.sameSize(x, y);
+        BackendChecks.channels(d, gamma, beta, runningMean, runningVar);
         batchNorm.forwardInference(d.n(), d.c(), d.h() * d.w(), x.floatIndex(), gamma.floatIndex(),
                 beta.floatIndex(), y.floatIndex(), runningMean.floatIndex(), runningVar.floatIndex(), eps);
     }
@@ -404,9 +353,9 @@ public final class CpuBackend implements Backend {
     public void batchNormBackward(Tensor x, Tensor dy, Tensor gamma, Tensor saveMean, Tensor saveInvStd, Tensor dx,
                                   Tensor dgamma, Tensor dbeta, boolean accumulateDx, boolean accumulateParams) {
         Dims d = x.dims();
-        requireSameSize(x, dy);
-        requireSameSize(x, dx);
-        requireChannels(d, gamma, saveMean, saveInvStd, dgamma, dbeta);
+        BackendChecks.sameSize(x, dy);
+        BackendChecks.sameSize(x, dx);
+        BackendChecks.channels(d, gamma, saveMean, saveInvStd, dgamma, dbeta);
         batchNorm.backward(d.n(), d.c(), d.h() * d.w(), x.floatIndex(), dy.floatIndex(), gamma.floatIndex(),
                 saveMean.floatIndex(), saveInvStd.floatIndex(), dx.floatIndex(), dgamma.floatIndex(),
                 dbeta.floatIndex(), accumulateDx, accumulateParams);
@@ -415,206 +364,137 @@ public final class CpuBackend implements Backend {
     @Override
     public void batchNormApply(Tensor x, Tensor gamma, Tensor beta, Tensor saveMean, Tensor saveInvStd, Tensor y) {
         Dims d = x.dims();
-        requireSameSize(x, y);
-        requireChannels(d, gamma, beta, saveMean, saveInvStd);
+        BackendChecks.sameSize(x, y);
+        BackendChecks.channels(d, gamma, beta, saveMean, saveInvStd);
         batchNorm.apply(d.n(), d.c(), d.h() * d.w(), x.floatIndex(), gamma.floatIndex(), beta.floatIndex(),
                 y.floatIndex(), saveMean.floatIndex(), saveInvStd.floatIndex());
-    }
-
-    private static void requireChannels(Dims x, Tensor... perChannel) {
-        for (Tensor t : perChannel) {
-            if (t.elements() != x.c()) {
-                throw new IllegalArgumentException("batch norm tensor " + t + " should hold one value per channel of "
-                        + x + " (" + x.c() + ")");
-            }
-        }
     }
 
     // ---- elementwise and layout -----------------------------------------------------------------------
 
     @Override
     public void add(Tensor a, Tensor b, Tensor y) {
-        requireSameSize(a, b);
-        requireSameSize(a, y);
+        BackendChecks.sameSize(a, b);
+        BackendChecks.sameSize(a, y);
         elementwise.add(a.size(), a.floatIndex(), b.floatIndex(), y.floatIndex());
     }
 
     @Override
     public void axpy(float alpha, Tensor x, Tensor y) {
-        requireSameSize(x, y);
+        BackendChecks.sameSize(x, y);
         elementwise.axpy(x.size(), alpha, x.floatIndex(), y.floatIndex());
     }
 
     @Override
     public void copyChannels(Tensor src, int srcChannel, Tensor dst, int dstChannel, int channels,
                              boolean accumulate) {
+        BackendChecks.copyChannels(src, srcChannel, dst, dstChannel, channels);
         Dims s = src.dims();
         Dims d = dst.dims();
-        if (s.n() != d.n() || s.h() != d.h() || s.w() != d.w()) {
-            throw new IllegalArgumentException("cannot copy channels between " + src + " and " + dst
-                    + ": n, h and w differ");
-        }
-        if (channels < 0 || srcChannel < 0 || dstChannel < 0 || srcChannel + channels > s.c()
-                || dstChannel + channels > d.c()) {
-            throw new IllegalArgumentException("channels [" + srcChannel + ", " + (srcChannel + channels) + ") of "
-                    + src + " to [" + dstChannel + ", " + (dstChannel + channels) + ") of " + dst
-                    + " are out of range");
-        }
         elementwise.copyChannels(s.n(), s.h() * s.w(), src.floatIndex(), s.c(), srcChannel, dst.floatIndex(), d.c(),
                 dstChannel, channels, accumulate);
     }
 
     @Override
     public void copyRows(Tensor src, int srcRow, Tensor dst, int dstRow, int rows, boolean accumulate) {
+        BackendChecks.copyRows(src, srcRow, dst, dstRow, rows);
         Dims s = src.dims();
         Dims d = dst.dims();
-        if (s.n() != d.n() || s.c() != d.c() || s.w() != d.w()) {
-            throw new IllegalArgumentException("cannot copy rows between " + src + " and " + dst
-                    + ": n, c and w differ");
-        }
-        if (rows < 0 || srcRow < 0 || dstRow < 0 || srcRow + rows > s.h() || dstRow + rows > d.h()) {
-            throw new IllegalArgumentException("rows [" + srcRow + ", " + (srcRow + rows) + ") of " + src + " to ["
-                    + dstRow + ", " + (dstRow + rows) + ") of " + dst + " are out of range");
-        }
         rowKernels.copyRows(s.n() * s.c(), s.w(), src.floatIndex(), s.h(), srcRow, dst.floatIndex(), d.h(), dstRow,
                 rows, accumulate);
     }
 
     @Override
     public void fillRows(Tensor dst, int row, int rows, float value) {
+        BackendChecks.fillRows(dst, row, rows);
         Dims d = dst.dims();
-        if (rows < 0 || row < 0 || row + rows > d.h()) {
-            throw new IllegalArgumentException("rows [" + row + ", " + (row + rows) + ") of " + dst
-                    + " are out of range");
-        }
         rowKernels.fillRows(d.n() * d.c(), d.w(), dst.floatIndex(), d.h(), row, rows, value);
     }
 
     @Override
     public void dropoutForward(Tensor x, Tensor mask, Tensor y, float p, long seed) {
-        if (!(p >= 0 && p <= 1)) {
-            throw new IllegalArgumentException("dropout probability must be in [0, 1], got " + p);
-        }
-        requireSameSize(x, mask);
-        requireSameSize(x, y);
+        BackendChecks.dropout(x, mask, y, p);
         dropout.forward(x.size(), x.floatIndex(), mask.floatIndex(), y.floatIndex(), p, seed);
     }
 
     @Override
     public void dropoutBackward(Tensor dy, Tensor mask, Tensor dx, boolean accumulate) {
-        requireSameSize(dy, mask);
-        requireSameSize(dy, dx);
+        BackendChecks.sameSize(dy, mask);
+        BackendChecks.sameSize(dy, dx);
         dropout.backward(dy.size(), dy.floatIndex(), mask.floatIndex(), dx.floatIndex(), accumulate);
     }
-
-    // ---- loss -----------------------------------------------------------------------------------------
 
     // ---- invertible layers ----------------------------------------------------------------------------
 
     @Override
     public void spaceToDepth(Tensor x, Tensor y, int block) {
-        Dims d = checkSpaceToDepth(x, y, block);
+        Dims d = BackendChecks.spaceToDepth(x, y, block);
         invertible.rearrange(d.n(), d.c(), d.h() / block, d.w() / block, block, x.floatIndex(), y.floatIndex(),
                 false, false);
     }
 
     @Override
     public void depthToSpace(Tensor y, Tensor x, int block, boolean accumulate) {
-        Dims d = checkSpaceToDepth(x, y, block);
+        Dims d = BackendChecks.spaceToDepth(x, y, block);
         invertible.rearrange(d.n(), d.c(), d.h() / block, d.w() / block, block, x.floatIndex(), y.floatIndex(),
                 true, accumulate);
     }
 
-    private static Dims checkSpaceToDepth(Tensor x, Tensor y, int block) {
-        Dims d = x.dims();
-        Dims o = y.dims();
-        if (block < 1 || d.h() % block != 0 || d.w() % block != 0 || o.n() != d.n() || o.c() != d.c() * block * block
-                || o.h() != d.h() / block || o.w() != d.w() / block) {
-            throw new IllegalArgumentException("space-to-depth in blocks of " + block + " does not turn " + x
-                    + " into " + y);
-        }
-        return d;
-    }
-
     @Override
     public void activationInverse(Tensor y, Tensor x, float negativeSlope) {
-        requireSameSize(x, y);
-        if (!(negativeSlope > 0)) {
-            throw new IllegalArgumentException("a leaky ReLU of slope " + negativeSlope + " has no inverse");
-        }
+        BackendChecks.activationInverse(y, x, negativeSlope);
         invertible.activationInverse(y.size(), y.floatIndex(), x.floatIndex(), negativeSlope);
     }
 
     @Override
     public void batchNormInverse(Tensor y, Tensor scale, Tensor beta, Tensor saveMean, Tensor saveInvStd, Tensor x) {
         Dims d = y.dims();
-        requireSameSize(x, y);
-        requireChannels(d, scale, beta, saveMean, saveInvStd);
+        BackendChecks.sameSize(x, y);
+        BackendChecks.channels(d, scale, beta, saveMean, saveInvStd);
         invertible.batchNormInverse(d.n(), d.c(), d.h() * d.w(), y.floatIndex(), scale.floatIndex(),
                 beta.floatIndex(), saveMean.floatIndex(), saveInvStd.floatIndex(), x.floatIndex());
     }
 
     @Override
     public void magnitude(Tensor x, float eps, Tensor y) {
-        requireSameSize(x, y);
+        BackendChecks.sameSize(x, y);
         invertible.magnitude(x.size(), x.floatIndex(), eps, y.floatIndex());
     }
 
     @Override
     public void magnitudeBackward(Tensor x, Tensor dy, Tensor dx, boolean accumulate) {
-        requireSameSize(x, dy);
-        requireSameSize(x, dx);
+        BackendChecks.sameSize(x, dy);
+        BackendChecks.sameSize(x, dx);
         invertible.magnitudeBackward(x.size(), x.floatIndex(), dy.floatIndex(), dx.floatIndex(), accumulate);
     }
 
     @Override
     public void softmaxCrossEntropyForward(Tensor logits, Tensor labels, Tensor probs, Tensor lossOut) {
-        checkLoss(logits, labels, probs);
-        if (lossOut.elements() != 1) {
-            throw new IllegalArgumentException("loss tensor " + lossOut + " should hold one value");
-        }
+        BackendChecks.loss(logits, labels, probs);
+        BackendChecks.lossValue(lossOut);
         loss.forward(logits.dims().n(), logits.dims().perSample(), logits.floatIndex(), labels.floatIndex(),
                 probs.floatIndex(), lossOut.floatIndex());
     }
 
     @Override
     public void softmaxCrossEntropyBackward(Tensor probs, Tensor labels, Tensor dlogits) {
-        checkLoss(probs, labels, dlogits);
+        BackendChecks.loss(probs, labels, dlogits);
         loss.backward(probs.dims().n(), probs.dims().perSample(), probs.floatIndex(), labels.floatIndex(),
                 dlogits.floatIndex());
-    }
-
-    private static void checkLoss(Tensor scores, Tensor labels, Tensor other) {
-        requireSameSize(scores, other);
-        if (scores.dims().n() <= 0 || scores.dims().perSample() <= 0) {
-            throw new IllegalArgumentException("softmax over " + scores + " has no samples or no classes");
-        }
-        if (labels.elements() != scores.dims().n()) {
-            throw new IllegalArgumentException("labels " + labels + " should hold one class index per sample of "
-                    + scores);
-        }
     }
 
     // ---- optimizers -----------------------------------------------------------------------------------
 
     @Override
     public void sgdUpdate(Tensor w, Tensor dw, Tensor velocity, float lr, float momentum, float weightDecay) {
-        requireSameSize(w, dw);
-        if (velocity != null) {
-            requireSameSize(w, velocity);
-        }
+        BackendChecks.sgd(w, dw, velocity);
         optimizer.sgd(w.size(), w.floatIndex(), dw.floatIndex(), at(velocity), lr, momentum, weightDecay);
     }
 
     @Override
     public void adamUpdate(Tensor w, Tensor dw, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps,
                            float weightDecay, int t) {
-        if (t < 1) {
-            throw new IllegalArgumentException("Adam counts steps from 1, got t = " + t);
-        }
-        requireSameSize(w, dw);
-        requireSameSize(w, m);
-        requireSameSize(w, v);
+        BackendChecks.adam(w, dw, m, v, t);
         optimizer.adam(w.size(), w.floatIndex(), dw.floatIndex(), m.floatIndex(), v.floatIndex(), lr, beta1, beta2,
                 eps, weightDecay, t);
     }
@@ -623,18 +503,5 @@ public final class CpuBackend implements Backend {
 
     private static int at(Tensor t) {
         return t == null ? -1 : t.floatIndex();
-    }
-
-    private static void requireSameSize(Tensor a, Tensor b) {
-        if (a.elements() != b.elements()) {
-            throw new IllegalArgumentException(a + " and " + b + " should have the same number of elements");
-        }
-    }
-
-    private static void requireElements(Tensor t, long elements, String role, Record geometry) {
-        if (t.elements() != elements) {
-            throw new IllegalArgumentException(role + " " + t + " should hold " + elements + " values for "
-                    + geometry);
-        }
     }
 }

@@ -14,8 +14,9 @@ import java.util.concurrent.Future;
  * <p>{@link #cpu} runs the copies on a thread of their own beside the backend's workers, and models the link:
  * a copy of {@code b} bytes takes at least {@code b / bytesPerSecond} seconds (the copy itself, then a wait for
  * the rest), as a PCIe link of that bandwidth would, since on the CPU backend "device" and host memory are the
- * same RAM and a plain copy would be far faster than any real link. A CUDA backend would issue
- * {@code cuMemcpyAsync} on a second stream instead and record an event per copy.
+ * same RAM and a plain copy would be far faster than any real link. The CUDA backend's ({@code
+ * backend.cuda.CudaTransfers}) issue {@code cuMemcpyAsync} on a second stream through page-locked staging
+ * buffers instead, each copy ordered after the kernels queued before it by an event and ending in one.
  */
 public interface Transfers extends AutoCloseable {
 

@@ -1,6 +1,11 @@
 package io.memscope.trainer.cli;
 
 import io.memscope.trainer.backend.CpuBackend;
+import io.memscope.trainer.backend.DeviceSpec;
+import io.memscope.trainer.backend.cuda.Cuda;
+import io.memscope.trainer.backend.cuda.CudaException;
+import io.memscope.trainer.backend.cuda.CudaSession;
+import io.memscope.trainer.backend.cuda.CudaUnavailableException;
 import io.memscope.trainer.data.DataException;
 import io.memscope.trainer.data.DataSource;
 import io.memscope.trainer.export.PerfettoExporter;
@@ -105,17 +110,18 @@ public final class MemScopeCli {
                 case "export" -> export(new Args(rest, Set.of()));
                 case "convert" -> convert(new Args(rest, Set.of("force")));
                 case "import" -> importSnapshot(new Args(rest, Set.of("force")));
+                case "devices" -> printDevices(out, new Args(rest, Set.of()));
                 case "modes" -> printModes(out);
                 case "layers" -> printLayers(out);
                 case "help", "--help", "-h" -> out.print(HELP);
-                default -> throw new UsageException("unknown command '" + command + "'; try: train, plan, export, import, convert, modes, layers, help");
+                default -> throw new UsageException("unknown command '" + command + "'; try: train, plan, export, import, convert, devices, modes, layers, help");
             }
             return 0;
         } catch (UsageException e) {
             err.println("memscope: " + e.getMessage());
             return 2;
         } catch (SpecException | DataException | TrainingException | TraceFormatException | SnapshotFormatException
-                 | IllegalArgumentException e) {
+                 | IllegalArgumentException | CudaUnavailableException | CudaException e) {
             String message = e.getMessage();
             if (e instanceof TrainingException t && t.advice() != null) {
                 message += "; " + AdviceWords.of(t.advice());
@@ -163,7 +169,8 @@ public final class MemScopeCli {
         long budget = a.getBytes("budget", DEFAULT_BUDGET);
         TrainConfig cfg = new TrainConfig(net, mode.id(), data(a), batch, steps, epochs, budget,
                 a.getLong("seed", TrainDefaults.SEED), optimizer(a), threads(a),
-                a.getInt("eval", TrainDefaults.EVAL_SAMPLES, 0, Integer.MAX_VALUE), paging(a, budget));
+                a.getInt("eval", TrainDefaults.EVAL_SAMPLES, 0, Integer.MAX_VALUE), paging(a, budget),
+                device(a).toString());
         return new TrainRun(cfg, mode);
     }
 
@@ -189,6 +196,9 @@ public final class MemScopeCli {
             throw new UsageException("--fit-batch chooses the batch; leave --batch out");
         }
         a.rejectUnknown("train");
+        if (cfg.deviceSpec().cuda() && !Cuda.probe().usable()) {
+            throw new CudaUnavailableException(Cuda.probe().notice());
+        }
         if (fit) {
             int largest = Trainer.largestBatch(cfg, mode, MAX_FIT_BATCH);
             if (largest == 0) {
@@ -208,7 +218,7 @@ public final class MemScopeCli {
                 Bytes.format(cfg.budgetBytes()), cfg.paging().paged() ? " (" + cfg.paging().describe() + ")" : "",
                 cfg.optimizer().describe(), cfg.data());
         out.print(layout);
-        out.printf(Locale.ROOT, "device: cpu, %d threads, %s%n", cfg.threads(), CpuBackend.blasName());
+        out.println("device: " + deviceLine(cfg.deviceSpec(), cfg.threads()));
         TrainSummary summary;
         try {
             summary = trainer.run(new ProgressPrinter(quiet, logEvery));
@@ -471,21 +481,38 @@ public final class MemScopeCli {
         MemoryMode mode = mode(a);
         long budget = a.getBytes("budget", DEFAULT_BUDGET);
         Paging paging = paging(a, budget);
-        CompileOptions options = new CompileOptions(batch, optimizer(a), CpuBackend.workspaceModel(threads(a)),
-                a.getInt("eval", TrainDefaults.EVAL_SAMPLES, 0, Integer.MAX_VALUE), paging);
+        DeviceSpec device = device(a);
+        if (paging.paged() && device.cuda()) {
+            throw new UsageException("--paged runs on the CPU device only for now (the CUDA backend maps one "
+                    + "allocation of the budget, not pages); leave out --paged or use --device cpu");
+        }
+        int threads = threads(a);
+        int eval = a.getInt("eval", TrainDefaults.EVAL_SAMPLES, 0, Integer.MAX_VALUE);
         boolean maxBatch = a.flag("max-batch");
         boolean listing = a.flag("program");
         a.rejectUnknown("plan");
+        try (CudaSession session = device.cuda() ? Cuda.open(device.ordinal()) : null) {
+            plan(net, batch, mode, budget, device, session, new CompileOptions(batch, optimizer(a), session == null
+                    ? CpuBackend.workspaceModel(threads) : Trainer.leastWorkspace(session), eval, paging), maxBatch,
+                    listing);
+        }
+    }
 
+    private void plan(Network net, int batch, MemoryMode mode, long budget, DeviceSpec device, CudaSession session,
+                      CompileOptions options, boolean maxBatch, boolean listing) {
         StringBuilder chosen = new StringBuilder();
         mode = mode.fitTo(net, options, budget, chosen::append);
+        if (session != null) {
+            options = Trainer.withCudaWorkspace(session, net, mode, options, budget);
+        }
         String layout = mode.layout(net);
         Planner.Plan plan = Planner.plan(net, mode, options, budget);
         MemoryProfile p = plan.profile();
-        out.printf(Locale.ROOT, "%s, mode %s, batch %d, budget %s%s, %s (planned on the meta backend)%n%n", net.name(),
-                mode.id(), batch, Bytes.format(budget), paging.paged() ? " (" + paging.describe() + ")" : "",
-                options.evalBatch() == 0 ? "no evaluation"
-                        : "then evaluation in batches of " + options.evalBatch());
+        out.printf(Locale.ROOT, "%s, mode %s, batch %d, budget %s%s, %s (planned on the meta backend for %s)%n%n",
+                net.name(), mode.id(), batch, Bytes.format(budget), options.paging().paged()
+                        ? " (" + options.paging().describe() + ")" : "", options.evalBatch() == 0 ? "no evaluation"
+                        : "then evaluation in batches of " + options.evalBatch(), session == null ? "the CPU"
+                        : session.device().id() + "'s cuDNN workspaces");
         if (chosen.length() > 0) {
             out.println(chosen);
         }
@@ -515,7 +542,7 @@ public final class MemScopeCli {
         if (!plan.fits()) {
             out.println(AdviceWords.of(FitAdvice.of(net, mode, options, budget, plan)));
         }
-        String cpu = CpuBackend.deviceProblem(budget, paging);
+        String cpu = device.cuda() ? null : CpuBackend.deviceProblem(budget, options.paging());
         if (maxBatch) {
             int max = Planner.maxBatch(net, mode, options, budget, 1 << 20);
             out.println(max == 0 ? "not even batch 1 fits " + Bytes.format(budget)
@@ -710,6 +737,47 @@ public final class MemScopeCli {
         }
     }
 
+    /** {@code --device cpu|cuda|cuda:N}. */
+    private static DeviceSpec device(Args a) {
+        try {
+            return DeviceSpec.parse(a.get("device", TrainDefaults.DEVICE));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--device: " + e.getMessage());
+        }
+    }
+
+    /** What a run computes on, as train's header line says it. */
+    static String deviceLine(DeviceSpec device, int threads) {
+        if (!device.cuda()) {
+            return String.format(Locale.ROOT, "cpu, %d threads, %s", threads, CpuBackend.blasName());
+        }
+        Cuda.Probe probe = Cuda.probe();
+        if (!probe.usable() || device.ordinal() >= probe.devices().size()) {
+            return device + " (not available here)";
+        }
+        return probe.devices().get(device.ordinal()).describe() + ", CUDA driver "
+                + Cuda.Probe.cudaVersion(probe.driverVersion()) + ", cuDNN " + Cuda.Probe.cudnnVersion(probe.cudnnVersion());
+    }
+
+    /**
+     * {@code devices}: the CPU backend, then each CUDA device with its compute capability and memory, or the one
+     * line saying why there is none.
+     */
+    static void printDevices(PrintStream out, Args a) {
+        a.rejectUnknown("devices");
+        out.println("cpu     " + deviceLine(DeviceSpec.CPU, TrainDefaults.threads()) + "; simulates a device of the "
+                + "budget's size in the Java heap");
+        Cuda.Probe probe = Cuda.probe();
+        for (var d : probe.devices()) {
+            out.println(d.describe());
+        }
+        if (probe.driverVersion() > 0) {
+            out.println("CUDA driver " + Cuda.Probe.cudaVersion(probe.driverVersion()) + (probe.cudnnVersion() > 0
+                    ? ", cuDNN " + Cuda.Probe.cudnnVersion(probe.cudnnVersion()) : ""));
+        }
+        out.println(probe.usable() ? "train or plan on one with --device cuda:N" : "cuda: " + probe.notice());
+    }
+
     /** Worker threads of the CPU backend; more than a machine could use is a typo. */
     private static int threads(Args a) {
         return a.getInt("threads", TrainDefaults.threads(), 1, MAX_THREADS);
@@ -764,7 +832,7 @@ public final class MemScopeCli {
 
             usage: memscope <command> [options]
 
-              train NETWORK.json   train on the CPU backend and print progress
+              train NETWORK.json   train and print progress (on the CPU backend unless --device says otherwise)
                   --mode baseline         memory mode ('memscope modes' lists them); row-centric takes:
                       --halo overlap|two-phase  --bands N|rows:R  --bwd-bands N|rows:R (backward only)
                       --cuts downsampling|none  --layer-bands LAYER=SPEC[,LAYER=SPEC] (SPEC: N, rows:R, FWD/BWD)
@@ -781,6 +849,8 @@ public final class MemScopeCli {
                   --paged                 map tensors onto 2 MiB pages of the budget (virtual addressing: no
                                           fragmentation, some page rounding); --page-size 64KiB sets the page
                   --optimizer sgd|adam    --lr 0.01 (adam: 0.001)  --momentum 0.9  --weight-decay 5e-4
+                  --device cpu            cpu | cuda | cuda:N ('memscope devices' lists them; CUDA needs the
+                                          NVIDIA driver and cuDNN 9, see docs/CUDA.md)
                   --seed 1                --threads N   --eval 1000 (held-out samples; 0 = none)
                                           (the plan before training covers the evaluation too)
                   --fit-batch             the largest batch the mode fits in --budget (instead of --batch)
@@ -790,6 +860,7 @@ public final class MemScopeCli {
                   --batch 64  --mode baseline (and its settings, as for train)  --budget 512MiB
                   --paged | --page-size 64KiB   plan on a paged device, as for train
                   --optimizer sgd|adam    --eval 1000 (held-out samples evaluated after training; 0 = none)
+                  --device cpu            plan for this device's workspaces (cuda: cuDNN's algorithms)
                   --max-batch             also find the largest batch that fits the budget
                   --program               print the compiled step program
               export TRACE.json    --perfetto OUT.json   Chrome/Perfetto trace (open at https://ui.perfetto.dev)
@@ -812,6 +883,7 @@ public final class MemScopeCli {
                                    be rebuilt become invertible; what cannot convert is kept and said why
                   --out OUT.json          where to write it (default NETWORK_reversible.json beside it)
                   --force                 replace OUT.json if it exists
+              devices              list the devices: the CPU, and each CUDA device or why there is none
               modes                list the memory modes
               layers               list the layer types a network file may use
 

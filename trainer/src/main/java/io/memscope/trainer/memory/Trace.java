@@ -14,7 +14,7 @@ public final class Trace {
     private final MemoryEvent[] ring;
     private final List<TraceListener> listeners = new CopyOnWriteArrayList<>();
     private long written;
-    private final TraceInfo info;
+    private volatile TraceInfo info;
 
     public Trace(TraceInfo info) {
         this(info, DEFAULT_CAPACITY);
@@ -37,6 +37,20 @@ public final class Trace {
 
     public TraceInfo info() {
         return info;
+    }
+
+    /**
+     * Adds a fact learned while recording (the device a run opened, memory taken outside the arena) to the info
+     * written with the events.
+     */
+    public void addInfo(String key, String value) {
+        info = info.withExtra(key, value);
+    }
+
+    /** The arena a run could allocate was smaller than asked for (a CUDA device's free memory): its real size. */
+    public void setBudget(long budgetBytes) {
+        TraceInfo i = info;
+        info = new TraceInfo(i.network(), i.mode(), i.backend(), i.batch(), budgetBytes, i.extra());
     }
 
     public void addListener(TraceListener listener) {

@@ -56,6 +56,13 @@ public record TraceInfo(String network, String mode, String backend, int batch, 
         return !"none".equals(extra.get(CLOCK));
     }
 
+    /** The same facts with one more (or one replaced). */
+    public TraceInfo withExtra(String key, String value) {
+        java.util.Map<String, String> more = new java.util.LinkedHashMap<>(extra);
+        more.put(key, value);
+        return new TraceInfo(network, mode, backend, batch, budgetBytes, more);
+    }
+
     /** True when the arena had no capacity (a plan drawn across its budget), so addresses may pass the budget. */
     public boolean unboundedArena() {
         return "unbounded".equals(extra.get(ARENA));

@@ -51,6 +51,11 @@ public record CompileOptions(int batch, Optimizer optimizer, WorkspaceModel work
         return new CompileOptions(batch, optimizer, workspace, evalSamples, newPaging);
     }
 
+    /** The same options with another backend's workspace model. */
+    public CompileOptions withWorkspace(WorkspaceModel model) {
+        return new CompileOptions(batch, optimizer, model, evalSamples, paging);
+    }
+
     /** The options of the evaluation program: its batch, nothing further held out. */
     public CompileOptions forEvaluation() {
         return new CompileOptions(evalBatch(), optimizer, workspace, 0, paging);

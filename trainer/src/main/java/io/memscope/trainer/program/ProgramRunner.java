@@ -330,7 +330,7 @@ public final class ProgramRunner {
                 transfers.close();
             }
             transfers = backend.computes() && program.linkBytesPerSecond() > 0
-                    ? Transfers.cpu(backend, program.linkBytesPerSecond()) : Transfers.none();
+                    ? backend.transfers(program.linkBytesPerSecond()) : Transfers.none();
         }
         return transfers;
     }

@@ -1,5 +1,6 @@
 package io.memscope.trainer.train;
 
+import io.memscope.trainer.backend.DeviceSpec;
 import io.memscope.trainer.memory.Paging;
 import io.memscope.trainer.net.Network;
 import io.memscope.trainer.optim.Optimizer;
@@ -19,11 +20,13 @@ import io.memscope.trainer.optim.Optimizer;
  * @param threads     CPU worker threads
  * @param evalSamples held-out samples to measure accuracy on at the end (0: none)
  * @param paging      the device's allocator: the classic arena, or pages (no larger than the budget)
+ * @param device      where the run computes: {@code cpu}, {@code cuda} or {@code cuda:N} ({@link DeviceSpec})
  */
 public record TrainConfig(Network network, String mode, String data, int batch, int steps, int epochs,
                           long budgetBytes, long seed, Optimizer optimizer, int threads, int evalSamples,
-                          Paging paging) {
+                          Paging paging, String device) {
     public TrainConfig {
+        device = DeviceSpec.parse(device).toString();
         if (batch <= 0) {
             throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
         }
@@ -38,18 +41,46 @@ public record TrainConfig(Network network, String mode, String data, int batch, 
         }
         paging = paging == null ? Paging.NONE : paging;
         paging.checkBudget(budgetBytes);
+        if (paging.paged() && DeviceSpec.parse(device).cuda()) {
+            throw new IllegalArgumentException("--paged runs on the CPU device only for now (the CUDA backend maps one "
+                    + "allocation of the budget, not pages); leave out --paged or use --device cpu");
+        }
     }
 
-    /** A run on the classic (unpaged) arena. */
+    /** A run on the CPU backend's classic (unpaged) arena. */
     public TrainConfig(Network network, String mode, String data, int batch, int steps, int epochs, long budgetBytes,
                        long seed, Optimizer optimizer, int threads, int evalSamples) {
         this(network, mode, data, batch, steps, epochs, budgetBytes, seed, optimizer, threads, evalSamples,
-                Paging.NONE);
+                Paging.NONE, "cpu");
+    }
+
+    /** A run on the CPU backend with the given allocator. */
+    public TrainConfig(Network network, String mode, String data, int batch, int steps, int epochs, long budgetBytes,
+                       long seed, Optimizer optimizer, int threads, int evalSamples, Paging paging) {
+        this(network, mode, data, batch, steps, epochs, budgetBytes, seed, optimizer, threads, evalSamples, paging,
+                "cpu");
+    }
+
+    /** A run on the classic arena of the given device. */
+    public TrainConfig(Network network, String mode, String data, int batch, int steps, int epochs, long budgetBytes,
+                       long seed, Optimizer optimizer, int threads, int evalSamples, String device) {
+        this(network, mode, data, batch, steps, epochs, budgetBytes, seed, optimizer, threads, evalSamples,
+                Paging.NONE, device);
     }
 
     /** The same run at another batch size. */
     public TrainConfig withBatch(int newBatch) {
         return new TrainConfig(network, mode, data, newBatch, steps, epochs, budgetBytes, seed, optimizer, threads,
-                evalSamples, paging);
+                evalSamples, paging, device);
+    }
+
+    /** The same run on another device. */
+    public TrainConfig withDevice(String newDevice) {
+        return new TrainConfig(network, mode, data, batch, steps, epochs, budgetBytes, seed, optimizer, threads,
+                evalSamples, paging, newDevice);
+    }
+
+    public DeviceSpec deviceSpec() {
+        return DeviceSpec.parse(device);
     }
 }

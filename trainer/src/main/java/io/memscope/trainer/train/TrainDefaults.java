@@ -12,6 +12,8 @@ import java.util.Locale;
 public final class TrainDefaults {
     public static final String MODE = "baseline";
     public static final String DATA = "builtin";
+    /** The CPU backend: a run needs no GPU unless one is asked for. */
+    public static final String DEVICE = "cpu";
     public static final int BATCH = 64;
     /** With PyTorch's initialization LeNet-5 stays near ln 10 for its first 50-100 steps; 400 reach about 98%. */
     public static final int STEPS = 400;

@@ -2,6 +2,14 @@ package io.memscope.trainer.train;
 
 import io.memscope.trainer.backend.Backend;
 import io.memscope.trainer.backend.CpuBackend;
+import io.memscope.trainer.backend.DeviceSpec;
+import io.memscope.trainer.backend.WorkspaceModel;
+import io.memscope.trainer.backend.cuda.Cuda;
+import io.memscope.trainer.backend.cuda.CudaBackend;
+import io.memscope.trainer.backend.cuda.CudaException;
+import io.memscope.trainer.backend.cuda.CudaSession;
+import io.memscope.trainer.backend.cuda.CudaUnavailableException;
+import io.memscope.trainer.backend.cuda.CudaWorkspaceModel;
 import io.memscope.trainer.data.BatchSampler;
 import io.memscope.trainer.data.DataSource;
 import io.memscope.trainer.data.DataSplit;
@@ -31,7 +39,8 @@ import java.util.Map;
 
 /**
  * Runs training: opens the data, plans the step and refuses up front when it cannot fit, then runs the
- * compiled program step by step on the CPU backend, recording every allocation into the trace.
+ * compiled program step by step on the CPU backend or a CUDA device ({@link TrainConfig#device()}), recording
+ * every allocation into the trace.
  */
 public final class Trainer {
     private final TrainConfig config;
@@ -76,7 +85,7 @@ public final class Trainer {
         if (config.paging().paged()) {
             extra.put(TraceInfo.PAGE_BYTES, Long.toString(config.paging().pageBytes()));
         }
-        this.trace = new Trace(new TraceInfo(config.network().name(), mode.id(), "cpu", config.batch(),
+        this.trace = new Trace(new TraceInfo(config.network().name(), mode.id(), config.device(), config.batch(),
                 config.budgetBytes(), extra), traceCapacity);
     }
 
@@ -165,38 +174,108 @@ public final class Trainer {
 
         // The plan covers the whole run: the training step and the held-out evaluation it ends with.
         int heldOut = config.evalSamples() == 0 ? 0 : Math.min(config.evalSamples(), data.test().size());
-        CompileOptions options = new CompileOptions(config.batch(), config.optimizer(),
-                CpuBackend.workspaceModel(config.threads()), heldOut, config.paging());
-        MemoryMode calibrated = calibrate(config, mode, net, options, data.train(), listener);
-        MemoryMode mode;
+        CudaSession session;
         try {
-            mode = calibrated.fitTo(net, options, config.budgetBytes(), listener::onNote);
-        } catch (io.memscope.trainer.modes.BudgetTooSmallException e) {
-            throw new TrainingException(e.getMessage(), null, e);
-        } catch (IllegalArgumentException e) {
-            Planner.Plan asIs = Planner.plan(net, calibrated, options, config.budgetBytes());
-            throw new TrainingException(e.getMessage(), asIs.fits() ? null
-                    : FitAdvice.of(net, calibrated, options, config.budgetBytes(), asIs), e);
+            session = openDevice(config);
+        } catch (CudaUnavailableException e) {
+            throw new TrainingException(e.getMessage(), e);
         }
-        Planner.Plan plan = Planner.plan(net, mode, options, config.budgetBytes());
-        if (!plan.fits()) {
-            FitAdvice advice = FitAdvice.of(net, mode, options, config.budgetBytes(), plan);
-            throw new TrainingException(net.name() + " at batch " + config.batch() + " in " + mode.id() + " mode does not "
-                    + "fit: " + advice.facts() + " (" + plan.oom().getMessage() + ")", advice, plan, plan.oom());
-        }
+        try {
+            long budget = budgetOn(session, listener);
+            CompileOptions options = new CompileOptions(config.batch(), config.optimizer(), leastWorkspace(config, session),
+                    heldOut, config.paging());
+            MemoryMode calibrated = calibrate(config, mode, net, options, data.train(), listener);
+            MemoryMode mode;
+            try {
+                mode = calibrated.fitTo(net, options, budget, listener::onNote);
+            } catch (io.memscope.trainer.modes.BudgetTooSmallException e) {
+                throw new TrainingException(e.getMessage(), null, e);
+            } catch (IllegalArgumentException e) {
+                Planner.Plan asIs = Planner.plan(net, calibrated, options, budget);
+                throw new TrainingException(e.getMessage(), asIs.fits() ? null
+                        : FitAdvice.of(net, calibrated, options, budget, asIs), e);
+            }
+            if (session != null) {
+                options = withCudaWorkspace(session, net, mode, options, budget);
+            }
+            Planner.Plan plan = Planner.plan(net, mode, options, budget);
+            if (!plan.fits()) {
+                FitAdvice advice = FitAdvice.of(net, mode, options, budget, plan);
+                throw new TrainingException(net.name() + " at batch " + config.batch() + " in " + mode.id() + " mode does "
+                        + "not fit: " + advice.facts() + " (" + plan.oom().getMessage() + ")", advice, plan, plan.oom());
+            }
 
-        DeviceMemory memory = new DeviceMemory(config.budgetBytes(), trace, config.paging());
-        try (Backend backend = new CpuBackend(memory, config.threads())) {
-            runner = new ProgramRunner(net, backend, config.optimizer(), config.seed());
-            runner.setup(plan.program());
-            long resident = memory.arena().usedBytes();
-            listener.onStart(this);
-            return loop(plan, data, listener, memory, resident);
-        } catch (OutOfDeviceMemoryException e) {
-            // The plan said it fits; a run that still runs out is reported with the same advice.
-            throw new TrainingException(net.name() + ": " + e.getMessage(),
-                    FitAdvice.of(net, mode, options, config.budgetBytes(), plan), e);
+            DeviceMemory memory = new DeviceMemory(budget, trace, config.paging());
+            Backend backend = session == null ? new CpuBackend(memory, config.threads())
+                    : new CudaBackend(session, memory, (CudaWorkspaceModel) options.workspace());
+            session = null; // the backend owns it now
+            try (backend) {
+                runner = new ProgramRunner(net, backend, config.optimizer(), config.seed());
+                runner.setup(plan.program());
+                long resident = memory.arena().usedBytes();
+                listener.onStart(this);
+                return loop(plan, data, listener, backend, resident);
+            } catch (OutOfDeviceMemoryException e) {
+                // The plan said it fits; a run that still runs out is reported with the same advice.
+                throw new TrainingException(net.name() + ": " + e.getMessage(),
+                        FitAdvice.of(net, mode, options, budget, plan), e);
+            }
+        } catch (CudaException e) {
+            throw new TrainingException(config.device() + ": " + e.getMessage(), e);
+        } finally {
+            if (session != null) {
+                session.close();
+            }
         }
+    }
+
+    /** The CUDA device the run asked for, opened (or the notice saying why it cannot be), or null for the CPU. */
+    private static CudaSession openDevice(TrainConfig config) {
+        DeviceSpec device = config.deviceSpec();
+        return device.cuda() ? Cuda.open(device.ordinal()) : null;
+    }
+
+    /**
+     * The run's budget: the one asked for, or on a CUDA device that cannot give it, the most it can (said in a
+     * note, and on the trace). The trace records the device and the memory its session took outside the arena.
+     */
+    private long budgetOn(CudaSession session, TrainListener listener) {
+        long budget = config.budgetBytes();
+        if (session == null) {
+            return budget;
+        }
+        trace.addInfo("device", session.device().describe());
+        trace.addInfo("outside-arena", session.outsideArena());
+        long largest = session.largestArenaBytes();
+        if (budget > largest) {
+            listener.onNote("budget capped at " + Bytes.format(largest) + ": " + session.budgetProblem(budget));
+            budget = largest;
+            trace.setBudget(budget);
+        }
+        return budget;
+    }
+
+    /** The workspace model to fit and calibrate with: the CPU's formula, or on CUDA each pass's least workspace. */
+    private static WorkspaceModel leastWorkspace(TrainConfig config, CudaSession session) {
+        return session == null ? CpuBackend.workspaceModel(config.threads()) : leastWorkspace(session);
+    }
+
+    /** A CUDA device's model with every convolution pass on the algorithm that needs the least workspace. */
+    public static CudaWorkspaceModel leastWorkspace(CudaSession session) {
+        return new CudaWorkspaceModel(session.cudnn(), session::makeCurrent, 0);
+    }
+
+    /**
+     * The options for a CUDA run of a mode already fitted to the budget: the workspace cuDNN's algorithms may take
+     * is what the step, planned with the least workspace, leaves of the budget ({@link CudaWorkspaceModel#underBudget}).
+     */
+    public static CompileOptions withCudaWorkspace(CudaSession session, Network net, MemoryMode fitted,
+                                                   CompileOptions options, long budget) {
+        CompileOptions least = options.withWorkspace(leastWorkspace(session));
+        return options.withWorkspace(session.workspaceModel(budget, m -> {
+            Planner.Plan p = Planner.plan(net, fitted, least.withWorkspace(m), budget);
+            return p.fits() ? p.peakBytes() : Long.MAX_VALUE;
+        }));
     }
 
     /**
@@ -208,11 +287,16 @@ public final class Trainer {
         DataSplit data = DataSource.parse(config.data()).open(net.input().c(), net.input().h(), net.input().w(),
                 net.classes(), config.seed());
         int heldOut = config.evalSamples() == 0 ? 0 : Math.min(config.evalSamples(), data.test().size());
-        CompileOptions options = new CompileOptions(config.batch(), config.optimizer(),
-                CpuBackend.workspaceModel(config.threads()), heldOut, config.paging());
-        MemoryMode calibrated = calibrate(config, mode, net, options, data.train(), TrainListener.NONE);
-        return Planner.maxBatch(net, calibrated.fitTo(net, options, config.budgetBytes(), s -> { }), options,
-                config.budgetBytes(), limit);
+        try (CudaSession session = openDevice(config)) {
+            // on CUDA, with each convolution pass's least workspace (the run may then give them more)
+            CompileOptions options = new CompileOptions(config.batch(), config.optimizer(),
+                    leastWorkspace(config, session), heldOut, config.paging());
+            MemoryMode calibrated = calibrate(config, mode, net, options, data.train(), TrainListener.NONE);
+            return Planner.maxBatch(net, calibrated.fitTo(net, options, config.budgetBytes(), s -> { }), options,
+                    config.budgetBytes(), limit);
+        } catch (CudaUnavailableException e) {
+            throw new TrainingException(e.getMessage(), e);
+        }
     }
 
     /**
@@ -243,8 +327,9 @@ public final class Trainer {
         return first;
     }
 
-    private TrainSummary loop(Planner.Plan plan, DataSplit data, TrainListener listener, DeviceMemory memory,
+    private TrainSummary loop(Planner.Plan plan, DataSplit data, TrainListener listener, Backend backend,
                               long resident) {
+        DeviceMemory memory = backend.memory();
         StepProgram program = plan.program();
         Dataset train = data.train();
         int n = config.batch();
@@ -291,6 +376,10 @@ public final class Trainer {
             }
             listener.onStep(new StepResult(step, total, step / stepsPerEpoch, out.loss(), out.accuracy(), dt,
                     memory.arena().peakBytes(), resident));
+            String memoryCheck = backend.checkDeviceMemory();
+            if (memoryCheck != null) {
+                listener.onNote(memoryCheck);
+            }
         }
         int k = Math.min(done, window);
         double loss = 0;

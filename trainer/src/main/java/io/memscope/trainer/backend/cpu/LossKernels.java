@@ -60,8 +60,7 @@ public final class LossKernels {
         float value = mem[labels + sample];
         int label = (int) value;
         if (label != value || label < 0 || label >= classes) {
-            throw new IllegalArgumentException("label " + value + " of sample " + sample
-                    + " is not a class index in [0, " + classes + ")");
+            throw new IllegalArgumentException(io.memscope.trainer.backend.BackendChecks.badLabel(value, sample, classes));
         }
         return label;
     }
