@@ -30,6 +30,10 @@ public final class ActivationKernels {
     /** dx (+)= dy · (y > 0 ? 1 : slope); y > 0 exactly where x > 0 because the slope is not negative. */
     public void backward(int size, int y, int dy, int dx, float negativeSlope, boolean accumulate) {
         float[] m = mem;
+        if (negativeSlope == 0f) {
+            reluBackward(size, y, dy, dx, accumulate);
+            return;
+        }
         pool.forEach(size, 1, (worker, from, to) -> {
             if (accumulate) {
                 for (int i = from; i < to; i++) {
@@ -38,6 +42,31 @@ public final class ActivationKernels {
             } else {
                 for (int i = from; i < to; i++) {
                     m[dx + i] = m[dy + i] * (m[y + i] > 0 ? 1f : negativeSlope);
+                }
+            }
+        });
+    }
+
+    /**
+     * ReLU's backward without a branch: y is max(x, 0·x), so it is positive exactly where its bits are a positive
+     * int, and {@code (~bits & -bits) >> 31} is then all ones (else zero: for +0, and for −0 and negatives, whose
+     * sign bit ~bits clears), a mask on dy's bits. Where y is not positive dx
+     * gets +0 (0·dy would carry dy's sign: the same value).
+     */
+    private void reluBackward(int size, int y, int dy, int dx, boolean accumulate) {
+        float[] m = mem;
+        pool.forEach(size, 1, (worker, from, to) -> {
+            if (accumulate) {
+                for (int i = from; i < to; i++) {
+                    int bits = Float.floatToRawIntBits(m[y + i]);
+                    int keep = (~bits & -bits) >> 31;
+                    m[dx + i] += Float.intBitsToFloat(Float.floatToRawIntBits(m[dy + i]) & keep);
+                }
+            } else {
+                for (int i = from; i < to; i++) {
+                    int bits = Float.floatToRawIntBits(m[y + i]);
+                    int keep = (~bits & -bits) >> 31;
+                    m[dx + i] = Float.intBitsToFloat(Float.floatToRawIntBits(m[dy + i]) & keep);
                 }
             }
         });

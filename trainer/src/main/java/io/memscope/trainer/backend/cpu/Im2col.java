@@ -31,7 +31,10 @@ final class Im2col {
                     continue;
                 }
                 int src = channel + ih * g.w() + shift;
-                Arrays.fill(mem, dst, dst + lo, 0f);
+                // the padding at either end is a cell or two: plain stores, not a call each
+                for (int ow = 0; ow < lo; ow++) {
+                    mem[dst + ow] = 0f;
+                }
                 if (g.strideW() == 1) {
                     System.arraycopy(mem, src + lo, mem, dst + lo, hi - lo);
                 } else {
@@ -39,13 +42,16 @@ final class Im2col {
                         mem[dst + ow] = mem[src + ow * g.strideW()];
                     }
                 }
-                Arrays.fill(mem, dst + hi, dst + outW, 0f);
+                for (int ow = hi; ow < outW; ow++) {
+                    mem[dst + ow] = 0f;
+                }
             }
         }
     }
 
     /** Adds every entry of the column matrix at {@code col} back onto the input position it was read from. */
     static void foldAdd(float[] mem, ConvGeometry g, int col, int image) {
+        int stride = g.strideW();
         int outH = g.outH();
         int outW = g.outW();
         int taps = g.kh() * g.kw();
@@ -63,8 +69,14 @@ final class Im2col {
                 }
                 int src = col + r * outH * outW + oh * outW;
                 int dst = channel + ih * g.w() + shift;
-                for (int ow = lo; ow < hi; ow++) {
-                    mem[dst + ow * g.strideW()] += mem[src + ow];
+                if (stride == 1) {
+                    for (int ow = lo; ow < hi; ow++) {
+                        mem[dst + ow] += mem[src + ow];
+                    }
+                } else {
+                    for (int ow = lo; ow < hi; ow++) {
+                        mem[dst + ow * stride] += mem[src + ow];
+                    }
                 }
             }
         }
