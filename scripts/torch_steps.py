@@ -4,7 +4,7 @@
 Builds a torch module from a MemScope network file (samples/*.json), trains it on one fixed batch of Gaussian
 noise with SGD (momentum 0.9, weight decay 5e-4, lr 0.01, as `memscope train` does by default) and prints one
 JSON line per measurement: the step times in milliseconds of every step after the warm-up ones. Also times one
-convolution layer (forward, backward data, backward filter) and one sgemm, for the kernel-level comparison.
+convolution layer (forward, and forward with both gradients) and one sgemm, for the kernel-level comparison.
 
 Usage: torch_steps.py --threads 2 net SAMPLE.json BATCH STEPS
        torch_steps.py --threads 2 conv N C K H W STEPS
@@ -141,15 +141,9 @@ def main(argv):
             y = conv(x)
         dy = torch.randn_like(y)
         fwd = timed(lambda: conv(x.detach()), steps)
-        # Backward of a fresh forward each time, split by asking for one gradient at a time.
-        def bwd_data():
-            torch.autograd.grad(conv(x), x, dy)
-        def bwd_filter():
-            torch.autograd.grad(conv(x.detach()), conv.weight, dy)
-        fwd_ms = sorted(fwd)[len(fwd) // 2]
-        data = [t - fwd_ms for t in timed(bwd_data, steps)]
-        filt = [t - fwd_ms for t in timed(bwd_filter, steps)]
-        result = {"what": "conv", "shape": [n, c, k, h, w], "fwd_ms": fwd, "bwd_data_ms": data, "bwd_filter_ms": filt}
+        # forward and both gradients (input and weight) in one autograd call: what a training step does
+        both = timed(lambda: torch.autograd.grad(conv(x), (x, conv.weight), dy), steps)
+        result = {"what": "conv", "shape": [n, c, k, h, w], "fwd_ms": fwd, "fwd_bwd_ms": both}
     elif what == "sgemm":
         m, n, k, steps = (int(v) for v in argv[1:5])
         a, b = torch.randn(m, k), torch.randn(k, n)
