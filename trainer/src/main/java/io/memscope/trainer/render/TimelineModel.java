@@ -81,20 +81,12 @@ public final class TimelineModel {
     private final long[] allocatedByCategory;
     private final Set<Category> categories;
     private final Set<LifetimeState> states;
-    /** x of each host event (a HOST block's ALLOC or FREE); only the first {@link #hostN} belong to this model. */
-    private final long[] hostXs;
-    private final int hostN;
-    private final ResidentSeries hostSeries;
+    /** Host memory over the host events (a HOST block's ALLOC or FREE). */
+    private final Counter host;
     private final LifetimeTable.Snapshot hostLifetimes;
-    private final long hostPeakBytes;
-    private final long hostPeakX;
     private final long hostAllocated;
-    /** x of each RESERVE / UNRESERVE; only the first {@link #reservedN} belong to this model. */
-    private final long[] reservedXs;
-    private final int reservedN;
-    private final ResidentSeries reservedSeries;
-    private final long reservedPeakBytes;
-    private final long reservedPeakX;
+    /** Reserved memory over the RESERVE / UNRESERVE events. */
+    private final Counter reserved;
 
     /** The model of the events {@code live} holds now; shares its arrays. */
     private TimelineModel(Live live) {
@@ -126,20 +118,56 @@ public final class TimelineModel {
         this.categories = Collections.unmodifiableSet(seen);
         this.states = Collections.unmodifiableSet(live.seenStates.clone());
 
-        this.hostXs = live.hostXs;
-        this.hostN = live.hostN;
-        this.hostSeries = live.host.view(new long[] {live.hostBase});
+        long firstX = n == 0 ? 0 : xs[0];
+        this.host = live.host.snapshot(live.hostBase, firstX);
         this.hostLifetimes = live.hostTable.snapshot(n, xEnd);
-        this.hostPeakBytes = live.hostRelativePeak + live.hostBase;
-        this.hostPeakX = live.hostPeakState > 0 ? hostXs[live.hostPeakState - 1] : (n == 0 ? 0 : xs[0]);
         this.hostAllocated = live.hostAllocated;
+        this.reserved = live.reserved.snapshot(live.reservedBase, firstX);
+    }
 
-        this.reservedXs = live.reservedXs;
-        this.reservedN = live.reservedN;
-        this.reservedSeries = live.reserved.view(new long[] {live.reservedBase});
-        this.reservedPeakBytes = live.reservedRelativePeak + live.reservedBase;
-        this.reservedPeakX = live.reservedPeakState > 0 ? reservedXs[live.reservedPeakState - 1]
-                : (n == 0 ? 0 : xs[0]);
+    /**
+     * One byte count over its own events (host memory, reserved memory), as the finished model reads it: the x of
+     * each of its first {@code n} events, the bytes after each, the largest count and where it was first reached.
+     */
+    private record Counter(long[] xs, int n, ResidentSeries series, long peakBytes, long peakX) {
+        long bytesAt(long x) {
+            long[] out = new long[1];
+            series.state(upperBound(xs, n, x), out);
+            return out[0];
+        }
+    }
+
+    /** What a {@link Counter} is built from, event by event. */
+    private static final class CounterBuilder {
+        private long[] xs = new long[16];
+        private int n;
+        private final ResidentSeries.Builder series = new ResidentSeries.Builder(1, 16);
+        private long relativePeak;
+        private int peakState;
+
+        /** An event at x that changes the count by {@code delta} (0: a state with the count unchanged). */
+        void add(long x, long delta) {
+            if (n == xs.length) {
+                xs = Arrays.copyOf(xs, n + (n >> 1) + 16);
+            }
+            xs[n++] = x;
+            series.add(delta != 0 ? 0 : -1, delta);
+            if (current() > relativePeak) {
+                relativePeak = current();
+                peakState = n;
+            }
+        }
+
+        /** The count now, relative to the start. */
+        long current() {
+            return series.current(0);
+        }
+
+        /** The counter so far, on top of {@code base} bytes held before the first event. */
+        Counter snapshot(long base, long firstX) {
+            return new Counter(xs, n, series.view(new long[] {base}), relativePeak + base,
+                    peakState > 0 ? xs[peakState - 1] : firstX);
+        }
     }
 
     /** Builds the model with time on the x axis. */
@@ -189,22 +217,14 @@ public final class TimelineModel {
         private long total;
         private long relativePeakTotal;
         private int peakState;
-        private long[] hostXs;
-        private int hostN;
-        private ResidentSeries.Builder host;
+        private CounterBuilder host;
         private LifetimeTable hostTable;
         private LifetimeRecorder hostRecorder;
         private long hostBase;
-        private long hostRelativePeak;
-        private int hostPeakState;
         private long hostAllocated;
-        private long[] reservedXs;
-        private int reservedN;
-        private ResidentSeries.Builder reserved;
+        private CounterBuilder reserved;
         /** Bytes that must have been reserved before the first event: what an UNRESERVE gave back unseen. */
         private long reservedBase;
-        private long reservedRelativePeak;
-        private int reservedPeakState;
 
         /** An empty model with time on the x axis. */
         public Live(TraceInfo info) {
@@ -239,21 +259,13 @@ public final class TimelineModel {
             total = 0;
             relativePeakTotal = 0;
             peakState = 0;
-            hostXs = new long[16];
-            hostN = 0;
-            host = new ResidentSeries.Builder(1, 16);
+            host = new CounterBuilder();
             hostTable = new LifetimeTable(16);
             hostRecorder = null;
             hostBase = 0;
-            hostRelativePeak = 0;
-            hostPeakState = 0;
             hostAllocated = 0;
-            reservedXs = new long[16];
-            reservedN = 0;
-            reserved = new ResidentSeries.Builder(1, 16);
+            reserved = new CounterBuilder();
             reservedBase = 0;
-            reservedRelativePeak = 0;
-            reservedPeakState = 0;
             cached = null;
         }
 
@@ -382,32 +394,13 @@ public final class TimelineModel {
 
         /** Reserved memory: its own series, never stacked with the blocks. */
         private void acceptReserved(MemoryEvent e, long x) {
-            if (reservedN == reservedXs.length) {
-                reservedXs = Arrays.copyOf(reservedXs, reservedN + (reservedN >> 1) + 16);
-            }
-            reservedXs[reservedN++] = x;
-            long delta = e.reservedDelta();
-            reserved.add(delta != 0 ? 0 : -1, delta);
-            long now = reserved.current(0);
-            reservedBase = Math.max(reservedBase, -now);
-            if (now > reservedRelativePeak) {
-                reservedRelativePeak = now;
-                reservedPeakState = reservedN;
-            }
+            reserved.add(x, e.reservedDelta());
+            reservedBase = Math.max(reservedBase, -reserved.current());
         }
 
         /** A block of host memory: the host series and the host lifetimes, in the host's address space. */
         private void acceptHost(MemoryEvent e, long x, int index) {
-            if (hostN == hostXs.length) {
-                hostXs = Arrays.copyOf(hostXs, hostN + (hostN >> 1) + 16);
-            }
-            hostXs[hostN++] = x;
-            long delta = e.hostDelta();
-            host.add(delta != 0 ? 0 : -1, delta);
-            if (host.current(0) > hostRelativePeak) {
-                hostRelativePeak = host.current(0);
-                hostPeakState = hostN;
-            }
+            host.add(x, e.hostDelta());
             hostTable.beginEvent(index);
             hostBase += hostRecorder.accept(e, x);
             if (e.action() == Action.ALLOC) {
@@ -718,24 +711,22 @@ public final class TimelineModel {
 
     /** Whether the trace says how much memory was reserved (RESERVE / UNRESERVE events). */
     public boolean hasReserved() {
-        return reservedN > 0;
+        return reserved.n() > 0;
     }
 
     /** Largest number of bytes reserved at any moment; 0 without reserved memory. */
     public long reservedPeakBytes() {
-        return reservedPeakBytes;
+        return reserved.peakBytes();
     }
 
     /** x at which {@link #reservedPeakBytes()} was first reached. */
     public long reservedPeakX() {
-        return reservedPeakX;
+        return reserved.peakX();
     }
 
     /** Bytes reserved at x, counting every event at or before x. */
     public long reservedBytesAt(long x) {
-        long[] out = new long[1];
-        reservedSeries.state(upperBound(reservedXs, reservedN, x), out);
-        return out[0];
+        return reserved.bytesAt(x);
     }
 
     /**
@@ -744,36 +735,34 @@ public final class TimelineModel {
      * reserved bytes of each column.
      */
     public Aggregate reservedAggregate(long x0, long x1, int columns) {
-        return aggregate(reservedSeries, reservedXs, reservedN, 1, x0, x1, columns);
+        return aggregate(reserved.series(), reserved.xs(), reserved.n(), 1, x0, x1, columns);
     }
 
     // ---- host memory ----------------------------------------------------------------------------------
 
     /** Whether the trace holds any host-memory event (an ALLOC or FREE of a {@link Category#HOST} block). */
     public boolean hasHostEvents() {
-        return hostN > 0;
+        return host.n() > 0;
     }
 
     /** Events about host-memory blocks. */
     public int hostEventCount() {
-        return hostN;
+        return host.n();
     }
 
     /** Largest number of bytes held in host memory at any moment. */
     public long hostPeakBytes() {
-        return hostPeakBytes;
+        return host.peakBytes();
     }
 
     /** x at which {@link #hostPeakBytes()} was first reached. */
     public long hostPeakX() {
-        return hostPeakX;
+        return host.peakX();
     }
 
     /** Bytes held in host memory at x, counting every event at or before x. */
     public long hostBytesAt(long x) {
-        long[] out = new long[1];
-        hostSeries.state(upperBound(hostXs, hostN, x), out);
-        return out[0];
+        return host.bytesAt(x);
     }
 
     /**
@@ -782,7 +771,7 @@ public final class TimelineModel {
      * Aggregate#totalMin} are the host bytes of each column.
      */
     public Aggregate hostAggregate(long x0, long x1, int columns) {
-        return aggregate(hostSeries, hostXs, hostN, 1, x0, x1, columns);
+        return aggregate(host.series(), host.xs(), host.n(), 1, x0, x1, columns);
     }
 
     /** One past the highest host address any host block occupied: the height a host lane needs. */
