@@ -15,6 +15,7 @@ final class CpuFixture implements AutoCloseable {
     final DeviceMemory memory;
     final CpuBackend backend;
     final Random random;
+    private final RandomValues draw;
 
     CpuFixture(int threads) {
         this(threads, false);
@@ -25,6 +26,7 @@ final class CpuFixture implements AutoCloseable {
         this.memory = memory(BUDGET);
         this.backend = splitEverything ? new CpuBackend(memory, threads, 0) : new CpuBackend(memory, threads);
         this.random = new Random(42);
+        this.draw = new RandomValues(random);
     }
 
     static DeviceMemory memory(long budgetBytes) {
@@ -48,37 +50,17 @@ final class CpuFixture implements AutoCloseable {
     }
 
     float[] uniform(int count, float lo, float hi) {
-        float[] v = new float[count];
-        for (int i = 0; i < count; i++) {
-            v[i] = lo + (hi - lo) * random.nextFloat();
-        }
-        return v;
+        return draw.uniform(count, lo, hi);
     }
 
     /** Values at least {@code gap} apart in random order, so small perturbations never change their ranking. */
     float[] distinct(int count, float gap) {
-        float[] v = new float[count];
-        for (int i = 0; i < count; i++) {
-            v[i] = (i - count / 2f) * gap;
-        }
-        for (int i = count - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            float t = v[i];
-            v[i] = v[j];
-            v[j] = t;
-        }
-        return v;
+        return draw.distinct(count, gap);
     }
 
     /** Values whose magnitude is at least {@code margin}: away from the kink of ReLU at 0. */
     float[] awayFromZero(int count, float margin) {
-        float[] v = uniform(count, margin, 1 + margin);
-        for (int i = 0; i < count; i++) {
-            if (random.nextBoolean()) {
-                v[i] = -v[i];
-            }
-        }
-        return v;
+        return draw.awayFromZero(count, margin);
     }
 
     float[] read(Tensor t) {

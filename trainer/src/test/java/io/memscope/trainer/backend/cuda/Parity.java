@@ -3,6 +3,7 @@ package io.memscope.trainer.backend.cuda;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.memscope.trainer.backend.Backend;
+import io.memscope.trainer.backend.RandomValues;
 import io.memscope.trainer.backend.ConvGeometry;
 import io.memscope.trainer.backend.ConvPass;
 import io.memscope.trainer.backend.CpuBackend;
@@ -34,6 +35,7 @@ final class Parity {
         final DeviceMemory memory;
         final Backend backend;
         final Random random = new Random(42);
+        private final RandomValues draw = new RandomValues(random);
 
         Side(long budget, Function<DeviceMemory, Backend> make) {
             this.memory = new DeviceMemory(budget, new Trace(new TraceInfo("parity", "baseline", "test", 1, budget, null),
@@ -61,37 +63,17 @@ final class Parity {
         }
 
         float[] uniform(int count, float lo, float hi) {
-            float[] v = new float[count];
-            for (int i = 0; i < count; i++) {
-                v[i] = lo + (hi - lo) * random.nextFloat();
-            }
-            return v;
+            return draw.uniform(count, lo, hi);
         }
 
         /** Values at least {@code gap} apart, shuffled: no ties for max pooling to break differently. */
         float[] distinct(int count, float gap) {
-            float[] v = new float[count];
-            for (int i = 0; i < count; i++) {
-                v[i] = (i - count / 2f) * gap;
-            }
-            for (int i = count - 1; i > 0; i--) {
-                int j = random.nextInt(i + 1);
-                float t = v[i];
-                v[i] = v[j];
-                v[j] = t;
-            }
-            return v;
+            return draw.distinct(count, gap);
         }
 
         /** Magnitudes of at least {@code margin}: away from the kinks of ReLU and |x| at 0. */
         float[] awayFromZero(int count, float margin) {
-            float[] v = uniform(count, margin, 1 + margin);
-            for (int i = 0; i < count; i++) {
-                if (random.nextBoolean()) {
-                    v[i] = -v[i];
-                }
-            }
-            return v;
+            return draw.awayFromZero(count, margin);
         }
 
         /** One class index per sample, as floats. */
