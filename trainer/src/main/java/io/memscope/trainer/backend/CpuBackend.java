@@ -81,7 +81,7 @@ public final class CpuBackend implements Backend {
         this.mem = allocateDeviceArray(memory.budgetBytes(), memory.paging());
         this.pool = new WorkerPool(threads, minParallelWork);
         if (isNative(blas)) {
-            BlasThreads.pin(Math.max(1, Runtime.getRuntime().availableProcessors() / threads));
+            BlasThreads.pin(blasThreadsPerWorker(threads));
         }
         this.conv = new ConvKernels(mem, pool, blas);
         this.linear = new LinearKernels(mem, pool, blas);
@@ -100,8 +100,16 @@ public final class CpuBackend implements Backend {
     public static String blasName() {
         BLAS blas = BLAS.getInstance();
         String impl = blas.getClass().getSimpleName();
-        return isNative(blas) ? "native BLAS (" + impl + "; " + BlasThreads.pin(1) + ")"
-                : "Java BLAS (" + impl + "; install libopenblas0 for speed)";
+        if (!isNative(blas)) {
+            return "Java BLAS (" + impl + "; install libopenblas0 for speed)";
+        }
+        // as a default backend would pin it, so that a header printed before any backend says what will hold
+        return "native BLAS (" + impl + "; " + BlasThreads.pin(blasThreadsPerWorker(defaultThreads())) + ")";
+    }
+
+    /** OpenBLAS threads each of {@code workers} workers may use: the cores shared out, at least one. */
+    private static int blasThreadsPerWorker(int workers) {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
     }
 
     private static boolean isNative(BLAS blas) {

@@ -90,13 +90,13 @@ public final class OutOfCoreBenchmark extends ModeBenchmark {
                     oocBatch, oocBatch);
             long baseNs;
             try (TimedSteps b = new TimedSteps(net, base, o, threads)) {
-                baseNs = median(b, TIMED);
+                baseNs = b.medianStep(TIMED);
             }
             long oocNs;
             SwapStats moved;
             long planned;
             try (TimedSteps c = new TimedSteps(net, ooc, o, threads)) {
-                oocNs = median(c, TIMED);
+                oocNs = c.medianStep(TIMED);
                 moved = c.runner().swaps();
                 planned = c.plan().peakBytes();
             }
@@ -150,12 +150,12 @@ public final class OutOfCoreBenchmark extends ModeBenchmark {
             System.err.printf(Locale.ROOT, "%s: checkpoint %d; timing at %d%n", net.name(), batch, batch);
             long baseNs;
             try (TimedSteps b = new TimedSteps(net, base, o, threads)) {
-                baseNs = median(b, TIMED);
+                baseNs = b.medianStep(TIMED);
             }
             long ckptNs;
             long recompute;
             try (TimedSteps c = new TimedSteps(net, ckpt, o, threads)) {
-                ckptNs = median(c, TIMED);
+                ckptNs = c.medianStep(TIMED);
                 recompute = c.lastPhases().getOrDefault("recompute", 0L);
                 if (c.plan().peakBytes() > s.budget()) {
                     throw new IllegalStateException(net.name() + ": checkpoint's planned peak " + c.plan().peakBytes()
@@ -170,14 +170,5 @@ public final class OutOfCoreBenchmark extends ModeBenchmark {
         line("");
         line("Out-of-core and checkpoint with and without the paged arena, batch by batch: section *Paged arena*.");
         line("");
-    }
-
-    private static long median(TimedSteps t, int n) {
-        t.step(); // a second warm-up step: the first mode measured would otherwise pay for the JIT
-        long[] times = new long[n];
-        for (int i = 0; i < n; i++) {
-            times[i] = t.step();
-        }
-        return TimedSteps.median(times);
     }
 }

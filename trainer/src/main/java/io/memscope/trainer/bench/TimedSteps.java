@@ -58,6 +58,19 @@ final class TimedSteps implements AutoCloseable {
         return dt;
     }
 
+    /**
+     * The median wall time of {@code n} steps after one more warm-up step (the first mode a benchmark measures
+     * would otherwise pay for the JIT).
+     */
+    long medianStep(int n) {
+        step();
+        long[] times = new long[n];
+        for (int i = 0; i < n; i++) {
+            times[i] = step();
+        }
+        return median(times);
+    }
+
     /** Runs another program of the same network (an inference pass) on the same batch; its wall time. */
     long time(StepProgram other) {
         long t0 = System.nanoTime();

@@ -132,16 +132,11 @@ public final class TorchCpuBenchmark extends ModeBenchmark {
         line("");
     }
 
-    /** Median step time of {@code steps} steady steps (TimedSteps ran one warm-up step; one more here). */
+    /** Median step time of {@code steps} steady steps, in milliseconds. */
     private double stepMillis(Network net, MemoryMode mode, int batch, int steps) {
         System.err.printf(Locale.ROOT, "MemScope: %s batch %d, %s%n", net.name(), batch, mode.id());
         try (TimedSteps s = new TimedSteps(net, mode, options(batch), threads)) {
-            s.step();
-            long[] t = new long[steps];
-            for (int i = 0; i < steps; i++) {
-                t[i] = s.step();
-            }
-            return TimedSteps.median(t) / 1e6;
+            return s.medianStep(steps) / 1e6;
         }
     }
 
