@@ -482,9 +482,9 @@ public final class MemScopeCli {
         long budget = a.getBytes("budget", DEFAULT_BUDGET);
         Paging paging = paging(a, budget);
         DeviceSpec device = device(a);
-        if (paging.paged() && device.cuda()) {
-            throw new UsageException("--paged runs on the CPU device only for now (the CUDA backend maps one "
-                    + "allocation of the budget, not pages); leave out --paged or use --device cpu");
+        String pagingProblem = TrainConfig.pagingProblem(paging, device);
+        if (pagingProblem != null) {
+            throw new UsageException(pagingProblem);
         }
         int threads = threads(a);
         int eval = a.getInt("eval", TrainDefaults.EVAL_SAMPLES, 0, Integer.MAX_VALUE);

@@ -41,10 +41,16 @@ public record TrainConfig(Network network, String mode, String data, int batch, 
         }
         paging = paging == null ? Paging.NONE : paging;
         paging.checkBudget(budgetBytes);
-        if (paging.paged() && DeviceSpec.parse(device).cuda()) {
-            throw new IllegalArgumentException("--paged runs on the CPU device only for now (the CUDA backend maps one "
-                    + "allocation of the budget, not pages); leave out --paged or use --device cpu");
+        String problem = pagingProblem(paging, DeviceSpec.parse(device));
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
         }
+    }
+
+    /** Why a device cannot run on this allocator, or null when it can. */
+    public static String pagingProblem(Paging paging, DeviceSpec device) {
+        return paging.paged() && device.cuda() ? "--paged runs on the CPU device only for now (the CUDA backend maps "
+                + "one allocation of the budget, not pages); leave out --paged or use --device cpu" : null;
     }
 
     /** A run on the CPU backend's classic (unpaged) arena. */

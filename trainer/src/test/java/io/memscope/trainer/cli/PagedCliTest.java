@@ -91,4 +91,17 @@ class PagedCliTest {
             assertFalse(r.err().contains("Exception"), r.err());
         }
     }
+
+    @Test
+    void pagesOnACudaDeviceAreRefusedInOneLineBeforeAnythingRuns() {
+        String lenet = TestPaths.sample("lenet5").toString();
+        String line = "memscope: --paged runs on the CPU device only for now (the CUDA backend maps one allocation of "
+                + "the budget, not pages); leave out --paged or use --device cpu";
+        MemScopeCliTest.Result plan = MemScopeCliTest.run("plan", lenet, "--paged", "--device", "cuda");
+        assertEquals(2, plan.code(), plan.out());
+        assertEquals(line, plan.err().strip());
+        MemScopeCliTest.Result train = MemScopeCliTest.run("train", lenet, "--paged", "--device", "cuda", "--steps", "1");
+        assertEquals(1, train.code(), train.out());
+        assertEquals(line, train.err().strip());
+    }
 }
