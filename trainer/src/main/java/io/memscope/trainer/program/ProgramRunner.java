@@ -48,6 +48,7 @@ public final class ProgramRunner {
     private Transfers transfers;
     private SwapStats.Counter swapCounter = new SwapStats.Counter();
     private SwapStats lastSwaps = SwapStats.NONE;
+    private OpProfile profile;
 
     public ProgramRunner(Network net, Backend backend, Optimizer optimizer, long seed) {
         this.net = net;
@@ -187,6 +188,14 @@ public final class ProgramRunner {
         return names;
     }
 
+    /**
+     * Times every instruction of the next runs into {@code profile} (null: stop). Costs two clock reads per
+     * instruction; the benchmarks use it to say where a step's time goes.
+     */
+    public void profile(OpProfile profile) {
+        this.profile = profile;
+    }
+
     /** Frees every tensor still held (end of a run), and stops the copy thread. */
     public void release() {
         for (Tensor t : live.values()) {
@@ -200,9 +209,7 @@ public final class ProgramRunner {
     }
 
     private StepOutcome execute(StepProgram program, List<Instruction> list, int step, Batch batch) {
-        double loss = Double.NaN;
-        int correct = 0;
-        int samples = 0;
+        Outcome outcome = new Outcome();
         Set<String> rebuilt = measureReconstruction && backend.computes() ? rebuiltTensors(list) : Set.of();
         Map<String, float[]> truth = new HashMap<>();
         Set<String> captured = new HashSet<>();
@@ -215,7 +222,32 @@ public final class ProgramRunner {
             compressions.clear();
             swapCounter = new SwapStats.Counter();
         }
+        OpProfile clock = profile;
         for (Instruction i : list) {
+            long t0 = clock == null ? 0 : System.nanoTime();
+            perform(program, i, step, batch, rebuilt, truth, captured, chain, outcome);
+            if (clock != null) {
+                clock.add(i instanceof Instruction.Run r ? net.node(r.node()).layer().type() + " " + r.pass().label()
+                        + (clock.perLayer() ? " " + r.node() : "") : OpProfile.kind(i), System.nanoTime() - t0);
+            }
+        }
+        if (training) {
+            lastSwaps = swapCounter.done();
+        }
+        return new StepOutcome(outcome.loss, outcome.correct, outcome.samples);
+    }
+
+    /** The loss and accuracy of a run, set by the loss layer's forward. */
+    private static final class Outcome {
+        double loss = Double.NaN;
+        int correct;
+        int samples;
+    }
+
+    private void perform(StepProgram program, Instruction i, int step, Batch batch, Set<String> rebuilt,
+                         Map<String, float[]> truth, Set<String> captured, Map<String, Integer> chain,
+                         Outcome outcome) {
+        {
             if (i instanceof Instruction.Alloc a) {
                 TensorDecl d = program.decl(a.tensor());
                 if (live.containsKey(d.name())) {
@@ -278,9 +310,9 @@ public final class ProgramRunner {
                     if (layer.isLoss() && backend.computes()) {
                         float[] l = new float[1];
                         backend.download(call.output(), l, 0);
-                        loss = l[0];
-                        samples = program.batch();
-                        correct = countCorrect(call.saved(0), batch, program.batch());
+                        outcome.loss = l[0];
+                        outcome.samples = program.batch();
+                        outcome.correct = countCorrect(call.saved(0), batch, program.batch());
                     }
                 } else if (r.pass() == Pass.INVERSE) {
                     layer.inverse(backend, call);
@@ -301,10 +333,6 @@ public final class ProgramRunner {
                 }
             }
         }
-        if (training) {
-            lastSwaps = swapCounter.done();
-        }
-        return new StepOutcome(loss, correct, samples);
     }
 
     // ---- out-of-core ------------------------------------------------------------------------------------
