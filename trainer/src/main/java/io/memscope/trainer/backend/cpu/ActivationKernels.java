@@ -4,6 +4,7 @@ package io.memscope.trainer.backend.cpu;
 public final class ActivationKernels {
     private final float[] mem;
     private final WorkerPool pool;
+    private final Lanes lanes = Lanes.get();
 
     public ActivationKernels(float[] mem, WorkerPool pool) {
         this.mem = mem;
@@ -18,13 +19,8 @@ public final class ActivationKernels {
         if (!(negativeSlope >= 0f && negativeSlope <= 1f)) {
             throw new IllegalArgumentException("activation slope must lie in [0, 1], got " + negativeSlope);
         }
-        float[] m = mem;
-        pool.forEach(size, 1, (worker, from, to) -> {
-            for (int i = from; i < to; i++) {
-                float v = m[x + i];
-                m[y + i] = Math.max(v, negativeSlope * v);
-            }
-        });
+        pool.forEach(size, 1, (worker, from, to) -> lanes.leakyRelu(mem, x + from, y + from, to - from,
+                negativeSlope));
     }
 
     /** dx (+)= dy · (y > 0 ? 1 : slope); y > 0 exactly where x > 0 because the slope is not negative. */
@@ -47,28 +43,8 @@ public final class ActivationKernels {
         });
     }
 
-    /**
-     * ReLU's backward without a branch: y is max(x, 0·x), so it is positive exactly where its bits are a positive
-     * int, and {@code (~bits & -bits) >> 31} is then all ones (else zero: for +0, and for −0 and negatives, whose
-     * sign bit ~bits clears), a mask on dy's bits. Where y is not positive dx
-     * gets +0 (0·dy would carry dy's sign: the same value).
-     */
     private void reluBackward(int size, int y, int dy, int dx, boolean accumulate) {
-        float[] m = mem;
-        pool.forEach(size, 1, (worker, from, to) -> {
-            if (accumulate) {
-                for (int i = from; i < to; i++) {
-                    int bits = Float.floatToRawIntBits(m[y + i]);
-                    int keep = (~bits & -bits) >> 31;
-                    m[dx + i] += Float.intBitsToFloat(Float.floatToRawIntBits(m[dy + i]) & keep);
-                }
-            } else {
-                for (int i = from; i < to; i++) {
-                    int bits = Float.floatToRawIntBits(m[y + i]);
-                    int keep = (~bits & -bits) >> 31;
-                    m[dx + i] = Float.intBitsToFloat(Float.floatToRawIntBits(m[dy + i]) & keep);
-                }
-            }
-        });
+        pool.forEach(size, 1, (worker, from, to) -> lanes.reluBackward(mem, y + from, dy + from, dx + from,
+                to - from, accumulate));
     }
 }

@@ -1,14 +1,15 @@
 package io.memscope.trainer.backend.cpu;
 
 /**
- * Spatial batch normalization over x (n, c, plane): statistics per channel over n·plane values, summed in
- * double and in a fixed order, one channel per worker at a time; the elementwise passes run in float with
+ * Spatial batch normalization over x (n, c, plane): statistics per channel over n·plane values, summed by
+ * {@link Lanes} in a fixed order, one channel per worker at a time; the elementwise passes run in float with
  * per-channel coefficients. Per-channel tensors are float indices of
  * {@code c} floats.
  */
 public final class BatchNormKernels {
     private final float[] mem;
     private final WorkerPool pool;
+    private final Lanes lanes = Lanes.get();
 
     public BatchNormKernels(float[] mem, WorkerPool pool) {
         this.mem = mem;
@@ -26,12 +27,12 @@ public final class BatchNormKernels {
             for (int ch = from; ch < to; ch++) {
                 double sum = 0;
                 for (int i = 0; i < n; i++) {
-                    sum += sum(x + (i * c + ch) * plane, plane);
+                    sum += lanes.sum(mem, x + (i * c + ch) * plane, plane);
                 }
                 double mean = sum / count;
                 double squares = 0;
                 for (int i = 0; i < n; i++) {
-                    squares += squares(x + (i * c + ch) * plane, plane, mean);
+                    squares += lanes.squares(mem, x + (i * c + ch) * plane, plane, mean);
                 }
                 double variance = squares / count;
                 double unbiased = count > 1 ? squares / (count - 1) : variance;
@@ -84,8 +85,8 @@ public final class BatchNormKernels {
                 for (int i = 0; i < n; i++) {
                     int xs = x + (i * c + ch) * plane;
                     int ds = dy + (i * c + ch) * plane;
-                    sumDy += sum(ds, plane);
-                    sumDyXhat += dot(ds, xs, plane, mean);
+                    sumDy += lanes.sum(mem, ds, plane);
+                    sumDyXhat += lanes.dot(mem, ds, xs, plane, mean);
                 }
                 sumDyXhat *= invStd;
                 // dx = scale·(m·dy − Σdy − xhat·Σdy·xhat) = a·dy + b·(x − mean) + k, in float, per channel
@@ -94,20 +95,9 @@ public final class BatchNormKernels {
                 float b = (float) (-scale * invStd * sumDyXhat);
                 float k = (float) (-scale * sumDy);
                 float mu = (float) mean;
-                float[] m = mem;
                 for (int i = 0; i < n; i++) {
-                    int xs = x + (i * c + ch) * plane;
-                    int ds = dy + (i * c + ch) * plane;
-                    int out = dx + (i * c + ch) * plane;
-                    if (accumulateDx) {
-                        for (int j = 0; j < plane; j++) {
-                            m[out + j] += a * m[ds + j] + b * (m[xs + j] - mu) + k;
-                        }
-                    } else {
-                        for (int j = 0; j < plane; j++) {
-                            m[out + j] = a * m[ds + j] + b * (m[xs + j] - mu) + k;
-                        }
-                    }
+                    int at = (i * c + ch) * plane;
+                    lanes.normGrad(mem, dy + at, x + at, dx + at, plane, a, b, mu, k, accumulateDx);
                 }
                 mem[dgamma + ch] = (float) (accumulateParams ? mem[dgamma + ch] + sumDyXhat : sumDyXhat);
                 mem[dbeta + ch] = (float) (accumulateParams ? mem[dbeta + ch] + sumDy : sumDy);
@@ -120,79 +110,9 @@ public final class BatchNormKernels {
         float scale = (float) (gamma * invStd);
         float shift = (float) beta;
         float mu = (float) mean;
-        float[] m = mem;
         for (int i = 0; i < n; i++) {
             int start = (i * c + ch) * plane;
-            for (int j = 0; j < plane; j++) {
-                m[y + start + j] = (m[x + start + j] - mu) * scale + shift;
-            }
+            lanes.affine(mem, x + start, y + start, plane, mu, scale, shift);
         }
-    }
-
-    // Sums in double over four interleaved partial sums, combined in a fixed order: the same result on every run
-    // and thread count, without one long chain of dependent additions.
-
-    private double sum(int from, int count) {
-        float[] m = mem;
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int j = 0;
-        for (; j + 3 < count; j += 4) {
-            s0 += m[from + j];
-            s1 += m[from + j + 1];
-            s2 += m[from + j + 2];
-            s3 += m[from + j + 3];
-        }
-        for (; j < count; j++) {
-            s0 += m[from + j];
-        }
-        return (s0 + s1) + (s2 + s3);
-    }
-
-    /** Σ (x − mean)². */
-    private double squares(int from, int count, double mean) {
-        float[] m = mem;
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int j = 0;
-        for (; j + 3 < count; j += 4) {
-            double d0 = m[from + j] - mean;
-            double d1 = m[from + j + 1] - mean;
-            double d2 = m[from + j + 2] - mean;
-            double d3 = m[from + j + 3] - mean;
-            s0 += d0 * d0;
-            s1 += d1 * d1;
-            s2 += d2 * d2;
-            s3 += d3 * d3;
-        }
-        for (; j < count; j++) {
-            double d = m[from + j] - mean;
-            s0 += d * d;
-        }
-        return (s0 + s1) + (s2 + s3);
-    }
-
-    /** Σ dy·(x − mean). */
-    private double dot(int dy, int x, int count, double mean) {
-        float[] m = mem;
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int j = 0;
-        for (; j + 3 < count; j += 4) {
-            s0 += m[dy + j] * (m[x + j] - mean);
-            s1 += m[dy + j + 1] * (m[x + j + 1] - mean);
-            s2 += m[dy + j + 2] * (m[x + j + 2] - mean);
-            s3 += m[dy + j + 3] * (m[x + j + 3] - mean);
-        }
-        for (; j < count; j++) {
-            s0 += m[dy + j] * (m[x + j] - mean);
-        }
-        return (s0 + s1) + (s2 + s3);
     }
 }

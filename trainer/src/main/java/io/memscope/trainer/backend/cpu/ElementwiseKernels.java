@@ -6,6 +6,7 @@ import java.util.Arrays;
 public final class ElementwiseKernels {
     private final float[] mem;
     private final WorkerPool pool;
+    private final Lanes lanes = Lanes.get();
 
     public ElementwiseKernels(float[] mem, WorkerPool pool) {
         this.mem = mem;
@@ -22,20 +23,12 @@ public final class ElementwiseKernels {
 
     /** y = a + b; y may be a or b. */
     public void add(int size, int a, int b, int y) {
-        pool.forEach(size, 1, (worker, from, to) -> {
-            for (int i = from; i < to; i++) {
-                mem[y + i] = mem[a + i] + mem[b + i];
-            }
-        });
+        pool.forEach(size, 1, (worker, from, to) -> lanes.sum(mem, a + from, b + from, y + from, to - from));
     }
 
     /** y += alpha·x. */
     public void axpy(int size, float alpha, int x, int y) {
-        pool.forEach(size, 1, (worker, from, to) -> {
-            for (int i = from; i < to; i++) {
-                mem[y + i] += alpha * mem[x + i];
-            }
-        });
+        pool.forEach(size, 1, (worker, from, to) -> lanes.axpy(mem, alpha, x + from, y + from, to - from));
     }
 
     /**
@@ -51,9 +44,7 @@ public final class ElementwiseKernels {
                 int s = src + (i * srcChannels + srcChannel) * plane;
                 int d = dst + (i * dstChannels + dstChannel) * plane;
                 if (accumulate) {
-                    for (int j = 0; j < length; j++) {
-                        mem[d + j] += mem[s + j];
-                    }
+                    lanes.add(mem, d, s, length);
                 } else {
                     System.arraycopy(mem, s, mem, d, length);
                 }

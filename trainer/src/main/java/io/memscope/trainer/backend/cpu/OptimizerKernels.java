@@ -4,6 +4,7 @@ package io.memscope.trainer.backend.cpu;
 public final class OptimizerKernels {
     private final float[] mem;
     private final WorkerPool pool;
+    private final Lanes lanes = Lanes.get();
 
     public OptimizerKernels(float[] mem, WorkerPool pool) {
         this.mem = mem;
@@ -12,16 +13,8 @@ public final class OptimizerKernels {
 
     /** g = dw + wd·w; v = momentum·v + g; w −= lr·v; without a velocity (index -1), w −= lr·g. */
     public void sgd(int size, int w, int dw, int velocity, float lr, float momentum, float weightDecay) {
-        pool.forEach(size, 4, (worker, from, to) -> {
-            for (int i = from; i < to; i++) {
-                float g = mem[dw + i] + weightDecay * mem[w + i];
-                if (velocity >= 0) {
-                    g = momentum * mem[velocity + i] + g;
-                    mem[velocity + i] = g;
-                }
-                mem[w + i] -= lr * g;
-            }
-        });
+        pool.forEach(size, 4, (worker, from, to) -> lanes.sgd(mem, w + from, dw + from,
+                velocity < 0 ? -1 : velocity + from, to - from, lr, momentum, weightDecay));
     }
 
     /**

@@ -1,0 +1,141 @@
+package io.memscope.trainer.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The vector lanes against the scalar ones: the same floats for every elementwise operation (special values
+ * and every tail length included), sums within float rounding of an exact double sum, and the same sum on every
+ * call. The tests run with {@code jdk.incubator.vector} (surefire adds it), so the vector lanes are there.
+ */
+class LanesTest {
+    private static final int[] LENGTHS = {0, 1, 7, 15, 16, 17, 31, 33, 100, 1023, 1024, 1025, 5000};
+    private final Lanes vector = Lanes.vector().orElseThrow(() -> new AssertionError("no vector module"));
+    private final Lanes scalar = Lanes.scalar();
+
+    @Test
+    void theBackendUsesTheVectorLanesWhereTheModuleIsThere() {
+        assertTrue(Lanes.get().describe().startsWith("vector lanes"), Lanes.get().describe());
+        assertTrue(scalar.describe().startsWith("scalar loops"));
+    }
+
+    @Test
+    void elementwiseOperationsGiveTheSameFloatsAsTheScalarLoops() {
+        Random random = new Random(3);
+        for (int n : LENGTHS) {
+            for (int offset : new int[] {0, 3}) {
+                float[] base = values(random, 4 * n + 16);
+                int a = offset;
+                int b = offset + n + 2;
+                int c = offset + 2 * n + 5;
+                same(base, n, (l, m) -> l.add(m, a, b, n));
+                same(base, n, (l, m) -> l.sum(m, a, b, c, n));
+                same(base, n, (l, m) -> l.sum(m, a, b, a, n)); // in place
+                same(base, n, (l, m) -> l.axpy(m, -0.37f, a, b, n));
+                same(base, n, (l, m) -> l.leakyRelu(m, a, b, n, 0f));
+                same(base, n, (l, m) -> l.leakyRelu(m, a, b, n, 0.1f));
+                same(base, n, (l, m) -> l.reluBackward(m, a, b, c, n, false));
+                same(base, n, (l, m) -> l.reluBackward(m, a, b, c, n, true));
+                same(base, n, (l, m) -> l.affine(m, a, b, n, 0.25f, 1.7f, -0.3f));
+                same(base, n, (l, m) -> l.normGrad(m, a, b, c, n, 0.9f, -0.2f, 0.05f, 0.01f, false));
+                same(base, n, (l, m) -> l.normGrad(m, a, b, c, n, 0.9f, -0.2f, 0.05f, 0.01f, true));
+                same(base, n, (l, m) -> l.sgd(m, a, b, c, n, 0.01f, 0.9f, 5e-4f));
+                same(base, n, (l, m) -> l.sgd(m, a, b, -1, n, 0.01f, 0f, 0f));
+            }
+        }
+    }
+
+    /** The interpreter runs the vector API in plain Java; compiled code uses the machine's vector instructions. */
+    @Test
+    void compiledVectorCodeStillGivesTheSameFloats() {
+        Random random = new Random(8);
+        int n = 67;
+        float[] base = values(random, 4 * n);
+        float[] s = base.clone();
+        scalar.leakyRelu(s, 0, n, n, 0f);
+        scalar.reluBackward(s, 0, n, 2 * n, n, true);
+        scalar.sgd(s, 0, n, 2 * n, n, 0.01f, 0.9f, 5e-4f);
+        double sum = 0;
+        for (int round = 0; round < 20_000; round++) {
+            float[] v = base.clone();
+            vector.leakyRelu(v, 0, n, n, 0f);
+            vector.reluBackward(v, 0, n, 2 * n, n, true);
+            vector.sgd(v, 0, n, 2 * n, n, 0.01f, 0.9f, 5e-4f);
+            double t = vector.sum(v, 3 * n, n);
+            if (round == 0) {
+                sum = t;
+            }
+            assertEquals(sum, t, 0.0, "round " + round);
+            for (int i = 0; i < v.length; i++) {
+                if (Float.floatToIntBits(v[i]) != Float.floatToIntBits(s[i])) {
+                    throw new AssertionError("round " + round + ", element " + i + ": " + v[i] + " vs " + s[i]);
+                }
+            }
+        }
+    }
+
+    @Test
+    void sumsAreCloseToTheExactSumAndRepeatExactly() {
+        Random random = new Random(4);
+        for (int n : LENGTHS) {
+            float[] m = new float[2 * n + 8];
+            for (int i = 0; i < m.length; i++) {
+                m[i] = (float) (random.nextGaussian() * 3 + 1);
+            }
+            int x = 1;
+            int dy = n + 4;
+            double mean = 0.7;
+            double sum = 0;
+            double squares = 0;
+            double dot = 0;
+            double scale = 0;
+            for (int i = 0; i < n; i++) {
+                sum += m[x + i];
+                squares += (m[x + i] - mean) * (m[x + i] - mean);
+                dot += m[dy + i] * (m[x + i] - mean);
+                scale += Math.abs(m[x + i]) * (1 + Math.abs(m[dy + i]) + Math.abs(m[x + i]));
+            }
+            double tolerance = 1e-6 * (scale + 1);
+            for (Lanes l : new Lanes[] {vector, scalar}) {
+                assertEquals(sum, l.sum(m, x, n), tolerance, l.describe() + " sum of " + n);
+                assertEquals(squares, l.squares(m, x, n, mean), tolerance, l.describe() + " squares of " + n);
+                assertEquals(dot, l.dot(m, dy, x, n, mean), tolerance, l.describe() + " dot of " + n);
+                assertEquals(l.sum(m, x, n), l.sum(m, x, n), 0.0, "the same sum twice");
+                assertEquals(l.dot(m, dy, x, n, mean), l.dot(m, dy, x, n, mean), 0.0, "the same dot twice");
+            }
+        }
+    }
+
+    /** Gaussian values with special ones sprinkled in: ±0, NaN of either sign, ±infinity, tiny and huge. */
+    private static float[] values(Random random, int n) {
+        float[] special = {0f, -0f, Float.NaN, Float.intBitsToFloat(0xffc00000), Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY, Float.MIN_VALUE, -Float.MIN_VALUE, 1e30f, -1e30f};
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = random.nextInt(8) == 0 ? special[random.nextInt(special.length)] : (float) random.nextGaussian();
+        }
+        return v;
+    }
+
+    private interface Op {
+        void run(Lanes lanes, float[] m);
+    }
+
+    private void same(float[] base, int n, Op op) {
+        float[] s = base.clone();
+        float[] v = base.clone();
+        op.run(scalar, s);
+        op.run(vector, v);
+        int[] sb = new int[s.length];
+        int[] vb = new int[v.length];
+        for (int i = 0; i < s.length; i++) {
+            sb[i] = Float.floatToIntBits(s[i]); // one NaN: arithmetic may pick either operand's payload
+            vb[i] = Float.floatToIntBits(v[i]);
+        }
+        assertArrayEquals(sb, vb, "length " + n);
+    }
+}
