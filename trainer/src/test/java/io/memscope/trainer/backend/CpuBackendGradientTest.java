@@ -44,6 +44,7 @@ class CpuBackendGradientTest {
             {"1x1", new ConvGeometry(2, 4, 3, 3, 5, 1, 1, 1, 1, 0, 0), true},
             {"1x1 stride 2", new ConvGeometry(2, 3, 5, 4, 2, 1, 1, 2, 2, 0, 0), false},
             {"5x5 pad 2 on 4x4", new ConvGeometry(1, 2, 4, 4, 3, 5, 5, 1, 1, 2, 2), true},
+            {"3x3 pad 1, 7 images in groups", new ConvGeometry(7, 2, 4, 4, 3, 3, 3, 1, 1, 1, 1), true},
         };
         for (Object[] g : geometries) {
             for (int threads : new int[] {1, 3}) {

@@ -29,6 +29,7 @@ class CpuBackendThreadsTest {
             new ConvGeometry(4, 16, 16, 16, 32, 3, 3, 1, 1, 1, 1),
             new ConvGeometry(4, 8, 15, 13, 12, 3, 3, 2, 2, 1, 1),
             new ConvGeometry(4, 32, 16, 16, 16, 1, 1, 1, 1, 0, 0),
+            new ConvGeometry(7, 16, 4, 4, 24, 3, 3, 1, 1, 1, 1), // images in groups of 7, 4 or 2 as threads vary
         };
         for (ConvGeometry g : geometries) {
             assertSameResults("conv " + g, (f, out) -> {

@@ -5,22 +5,56 @@ import io.memscope.trainer.backend.ConvPass;
 import io.memscope.trainer.backend.WorkspaceModel;
 
 /**
- * Workspace of the CPU convolution kernels: im2col column buffers of {@code colRows × colCols} floats.
+ * Workspace of the CPU convolution kernels: im2col column buffers, one {@link Tile} of the column matrix at a
+ * time. A tile is either several whole images side by side, for layers with a small output plane and large
+ * weights (ResNet's 4×4 stage would otherwise stream its 9 MB of weights once per 16 columns), or a band of
+ * output rows of one image, for layers whose column matrix would not stay in a core's cache (a 64-channel
+ * 32×32 layer's is 2.4 MB). With {@code w = min(threads, n)} workers, {@code R = colRows}, {@code C} the tile's columns and
+ * {@code K} output channels:
  *
  * <ul>
- *   <li>forward and backward data split the batch, one column buffer per worker:
- *       {@code min(threads, n) · colRows · colCols · 4} bytes;</li>
- *   <li>backward filter shares one column buffer whose rows the workers split, so that no two workers write
- *       the same weight gradient: {@code colRows · colCols · 4} bytes;</li>
- *   <li>a 1×1 convolution with stride 1 and no padding reads its input as the column matrix: 0 bytes.</li>
+ *   <li>forward splits the batch, one tile buffer per worker, plus, for a tile of several images, a
+ *       {@code K × C} buffer for their outputs in GEMM order: {@code w·(R·C + K·C)} floats, {@code w·R·C} for a
+ *       band of one image;</li>
+ *   <li>backward data splits the batch too, but its product gives each row of the tile's column gradients on
+ *       its own, so a worker holds a {@link #chunk} of {@code r ≤ R} rows at a time (folding them back before
+ *       the next), plus the group's output gradients gathered: {@code w·(r·C + K·C)} floats;</li>
+ *   <li>backward filter splits the rows of the column matrix, so that no two workers write the same weight
+ *       gradient: {@code min(threads, R)} workers, each with a chunk of its rows and, for a group, the group's
+ *       output gradients gathered, {@code (r·C + K·C)} floats each; its tiles are {@code w} times as wide, as
+ *       each worker holds only its share of the rows;</li>
+ *   <li>a 1×1 convolution with stride 1 and no padding reads its input as the column matrix, image by image:
+ *       0 bytes.</li>
  * </ul>
  *
  * @param threads the CPU backend's worker count
  */
 public record CpuWorkspaceModel(int threads) implements WorkspaceModel {
+    /** A tile is at least this many columns wide where the batch allows: narrower products run slowly. */
+    static final int MIN_COLUMNS = 128;
+    /** Output planes of at most this many cells (8×8) may go in groups of images ({@link #grouped}). */
+    static final int GROUPED_PLANE = 64;
+    /** ... where the weights are at least this many floats (512 KiB: they would leave the cache between images). */
+    static final long GROUPED_WEIGHTS = 1 << 17;
+    /**
+     * A band of output rows holds at most about this many column-matrix floats (1 MiB, in a core's L2); the
+     * bands of an image are made as even as they can be.
+     */
+    static final long TILE_FLOATS = 1 << 18;
+
     public CpuWorkspaceModel {
         if (threads < 1) {
             throw new IllegalArgumentException("a CPU backend needs at least one thread, got " + threads);
+        }
+    }
+
+    /**
+     * How a pass walks the column matrix: {@code images} whole images side by side (then {@code rows} is the
+     * whole output height), or bands of {@code rows} output rows of one image.
+     */
+    record Tile(int images, int rows, int columns) {
+        boolean grouped() {
+            return images > 1;
         }
     }
 
@@ -34,12 +68,78 @@ public record CpuWorkspaceModel(int threads) implements WorkspaceModel {
         if (readsInputAsColumns(g)) {
             return 0;
         }
-        return (long) columnBuffers(g, pass, threads) * g.colRows() * g.colCols();
+        Tile t = tile(g, pass, threads);
+        long col = (long) chunk(g, pass, threads) * t.columns();
+        long out = t.grouped() ? (long) g.k() * t.columns() : 0;
+        return buffers(g, pass, threads) * (col + out);
     }
 
-    /** How many column buffers a pass uses; buffer {@code i} belongs to worker {@code i}. */
-    static int columnBuffers(ConvGeometry g, ConvPass pass, int threads) {
-        return pass == ConvPass.BACKWARD_FILTER ? 1 : Math.max(1, Math.min(threads, g.n()));
+    /**
+     * Buffers a pass uses, one per worker: forward and backward data split the images, backward filter the rows
+     * of the column matrix.
+     */
+    static int buffers(ConvGeometry g, ConvPass pass, int threads) {
+        return pass == ConvPass.BACKWARD_FILTER ? Math.max(1, Math.min(threads, g.colRows())) : workers(g, threads);
+    }
+
+    /**
+     * Rows of the column matrix a worker holds at a time: all of them in forward (the product sums over them);
+     * in the backward passes, whose products give each row on its own, chunks of even size that keep a chunk of
+     * the tile within {@link #TILE_FLOATS} (of a worker's share of the rows, in backward filter).
+     */
+    static int chunk(ConvGeometry g, ConvPass pass, int threads) {
+        int rows = g.colRows();
+        if (pass == ConvPass.FORWARD) {
+            return rows;
+        }
+        int share = pass == ConvPass.BACKWARD_FILTER ? ceilDiv(rows, buffers(g, pass, threads)) : rows;
+        long columns = tile(g, pass, threads).columns();
+        int chunks = (int) Math.max(1, Math.min(share, (share * columns + TILE_FLOATS - 1) / TILE_FLOATS));
+        return ceilDiv(share, chunks);
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    /** Workers that get images in forward and backward data: one per image at most. */
+    static int workers(ConvGeometry g, int threads) {
+        return Math.max(1, Math.min(threads, g.n()));
+    }
+
+    /** The tile of a pass (see the class comment); one whole image where the input is read as the columns. */
+    static Tile tile(ConvGeometry g, ConvPass pass, int threads) {
+        int plane = g.colCols();
+        if (readsInputAsColumns(g)) {
+            return new Tile(1, g.outH(), plane);
+        }
+        int workers = workers(g, threads);
+        boolean shared = pass == ConvPass.BACKWARD_FILTER;
+        long minColumns = shared ? (long) workers * MIN_COLUMNS : MIN_COLUMNS;
+        if (grouped(g)) {
+            long wanted = (minColumns + plane - 1) / plane;
+            int most = shared ? g.n() : (g.n() + workers - 1) / workers;
+            int images = (int) Math.max(1, Math.min(wanted, most));
+            return new Tile(images, g.outH(), images * plane);
+        }
+        long floats = shared ? workers * TILE_FLOATS : TILE_FLOATS;
+        long rows = floats / ((long) g.colRows() * g.outW());
+        rows = Math.max(rows, (minColumns + g.outW() - 1) / g.outW());
+        int most = (int) Math.max(1, Math.min(g.outH(), rows));
+        int bands = (g.outH() + most - 1) / most;
+        int band = (g.outH() + bands - 1) / bands; // even bands: 16 rows at most 14 go as 8 + 8, not 14 + 2
+        return new Tile(1, band, band * g.outW());
+    }
+
+    /**
+     * Whether images go in groups: a small output plane, at least as tall as it is wide, and large weights. Smaller
+     * weights stay in cache between images anyway, where a group's wider buffer would only cost memory; and a
+     * plane wider than tall is what row-centric bands are (a few rows of a wide map), whose memory savings a
+     * group's buffer would take back (more bands would then need more memory, not less).
+     */
+    static boolean grouped(ConvGeometry g) {
+        return g.colCols() <= GROUPED_PLANE && g.outH() >= g.outW() && (long) g.k() * g.colRows() >= GROUPED_WEIGHTS
+                && !readsInputAsColumns(g);
     }
 
     /** A 1×1 convolution with stride 1 and no padding: the input of one image already is its column matrix. */

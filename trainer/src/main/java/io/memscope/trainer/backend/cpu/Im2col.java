@@ -6,7 +6,9 @@ import java.util.Arrays;
 /**
  * The column matrix of one image: row {@code (c, i, j)} holds, for every output position, the input value the
  * kernel tap {@code (i, j)} of channel {@code c} sees there (zero in the padding). It is {@code colRows × colCols}
- * floats, row-major, so a convolution becomes one matrix product.
+ * floats, row-major, so a convolution becomes one matrix product. Rows lie {@code ld ≥ colCols} floats apart,
+ * so that the matrices of several images can stand side by side in one wider matrix (image {@code i} of a
+ * group at column {@code i·colCols}).
  */
 final class Im2col {
     private Im2col() {}
@@ -20,13 +22,25 @@ final class Im2col {
         return g.strideH() == 1 && g.strideW() == 1 && g.outW() == g.w();
     }
 
-    /** Writes rows {@code [rowFrom, rowTo)} of the column matrix of the image at {@code image} into {@code col}. */
-    static void unfold(float[] mem, ConvGeometry g, int image, int col, int rowFrom, int rowTo) {
+    /**
+     * Writes rows {@code [rowFrom, rowTo)} of the column matrix of the image at {@code image} into {@code col},
+     * row {@code r} at {@code col + r·ld}.
+     */
+    static void unfold(float[] mem, ConvGeometry g, int image, int col, int ld, int rowFrom, int rowTo) {
+        unfold(mem, g, image, col, ld, rowFrom, rowTo, 0, g.outH());
+    }
+
+    /**
+     * Writes, of rows {@code [rowFrom, rowTo)} of the column matrix, the columns of output rows
+     * {@code [ohFrom, ohTo)} (a tile): column {@code oh·outW + ow} of row {@code r} at
+     * {@code col + r·ld + (oh − ohFrom)·outW + ow}.
+     */
+    static void unfold(float[] mem, ConvGeometry g, int image, int col, int ld, int rowFrom, int rowTo, int ohFrom,
+                       int ohTo) {
         if (isShifted(g)) {
-            unfoldShifted(mem, g, image, col, rowFrom, rowTo);
+            unfoldShifted(mem, g, image, col, ld, rowFrom, rowTo, ohFrom, ohTo);
             return;
         }
-        int outH = g.outH();
         int outW = g.outW();
         int taps = g.kh() * g.kw();
         for (int r = rowFrom; r < rowTo; r++) {
@@ -36,8 +50,8 @@ final class Im2col {
             int shift = j - g.padW();
             int lo = firstInside(shift, g.strideW(), outW);
             int hi = Math.max(lo, endInside(shift, g.strideW(), g.w(), outW));
-            for (int oh = 0; oh < outH; oh++) {
-                int dst = col + r * outH * outW + oh * outW;
+            for (int oh = ohFrom; oh < ohTo; oh++) {
+                int dst = col + r * ld + (oh - ohFrom) * outW;
                 int ih = oh * g.strideH() - g.padH() + i;
                 if (ih < 0 || ih >= g.h()) {
                     Arrays.fill(mem, dst, dst + outW, 0f);
@@ -64,30 +78,39 @@ final class Im2col {
 
     /**
      * Adds every entry of the column matrix at {@code col} back onto the input position it was read from. The
-     * entries that stand for padding are left zero in {@code col} (it is a scratch buffer).
+     * entries that stand for padding are left zero in {@code col} (it is a scratch buffer). Row {@code r} is at
+     * {@code col + r·ld}.
      */
-    static void foldAdd(float[] mem, ConvGeometry g, int col, int image) {
+    static void foldAdd(float[] mem, ConvGeometry g, int col, int ld, int image) {
+        foldAdd(mem, g, col, ld, image, 0, g.colRows(), 0, g.outH());
+    }
+
+    /**
+     * {@link #foldAdd} of rows {@code [rowFrom, rowTo)} (row {@code r} at {@code col + r·ld}) of the tile of
+     * output rows {@code [ohFrom, ohTo)}, laid out as {@link #unfold} writes it.
+     */
+    static void foldAdd(float[] mem, ConvGeometry g, int col, int ld, int image, int rowFrom, int rowTo, int ohFrom,
+                        int ohTo) {
         if (isShifted(g)) {
-            foldAddShifted(mem, g, col, image);
+            foldAddShifted(mem, g, col, ld, image, rowFrom, rowTo, ohFrom, ohTo);
             return;
         }
         int stride = g.strideW();
-        int outH = g.outH();
         int outW = g.outW();
         int taps = g.kh() * g.kw();
-        for (int r = 0; r < g.colRows(); r++) {
+        for (int r = rowFrom; r < rowTo; r++) {
             int channel = image + r / taps * g.h() * g.w();
             int i = r % taps / g.kw();
             int j = r % g.kw();
             int shift = j - g.padW();
             int lo = firstInside(shift, g.strideW(), outW);
             int hi = Math.max(lo, endInside(shift, g.strideW(), g.w(), outW));
-            for (int oh = 0; oh < outH; oh++) {
+            for (int oh = ohFrom; oh < ohTo; oh++) {
                 int ih = oh * g.strideH() - g.padH() + i;
                 if (ih < 0 || ih >= g.h()) {
                     continue;
                 }
-                int src = col + r * outH * outW + oh * outW;
+                int src = col + r * ld + (oh - ohFrom) * outW;
                 int dst = channel + ih * g.w() + shift;
                 if (stride == 1) {
                     for (int ow = lo; ow < hi; ow++) {
@@ -102,32 +125,41 @@ final class Im2col {
         }
     }
 
-    private static void unfoldShifted(float[] mem, ConvGeometry g, int image, int col, int rowFrom, int rowTo) {
+    private static void unfoldShifted(float[] mem, ConvGeometry g, int image, int col, int ld, int rowFrom,
+                                      int rowTo, int ohFrom, int ohTo) {
         int w = g.w();
-        int outH = g.outH();
-        int planeOut = outH * w;
         int taps = g.kh() * g.kw();
+        int p0 = ohFrom * w;
+        int p1 = ohTo * w;
         for (int r = rowFrom; r < rowTo; r++) {
             Shift s = new Shift(g, r);
             int channel = image + r / taps * g.h() * w;
-            int dst = col + r * planeOut;
-            Arrays.fill(mem, dst, dst + s.from, 0f);
-            System.arraycopy(mem, channel + s.from + s.offset, mem, dst + s.from, s.to - s.from);
-            Arrays.fill(mem, dst + s.to, dst + planeOut, 0f);
-            s.clearWrapped(mem, dst);
+            int base = col + r * ld - p0; // entry d of the row (p0 <= d < p1) is at base + d
+            int a = Math.min(Math.max(s.from, p0), p1);
+            int b = Math.max(a, Math.min(s.to, p1));
+            Arrays.fill(mem, base + p0, base + a, 0f);
+            if (b > a) { // a row wholly in the padding has no source cell, not even for a copy of none
+                System.arraycopy(mem, channel + a + s.offset, mem, base + a, b - a);
+            }
+            Arrays.fill(mem, base + b, base + p1, 0f);
+            s.clearWrapped(mem, base, ohFrom, ohTo);
         }
     }
 
-    private static void foldAddShifted(float[] mem, ConvGeometry g, int col, int image) {
+    private static void foldAddShifted(float[] mem, ConvGeometry g, int col, int ld, int image, int rowFrom,
+                                       int rowTo, int ohFrom, int ohTo) {
         int w = g.w();
-        int planeOut = g.outH() * w;
         int taps = g.kh() * g.kw();
+        int p0 = ohFrom * w;
+        int p1 = ohTo * w;
         Lanes lanes = Lanes.get();
-        for (int r = 0; r < g.colRows(); r++) {
+        for (int r = rowFrom; r < rowTo; r++) {
             Shift s = new Shift(g, r);
-            int src = col + r * planeOut;
-            s.clearWrapped(mem, src);
-            lanes.add(mem, image + r / taps * g.h() * w + s.from + s.offset, src + s.from, s.to - s.from);
+            int base = col + r * ld - p0;
+            int a = Math.min(Math.max(s.from, p0), p1);
+            int b = Math.max(a, Math.min(s.to, p1));
+            s.clearWrapped(mem, base, ohFrom, ohTo);
+            lanes.add(mem, image + r / taps * g.h() * w + a + s.offset, base + a, b - a);
         }
     }
 
@@ -159,14 +191,17 @@ final class Im2col {
             to = Math.max(from, hi);
         }
 
-        /** Zeroes, in the column row at {@code row}, the cells whose input column lies outside the image. */
-        void clearWrapped(float[] mem, int row) {
+        /**
+         * Zeroes the cells whose input column lies outside the image, in output rows {@code [ohFrom, ohTo)} of the
+         * column row whose entry 0 would be at {@code row}.
+         */
+        void clearWrapped(float[] mem, int row, int ohFrom, int ohTo) {
             if (dw == 0) {
                 return;
             }
             int lo = dw < 0 ? 0 : w - Math.min(w, dw);
             int hi = dw < 0 ? Math.min(w, -dw) : w;
-            for (int oh = rowFrom; oh < rowTo; oh++) {
+            for (int oh = Math.max(rowFrom, ohFrom); oh < Math.min(rowTo, ohTo); oh++) {
                 for (int ow = lo; ow < hi; ow++) {
                     mem[row + oh * w + ow] = 0f;
                 }

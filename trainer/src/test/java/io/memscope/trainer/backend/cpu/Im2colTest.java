@@ -41,8 +41,8 @@ class Im2colTest {
             }
             float[] before = mem.clone();
             // in two row ranges, as two workers would
-            Im2col.unfold(mem, g, image, col, 0, rows / 2);
-            Im2col.unfold(mem, g, image, col, rows / 2, rows);
+            Im2col.unfold(mem, g, image, col, cols, 0, rows / 2);
+            Im2col.unfold(mem, g, image, col, cols, rows / 2, rows);
             for (int r = 0; r < rows; r++) {
                 for (int p = 0; p < cols; p++) {
                     assertEquals(expected(before, g, image, r, p), mem[col + r * cols + p], 0f,
@@ -86,7 +86,7 @@ class Im2colTest {
                     }
                 }
             }
-            Im2col.foldAdd(mem, g, col, image);
+            Im2col.foldAdd(mem, g, col, cols, image);
             for (int i = 0; i < plane; i++) {
                 assertEquals(want[i], mem[image + i], 1e-5, g + " cell " + i);
             }
@@ -98,6 +98,86 @@ class Im2colTest {
             }
             for (int i = col + rows * cols; i < mem.length; i++) {
                 assertEquals(before[i], mem[i], 0f, g + ": wrote past the column buffer at " + i);
+            }
+        }
+    }
+
+    /** Column matrices side by side in a wider buffer, as a group of images has them. */
+    @Test
+    void rowsLieTheRowStrideApartAndTheCellsBetweenStayUntouched() {
+        Random random = new Random(7);
+        for (ConvGeometry g : GEOMETRIES) {
+            int rows = g.colRows();
+            int cols = g.colCols();
+            int ld = 2 * cols + 3;
+            int image = 0;
+            int plane = g.c() * g.h() * g.w();
+            int wide = plane + cols + 1; // the second of two images' columns
+            float[] mem = new float[wide - cols + rows * ld];
+            for (int i = 0; i < mem.length; i++) {
+                mem[i] = random.nextFloat() - 0.5f;
+            }
+            float[] before = mem.clone();
+            Im2col.unfold(mem, g, image, wide, ld, 0, rows);
+            for (int r = 0; r < rows; r++) {
+                for (int p = -cols; p < ld - cols && wide + r * ld + p < mem.length; p++) {
+                    int at = wide + r * ld + p;
+                    float want = p >= 0 && p < cols ? expected(before, g, image, r, p) : before[at];
+                    assertEquals(want, mem[at], 0f, g + " row " + r + " column " + p);
+                }
+            }
+            float[] folded = mem.clone();
+            Im2col.foldAdd(folded, g, wide, ld, image);
+            float[] compact = new float[plane + rows * cols];
+            System.arraycopy(mem, 0, compact, 0, plane);
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(mem, wide + r * ld, compact, plane + r * cols, cols);
+            }
+            Im2col.foldAdd(compact, g, plane, cols, 0);
+            for (int i = 0; i < plane; i++) {
+                assertEquals(compact[i], folded[i], 0f, g + " folded cell " + i);
+            }
+        }
+    }
+
+    /** Bands of output rows, as large layers are walked: every band's columns as in the whole matrix. */
+    @Test
+    void bandsOfOutputRowsHoldTheirColumnsOfTheWholeMatrixAndFoldToTheSameSum() {
+        Random random = new Random(9);
+        for (ConvGeometry g : GEOMETRIES) {
+            int rows = g.colRows();
+            int outW = g.outW();
+            int plane = g.c() * g.h() * g.w();
+            for (int band = 1; band <= g.outH(); band++) {
+                float[] image = new float[plane];
+                for (int i = 0; i < plane; i++) {
+                    image[i] = random.nextFloat() - 0.5f;
+                }
+                float[] whole = new float[plane + rows * g.colCols()];
+                System.arraycopy(image, 0, whole, 0, plane);
+                Im2col.unfold(whole, g, 0, plane, g.colCols(), 0, rows);
+                float[] folded = whole.clone();
+                Im2col.foldAdd(folded, g, plane, g.colCols(), 0);
+                float[] banded = new float[plane + rows * band * outW];
+                System.arraycopy(image, 0, banded, 0, plane);
+                float[] sums = new float[plane + rows * band * outW]; // the image, plus each band's columns folded
+                System.arraycopy(image, 0, sums, 0, plane);
+                for (int oh = 0; oh < g.outH(); oh += band) {
+                    int end = Math.min(g.outH(), oh + band);
+                    int cols = (end - oh) * outW;
+                    Im2col.unfold(banded, g, 0, plane, cols, 0, rows, oh, end);
+                    for (int r = 0; r < rows; r++) {
+                        for (int p = 0; p < cols; p++) {
+                            assertEquals(whole[plane + r * g.colCols() + oh * outW + p], banded[plane + r * cols + p],
+                                    0f, g + " band " + band + " at row " + oh + ": column row " + r + ", column " + p);
+                        }
+                    }
+                    System.arraycopy(banded, plane, sums, plane, rows * cols);
+                    Im2col.foldAdd(sums, g, plane, cols, 0, 0, rows, oh, end);
+                }
+                for (int i = 0; i < plane; i++) {
+                    assertEquals(folded[i], sums[i], 1e-6, g + " band " + band + ": folded cell " + i);
+                }
             }
         }
     }

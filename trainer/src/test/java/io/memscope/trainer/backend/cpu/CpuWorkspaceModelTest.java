@@ -1,0 +1,71 @@
+package io.memscope.trainer.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.memscope.trainer.backend.ConvGeometry;
+import io.memscope.trainer.backend.ConvPass;
+import org.junit.jupiter.api.Test;
+
+class CpuWorkspaceModelTest {
+    @Test
+    void largePlanesGoInBandsOfOutputRowsThatStayInACoresCache() {
+        ConvGeometry g = new ConvGeometry(32, 64, 32, 32, 64, 3, 3, 1, 1, 1, 1); // 576 rows, 1024 columns
+        CpuWorkspaceModel.Tile fwd = CpuWorkspaceModel.tile(g, ConvPass.FORWARD, 2);
+        // at most 14 rows (576 x 448 floats, under 1 MiB), so 3 bands: 11 + 11 + 10
+        assertEquals(new CpuWorkspaceModel.Tile(1, 11, 11 * 32), fwd);
+        assertEquals(2L * 576 * 352, CpuWorkspaceModel.floats(g, ConvPass.FORWARD, 2));
+        assertEquals(2L * 576 * 352, CpuWorkspaceModel.floats(g, ConvPass.BACKWARD_DATA, 2));
+        // backward filter's one buffer is shared by the two workers: twice the rows (28: 2 bands of 16)
+        assertEquals(new CpuWorkspaceModel.Tile(1, 16, 16 * 32), CpuWorkspaceModel.tile(g, ConvPass.BACKWARD_FILTER, 2));
+        assertEquals(576L * 512, CpuWorkspaceModel.floats(g, ConvPass.BACKWARD_FILTER, 2));
+        assertEquals(4L * 576 * 352 * 4, new CpuWorkspaceModel(4).convWorkspaceBytes(g, ConvPass.FORWARD));
+        ConvGeometry sixteen = new ConvGeometry(32, 128, 16, 16, 128, 3, 3, 1, 1, 1, 1); // at most 14 rows of 16
+        assertEquals(new CpuWorkspaceModel.Tile(1, 8, 128), CpuWorkspaceModel.tile(sixteen, ConvPass.FORWARD, 2));
+    }
+
+    @Test
+    void aBandIsNeverNarrowerThanTheMinimumColumnsNorTallerThanTheImage() {
+        ConvGeometry deep = new ConvGeometry(8, 512, 16, 16, 512, 3, 3, 1, 1, 1, 1); // 4608 rows x 16 wide
+        assertEquals(new CpuWorkspaceModel.Tile(1, 8, 128), CpuWorkspaceModel.tile(deep, ConvPass.FORWARD, 2));
+        ConvGeometry thin = new ConvGeometry(8, 3, 32, 32, 16, 3, 3, 1, 1, 1, 1); // 27 rows: the whole image fits
+        assertEquals(new CpuWorkspaceModel.Tile(1, 32, 1024), CpuWorkspaceModel.tile(thin, ConvPass.FORWARD, 2));
+    }
+
+    @Test
+    void smallPlanesGoInGroupsOfImagesWideEnoughForTheProducts() {
+        ConvGeometry g = new ConvGeometry(32, 512, 4, 4, 512, 3, 3, 1, 1, 1, 1); // ResNet-18's last stage
+        assertEquals(new CpuWorkspaceModel.Tile(8, 4, 128), CpuWorkspaceModel.tile(g, ConvPass.FORWARD, 2));
+        long col = 4608L * 128;
+        long out = 512L * 128;
+        assertEquals(2 * (col + out), CpuWorkspaceModel.floats(g, ConvPass.FORWARD, 2));
+        // backward data holds 3 chunks of 1536 rows in turn (4608 x 128 floats would be over 1 MiB)
+        assertEquals(1536, CpuWorkspaceModel.chunk(g, ConvPass.BACKWARD_DATA, 2));
+        assertEquals(2 * (1536L * 128 + out), CpuWorkspaceModel.floats(g, ConvPass.BACKWARD_DATA, 2));
+        // backward filter: 16 images (256 columns); each worker's 2304 rows in 3 chunks of 768
+        assertEquals(new CpuWorkspaceModel.Tile(16, 4, 256), CpuWorkspaceModel.tile(g, ConvPass.BACKWARD_FILTER, 2));
+        assertEquals(768, CpuWorkspaceModel.chunk(g, ConvPass.BACKWARD_FILTER, 2));
+        assertEquals(2 * (768L * 256 + 512L * 256), CpuWorkspaceModel.floats(g, ConvPass.BACKWARD_FILTER, 2));
+    }
+
+    @Test
+    void smallWeightsAndRowCentricBandsGoImageByImage() {
+        // LeNet-5's second convolution: 10x10 plane, but 16 x 150 weights stay in cache
+        assertEquals(1, CpuWorkspaceModel.tile(new ConvGeometry(64, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0),
+                ConvPass.FORWARD, 2).images());
+        // a band of 2 rows of an 8-wide map: grouping would cost the memory the bands save
+        assertEquals(1, CpuWorkspaceModel.tile(new ConvGeometry(32, 128, 4, 8, 128, 3, 3, 1, 1, 0, 1),
+                ConvPass.FORWARD, 2).images());
+    }
+
+    @Test
+    void aGroupNeverHoldsMoreThanAWorkersShareAndPointwiseConvolutionsNeedNone() {
+        ConvGeometry five = new ConvGeometry(5, 128, 4, 4, 128, 3, 3, 1, 1, 1, 1);
+        assertEquals(3, CpuWorkspaceModel.tile(five, ConvPass.FORWARD, 2).images());
+        assertEquals(5, CpuWorkspaceModel.tile(five, ConvPass.BACKWARD_FILTER, 2).images());
+        ConvGeometry one = new ConvGeometry(1, 128, 4, 4, 128, 3, 3, 1, 1, 1, 1);
+        assertEquals(1, CpuWorkspaceModel.tile(one, ConvPass.FORWARD, 2).images());
+        ConvGeometry pointwise = new ConvGeometry(32, 64, 4, 4, 64, 1, 1, 1, 1, 0, 0);
+        assertEquals(1, CpuWorkspaceModel.tile(pointwise, ConvPass.FORWARD, 2).images());
+        assertEquals(0, CpuWorkspaceModel.floats(pointwise, ConvPass.BACKWARD_FILTER, 2));
+    }
+}
