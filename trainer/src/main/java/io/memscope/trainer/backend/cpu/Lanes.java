@@ -87,6 +87,12 @@ public abstract class Lanes {
                                   boolean accumulate);
 
     /**
+     * One output row of 2×2 max pooling at stride 2: {@code m[y + j] = max} of the window whose input rows start
+     * at {@code r0} and {@code r1} (cells {@code 2j, 2j + 1}), for {@code j < n}.
+     */
+    public abstract void maxPool2x2(float[] m, int r0, int r1, int y, int n);
+
+    /**
      * SGD with momentum and weight decay, PyTorch's order: g = dw + wd·w; v = momentum·v + g (without a
      * velocity, velocity &lt; 0, v = g); w −= lr·v.
      */

@@ -11,6 +11,7 @@ import java.util.Arrays;
 public final class PoolKernels {
     private final float[] mem;
     private final WorkerPool pool;
+    private final Lanes lanes = Lanes.get();
 
     public PoolKernels(float[] mem, WorkerPool pool) {
         this.mem = mem;
@@ -100,23 +101,19 @@ public final class PoolKernels {
         int inPlane = g.h() * w;
         int outH = g.outH();
         int outW = g.outW();
-        float[] m = mem;
         pool.forEach(g.n() * g.c(), (long) outH * outW * 4, (worker, from, to) -> {
             for (int plane = from; plane < to; plane++) {
                 int in = x + plane * inPlane;
                 int out = y + plane * outH * outW;
                 for (int oh = 0; oh < outH; oh++) {
                     int r0 = in + 2 * oh * w;
-                    int r1 = r0 + w;
-                    int o = out + oh * outW;
-                    for (int ow = 0; ow < outW; ow++) {
-                        m[o + ow] = m[firstMax2x2(m, r0 + 2 * ow, r1 + 2 * ow)];
-                    }
+                    lanes.maxPool2x2(mem, r0, r0 + w, out + oh * outW, outW);
                 }
             }
         });
     }
 
+    /** Zeroes the plane (unless accumulating) and adds each window's gradient onto its first maximum. */
     private void max2x2Backward(PoolGeometry g, int x, int dy, int dx, boolean accumulate) {
         int w = g.w();
         int inPlane = g.h() * w;
@@ -137,29 +134,11 @@ public final class PoolKernels {
                     int r1 = r0 + w;
                     int u = up + oh * outW;
                     for (int ow = 0; ow < outW; ow++) {
-                        m[firstMax2x2(m, r0 + 2 * ow, r1 + 2 * ow) + shift] += m[u + ow];
+                        m[ScalarLanes.firstMax(m, r0 + 2 * ow, r1 + 2 * ow) + shift] += m[u + ow];
                     }
                 }
             }
         });
-    }
-
-    /** Address of the first maximum (row-major) of the 2×2 window whose rows start at {@code a} and {@code b}. */
-    private static int firstMax2x2(float[] m, int a, int b) {
-        int best = a;
-        float v = m[a];
-        if (m[a + 1] > v) {
-            best = a + 1;
-            v = m[a + 1];
-        }
-        if (m[b] > v) {
-            best = b;
-            v = m[b];
-        }
-        if (m[b + 1] > v) {
-            best = b + 1;
-        }
-        return best;
     }
 
     /** Offset inside the plane of the first maximum of the window, in row-major order. */

@@ -157,4 +157,29 @@ final class ScalarLanes extends Lanes {
             m[w + i] -= lr * g;
         }
     }
+
+    @Override
+    public void maxPool2x2(float[] m, int r0, int r1, int y, int n) {
+        for (int j = 0; j < n; j++) {
+            m[y + j] = m[firstMax(m, r0 + 2 * j, r1 + 2 * j)];
+        }
+    }
+
+    /** Address of the first maximum (row-major) of the 2×2 window whose rows start at {@code a} and {@code b}. */
+    static int firstMax(float[] m, int a, int b) {
+        int best = a;
+        float v = m[a];
+        if (m[a + 1] > v) {
+            best = a + 1;
+            v = m[a + 1];
+        }
+        if (m[b] > v) {
+            best = b;
+            v = m[b];
+        }
+        if (m[b + 1] > v) {
+            best = b + 1;
+        }
+        return best;
+    }
 }

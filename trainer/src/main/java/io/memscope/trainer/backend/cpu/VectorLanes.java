@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -15,6 +16,9 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorLanes extends Lanes {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int L = F.length();
+    /** Lanes 0, 2, 4 ... of two vectors side by side (indexes of L and more pick from the second). */
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(F, i -> 2 * i);
+    private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(F, i -> 2 * i + 1);
 
     @Override
     public String describe() {
@@ -211,4 +215,23 @@ final class VectorLanes extends Lanes {
             m[w + i] -= lr * g;
         }
     }
+
+    /** The window's value is the largest of its four (Math.max's order of ±0 and NaN; the values of a first max). */
+    @Override
+    public void maxPool2x2(float[] m, int r0, int r1, int y, int n) {
+        int j = 0;
+        for (int end = F.loopBound(n); j < end; j += L) {
+            FloatVector a0 = FloatVector.fromArray(F, m, r0 + 2 * j);
+            FloatVector a1 = FloatVector.fromArray(F, m, r0 + 2 * j + L);
+            FloatVector b0 = FloatVector.fromArray(F, m, r1 + 2 * j);
+            FloatVector b1 = FloatVector.fromArray(F, m, r1 + 2 * j + L);
+            FloatVector top = a0.rearrange(EVEN, a1).max(a0.rearrange(ODD, a1));
+            FloatVector bottom = b0.rearrange(EVEN, b1).max(b0.rearrange(ODD, b1));
+            top.max(bottom).intoArray(m, y + j);
+        }
+        for (; j < n; j++) {
+            m[y + j] = m[ScalarLanes.firstMax(m, r0 + 2 * j, r1 + 2 * j)];
+        }
+    }
+
 }

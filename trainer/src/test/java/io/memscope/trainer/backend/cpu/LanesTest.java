@@ -49,6 +49,34 @@ class LanesTest {
         }
     }
 
+    /**
+     * Max pooling's rows: the same values as the scalar loops (the window's first maximum) wherever a window has no
+     * NaN, with ties and ±0 in the windows (whose sign may differ), for every tail length, compiled too.
+     */
+    @Test
+    void maxPoolingRowsGiveTheSameValuesAsTheScalarLoops() {
+        Random random = new Random(11);
+        float[] few = {0f, -0f, 1f, -1f, 2f};
+        for (int n : LENGTHS) {
+            float[] base = new float[5 * n + 8];
+            for (int i = 0; i < base.length; i++) {
+                base[i] = random.nextBoolean() ? few[random.nextInt(few.length)] : (float) random.nextGaussian();
+            }
+            int r0 = 1;
+            int r1 = r0 + 2 * n + 1;
+            int y = r1 + 2 * n;
+            float[] s = base.clone();
+            scalar.maxPool2x2(s, r0, r1, y, n);
+            for (int round = 0; round < (n == 33 ? 20_000 : 1); round++) {
+                float[] v = base.clone();
+                vector.maxPool2x2(v, r0, r1, y, n);
+                for (int j = 0; j < n; j++) {
+                    assertEquals(s[y + j], v[y + j], 0f, "window " + j + " of " + n + ", round " + round);
+                }
+            }
+        }
+    }
+
     /** The interpreter runs the vector API in plain Java; compiled code uses the machine's vector instructions. */
     @Test
     void compiledVectorCodeStillGivesTheSameFloats() {
