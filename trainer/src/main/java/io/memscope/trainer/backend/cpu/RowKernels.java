@@ -10,6 +10,7 @@ import java.util.Arrays;
 public final class RowKernels {
     private final float[] mem;
     private final WorkerPool pool;
+    private final Lanes lanes = Lanes.get();
 
     public RowKernels(float[] mem, WorkerPool pool) {
         this.mem = mem;
@@ -29,9 +30,7 @@ public final class RowKernels {
                 int s = src + (p * srcHeight + srcRow) * width;
                 int d = dst + (p * dstHeight + dstRow) * width;
                 if (accumulate) {
-                    for (int j = 0; j < length; j++) {
-                        mem[d + j] += mem[s + j];
-                    }
+                    lanes.add(mem, d, s, length);
                 } else {
                     System.arraycopy(mem, s, mem, d, length);
                 }
