@@ -3,10 +3,12 @@
 
 Builds a torch module from a MemScope network file (samples/*.json), trains it on one fixed batch of Gaussian
 noise with SGD (momentum 0.9, weight decay 5e-4, lr 0.01, as `memscope train` does by default) and prints one
-JSON line per measurement: the step times in milliseconds of every step after the warm-up ones. Also times one
+JSON line per measurement: the step times in milliseconds of every step after the warm-up ones (profile: the
+self CPU time per step of each ATen operator under torch's profiler, for where a step goes). Also times one
 convolution layer (forward, and forward with both gradients) and one sgemm, for the kernel-level comparison.
 
 Usage: torch_steps.py --threads 2 net SAMPLE.json BATCH STEPS
+       torch_steps.py --threads 2 profile SAMPLE.json BATCH STEPS
        torch_steps.py --threads 2 conv N C K H W STEPS
        torch_steps.py --threads 2 sgemm M N K STEPS
 Debian: apt-get install python3-torch (CPU build with mkldnn).
@@ -114,7 +116,7 @@ def main(argv):
     torch.set_num_threads(threads)
     torch.manual_seed(1)
     what = argv[0]
-    if what == "net":
+    if what in ("net", "profile"):
         path, batch, steps = argv[1], int(argv[2]), int(argv[3])
         with open(path) as f:
             spec = json.load(f)
@@ -132,7 +134,15 @@ def main(argv):
             loss.backward()
             opt.step()
 
-        result = {"what": "net", "name": spec.get("name", path), "batch": batch, "ms": timed(step, steps)}
+        if what == "net":
+            result = {"what": "net", "name": spec.get("name", path), "batch": batch, "ms": timed(step, steps)}
+        else:
+            timed(step, 3)
+            with torch.autograd.profiler.profile() as prof:
+                for _ in range(steps):
+                    step()
+            per_op = {e.key: e.self_cpu_time_total / 1e3 / steps for e in prof.key_averages()}
+            result = {"what": "profile", "name": spec.get("name", path), "batch": batch, "self_ms": per_op}
     elif what == "conv":
         n, c, k, h, w, steps = (int(v) for v in argv[1:7])
         conv = torch.nn.Conv2d(c, k, 3, 1, 1, bias=False)

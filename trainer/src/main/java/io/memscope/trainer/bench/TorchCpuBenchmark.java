@@ -10,6 +10,7 @@ import io.memscope.trainer.modes.BaselineMode;
 import io.memscope.trainer.modes.MemoryMode;
 import io.memscope.trainer.modes.rows.RowCentricMode;
 import io.memscope.trainer.modes.rows.RowCentricOptions;
+import io.memscope.trainer.program.OpProfile;
 import io.memscope.trainer.net.Network;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -60,13 +62,14 @@ public final class TorchCpuBenchmark extends ModeBenchmark {
         double peak = threads * ghz * lanes;
         line("## CPU backend against PyTorch");
         line("");
-        line(String.format(Locale.ROOT, "Measured %s on %s, %d cores, Java %s, %s; PyTorch %s (CPU, mkldnn %s) with "
+        line(String.format(Locale.ROOT, "Measured %s on %s, %d cores, Java %s, %s, kernels on %s; PyTorch %s (CPU, mkldnn %s) with "
                         + "%d threads, MemScope with %d workers. Machine fp32 peak: %d cores × %.1f GHz × %d FLOP/cycle "
                         + "(%s, two FMA units) = **%.0f GFLOP/s**. Step time: the median of the steady steps after "
                         + "two warm-up steps, one fixed batch of Gaussian noise, SGD with momentum 0.9 and weight "
                         + "decay 5e-4, baseline mode; each MemScope measurement is followed at once by PyTorch's on "
                         + "the same network file (scripts/torch_steps.py).", LocalDate.now(), EngineBenchmark.cpuName(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), CpuBackend.blasName(),
+                io.memscope.trainer.backend.cpu.Lanes.get().describe(),
                 probe.get("torch").getAsString(), probe.get("mkldnn").getAsBoolean() ? "on" : "off",
                 probe.get("threads").getAsInt(), threads, threads, ghz, lanes, lanes == 64 ? "AVX-512" : "AVX2",
                 peak));
@@ -86,12 +89,63 @@ public final class TorchCpuBenchmark extends ModeBenchmark {
                     theirs, ours / theirs));
         }
         line("");
+        whereStepsGo();
         convTable(peak);
         rowCentric();
         line(String.format(Locale.ROOT, "Step-time ratios: %s (goal: every one at most 1.00). The benchmark took %.1f "
                         + "minutes; load average (1 / 5 / 15 minutes) %s when it started, %s when it ended.",
                 String.join(", ", ratios.stream().map(r -> String.format(Locale.ROOT, "%.2f×", r)).toList()),
                 (System.nanoTime() - t0) / 6e10, load, loadAverage()));
+    }
+
+    /**
+     * Where a step goes, on both sides: MemScope's wall time per instruction kind ({@link OpProfile}), PyTorch's
+     * self CPU time per operator under its profiler (which slows it somewhat); the ten largest of each.
+     */
+    private void whereStepsGo() throws Exception {
+        line("### Where a step goes");
+        line("");
+        line("Per step: MemScope's wall time by instruction kind (ProgramRunner.profile), PyTorch's self CPU time by "
+                + "operator under torch.autograd.profiler (its threads' times summed, so a two-thread operator counts "
+                + "up to twice its wall time); the ten largest of each.");
+        line("");
+        for (String sample : List.of("vgg_small", "resnet18_cifar")) {
+            Network net = network(sample);
+            int batch = 32;
+            int steps = sample.equals("vgg_small") ? 10 : 3;
+            OpProfile ours;
+            long total;
+            try (TimedSteps s = new TimedSteps(net, new BaselineMode(), options(batch), threads)) {
+                s.medianStep(2);
+                ours = new OpProfile();
+                s.runner().profile(ours);
+                long t1 = System.nanoTime();
+                for (int i = 0; i < steps; i++) {
+                    s.step();
+                }
+                total = System.nanoTime() - t1;
+            }
+            JsonObject theirs = torch("profile", root.resolve("samples/" + sample + ".json").toString(),
+                    String.valueOf(batch), String.valueOf(steps)).getAsJsonObject("self_ms");
+            List<Map.Entry<String, Double>> ops = new ArrayList<>();
+            theirs.entrySet().forEach(e -> ops.add(Map.entry(e.getKey(), e.getValue().getAsDouble())));
+            ops.sort((x, y) -> Double.compare(y.getValue(), x.getValue()));
+            double theirsTotal = ops.stream().mapToDouble(Map.Entry::getValue).sum();
+            line(String.format(Locale.ROOT, "%s, batch %d (%d steps each; MemScope %.1f ms per step, PyTorch %.1f ms of "
+                    + "operator time per step):", net.name(), batch, steps, total / 1e6 / steps, theirsTotal));
+            line("");
+            line("| MemScope instruction | ms/step | PyTorch operator | ms/step |");
+            line("|---|---:|---|---:|");
+            List<OpProfile.Entry> mine = ours.entries();
+            for (int i = 0; i < 10; i++) {
+                String left = i < mine.size() ? String.format(Locale.ROOT, "%s | %.2f", mine.get(i).kind(),
+                        mine.get(i).nanos() / 1e6 / steps) : " | ";
+                String right = i < ops.size() ? String.format(Locale.ROOT, "%s | %.2f", ops.get(i).getKey(),
+                        ops.get(i).getValue()) : " | ";
+                line("| " + left + " | " + right + " |");
+            }
+            line("");
+        }
     }
 
     private void convTable(double peak) throws Exception {

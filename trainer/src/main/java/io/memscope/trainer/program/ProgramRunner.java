@@ -228,7 +228,7 @@ public final class ProgramRunner {
             perform(program, i, step, batch, rebuilt, truth, captured, chain, outcome);
             if (clock != null) {
                 clock.add(i instanceof Instruction.Run r ? net.node(r.node()).layer().type() + " " + r.pass().label()
-                        + (clock.perLayer() ? " " + r.node() : "") : OpProfile.kind(i), System.nanoTime() - t0);
+                        + (clock.perLayer() ? " " + r.layer() : "") : OpProfile.kind(i), System.nanoTime() - t0);
             }
         }
         if (training) {
