@@ -7,7 +7,7 @@ JSON line per measurement: the step times in milliseconds of every step after th
 self CPU time per step of each ATen operator under torch's profiler, for where a step goes). Also times one
 convolution layer (forward, and forward with both gradients) and one sgemm, for the kernel-level comparison.
 
-Usage: torch_steps.py --threads 2 net SAMPLE.json BATCH STEPS
+Usage: torch_steps.py --threads 2 [--warm-up SECONDS] net SAMPLE.json BATCH STEPS
        torch_steps.py --threads 2 profile SAMPLE.json BATCH STEPS
        torch_steps.py --threads 2 conv N C K H W STEPS
        torch_steps.py --threads 2 sgemm M N K STEPS
@@ -95,23 +95,34 @@ def build(spec):
     return Net()
 
 
+WARM_UP_SECONDS = 0.0
+
+
 def timed(fn, steps, warmup=2):
+    """Step times in ms of `steps` calls after `warmup` calls and at least WARM_UP_SECONDS of them."""
+    start = time.perf_counter()
+    done = 0
+    while done < warmup or time.perf_counter() - start < WARM_UP_SECONDS:
+        fn()
+        done += 1
     times = []
-    for i in range(steps + warmup):
+    for _ in range(steps):
         t0 = time.perf_counter()
         fn()
-        dt = time.perf_counter() - t0
-        if i >= warmup:
-            times.append(dt * 1e3)
+        times.append((time.perf_counter() - t0) * 1e3)
     return times
 
 
 def main(argv):
     import torch
 
+    global WARM_UP_SECONDS
     threads = 2
-    if argv[:1] == ["--threads"]:
-        threads = int(argv[1])
+    while argv[:1] in (["--threads"], ["--warm-up"]):
+        if argv[0] == "--threads":
+            threads = int(argv[1])
+        else:
+            WARM_UP_SECONDS = float(argv[1])
         argv = argv[2:]
     torch.set_num_threads(threads)
     torch.manual_seed(1)

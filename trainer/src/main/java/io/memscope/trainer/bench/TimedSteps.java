@@ -63,7 +63,19 @@ final class TimedSteps implements AutoCloseable {
      * would otherwise pay for the JIT).
      */
     long medianStep(int n) {
-        step();
+        return medianStep(n, 0);
+    }
+
+    /**
+     * The median wall time of {@code n} steps after warm-up steps: one more, and then as many as it takes for
+     * {@code warmUpNanos} to pass (the JIT compiles the kernels during the first seconds; a short network's
+     * first hundreds of steps are slower, and the JIT's threads take cores from the workers meanwhile).
+     */
+    long medianStep(int n, long warmUpNanos) {
+        long start = System.nanoTime();
+        do {
+            step();
+        } while (System.nanoTime() - start < warmUpNanos);
         long[] times = new long[n];
         for (int i = 0; i < n; i++) {
             times[i] = step();

@@ -41,6 +41,8 @@ public final class TorchCpuBenchmark extends ModeBenchmark {
             new Subject("lenet5", 64, 150),
             new Subject("vgg_small", 32, 20),
             new Subject("resnet18_cifar", 32, 7));
+    /** Both sides warm up for this long (at least two steps) before the measured steps. */
+    private static final long WARM_UP_NANOS = 3_000_000_000L;
     private final String python;
 
     private TorchCpuBenchmark(Path root) {
@@ -65,7 +67,7 @@ public final class TorchCpuBenchmark extends ModeBenchmark {
         line(String.format(Locale.ROOT, "Measured %s on %s, %d cores, Java %s, %s, kernels on %s; PyTorch %s (CPU, mkldnn %s) with "
                         + "%d threads, MemScope with %d workers. Machine fp32 peak: %d cores × %.1f GHz × %d FLOP/cycle "
                         + "(%s, two FMA units) = **%.0f GFLOP/s**. Step time: the median of the steady steps after "
-                        + "two warm-up steps, one fixed batch of Gaussian noise, SGD with momentum 0.9 and weight "
+                        + "warm-up steps for 3 s (at least two; the JVM compiles MemScope's kernels meanwhile), one fixed batch of Gaussian noise, SGD with momentum 0.9 and weight "
                         + "decay 5e-4, baseline mode; each MemScope measurement is followed at once by PyTorch's on "
                         + "the same network file (scripts/torch_steps.py).", LocalDate.now(), EngineBenchmark.cpuName(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), CpuBackend.blasName(),
@@ -116,7 +118,7 @@ public final class TorchCpuBenchmark extends ModeBenchmark {
             OpProfile ours;
             long total;
             try (TimedSteps s = new TimedSteps(net, new BaselineMode(), options(batch), threads)) {
-                s.medianStep(2);
+                s.medianStep(2, WARM_UP_NANOS);
                 ours = new OpProfile();
                 s.runner().profile(ours);
                 long t1 = System.nanoTime();
@@ -190,13 +192,13 @@ public final class TorchCpuBenchmark extends ModeBenchmark {
     private double stepMillis(Network net, MemoryMode mode, int batch, int steps) {
         System.err.printf(Locale.ROOT, "MemScope: %s batch %d, %s%n", net.name(), batch, mode.id());
         try (TimedSteps s = new TimedSteps(net, mode, options(batch), threads)) {
-            return s.medianStep(steps) / 1e6;
+            return s.medianStep(steps, WARM_UP_NANOS) / 1e6;
         }
     }
 
     private JsonObject torch(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(python, root.resolve("scripts/torch_steps.py").toString(),
-                "--threads", String.valueOf(threads)));
+                "--threads", String.valueOf(threads), "--warm-up", String.valueOf(WARM_UP_NANOS / 1e9)));
         cmd.addAll(Arrays.asList(args));
         System.err.println("PyTorch: " + String.join(" ", args));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
