@@ -115,7 +115,7 @@ public final class OutOfCoreBenchmark extends ModeBenchmark {
                     moved.bytesMoved() / (OutOfCoreMode.DEFAULT_LINK_GBPS * 1e9) * 1e3));
         }
         line("");
-        line(String.join("; ", notes) + ". Step times are the median of " + TIMED + " steps after two warm-up steps. "
+        line(String.join("; ", notes) + ". Step times are the median of " + TIMED + " steps after 3 s of warm-up steps. "
                 + "The paper trains ResNet-50 at 7.5× beyond device memory at 55% of in-core speed; here parameters, "
                 + "gradients and optimizer state stay on the device, which bounds how far beyond the budget a batch "
                 + "can go (the *beyond the budget* column is baseline's peak at out-of-core's batch over the budget).");
@@ -135,7 +135,7 @@ public final class OutOfCoreBenchmark extends ModeBenchmark {
         line("");
         line("Checkpoint mode (docs/CHECKPOINTING.md) with its default segments (every ⌈√n⌉-th place where one tensor "
                 + "crosses); no copies, one more forward of every segment but the last. Both step times on the "
-                + "CPU backend, median of " + TIMED + " steps after two warm-up steps.");
+                + "CPU backend, median of " + TIMED + " steps after 3 s of warm-up steps.");
         line("");
         line("| network | budget | baseline's largest batch | checkpoint's largest batch | × | segments | recompute "
                 + "per step | step time, checkpoint / baseline unbudgeted |");

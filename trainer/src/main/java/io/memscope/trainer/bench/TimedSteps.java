@@ -58,13 +58,13 @@ final class TimedSteps implements AutoCloseable {
         return dt;
     }
 
-    /**
-     * The median wall time of {@code n} steps after one more warm-up step (the first mode a benchmark measures
-     * would otherwise pay for the JIT).
-     */
+    /** The median wall time of {@code n} steps after warm-up steps for {@link #WARM_UP_NANOS} (at least one). */
     long medianStep(int n) {
-        return medianStep(n, 0);
+        return medianStep(n, WARM_UP_NANOS);
     }
+
+    /** How long {@link #medianStep(int)} warms up: the JIT has compiled the kernels by then. */
+    static final long WARM_UP_NANOS = 3_000_000_000L;
 
     /**
      * The median wall time of {@code n} steps after warm-up steps: one more, and then as many as it takes for

@@ -42,7 +42,7 @@ public final class TorchCpuBenchmark extends ModeBenchmark {
             new Subject("vgg_small", 32, 20),
             new Subject("resnet18_cifar", 32, 7));
     /** Both sides warm up for this long (at least two steps) before the measured steps. */
-    private static final long WARM_UP_NANOS = 3_000_000_000L;
+    private static final long WARM_UP_NANOS = TimedSteps.WARM_UP_NANOS;
     private final String python;
 
     private TorchCpuBenchmark(Path root) {
@@ -64,12 +64,13 @@ public final class TorchCpuBenchmark extends ModeBenchmark {
         double peak = threads * ghz * lanes;
         line("## CPU backend against PyTorch");
         line("");
-        line(String.format(Locale.ROOT, "Measured %s on %s, %d cores, Java %s, %s, kernels on %s; PyTorch %s (CPU, mkldnn %s) with "
-                        + "%d threads, MemScope with %d workers. Machine fp32 peak: %d cores × %.1f GHz × %d FLOP/cycle "
-                        + "(%s, two FMA units) = **%.0f GFLOP/s**. Step time: the median of the steady steps after "
-                        + "warm-up steps for 3 s (at least two; the JVM compiles MemScope's kernels meanwhile), one fixed batch of Gaussian noise, SGD with momentum 0.9 and weight "
-                        + "decay 5e-4, baseline mode; each MemScope measurement is followed at once by PyTorch's on "
-                        + "the same network file (scripts/torch_steps.py).", LocalDate.now(), EngineBenchmark.cpuName(),
+        line(String.format(Locale.ROOT, "Measured %s on %s, %d cores, Java %s, %s, kernels on %s; PyTorch %s (CPU, "
+                        + "mkldnn %s) with %d threads, MemScope with %d workers. Machine fp32 peak: %d cores × %.1f GHz × "
+                        + "%d FLOP/cycle (%s, two FMA units) = **%.0f GFLOP/s**. Step time: the median of the steady "
+                        + "steps after warm-up steps for 3 s (at least two; the JVM compiles MemScope's kernels "
+                        + "meanwhile), one fixed batch of Gaussian noise, SGD with momentum 0.9 and weight decay 5e-4, "
+                        + "baseline mode; each MemScope measurement is followed at once by PyTorch's on the same "
+                        + "network file (scripts/torch_steps.py).", LocalDate.now(), EngineBenchmark.cpuName(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), CpuBackend.blasName(),
                 io.memscope.trainer.backend.cpu.Lanes.get().describe(),
                 probe.get("torch").getAsString(), probe.get("mkldnn").getAsBoolean() ? "on" : "off",
@@ -118,7 +119,7 @@ public final class TorchCpuBenchmark extends ModeBenchmark {
             OpProfile ours;
             long total;
             try (TimedSteps s = new TimedSteps(net, new BaselineMode(), options(batch), threads)) {
-                s.medianStep(2, WARM_UP_NANOS);
+                s.medianStep(2);
                 ours = new OpProfile();
                 s.runner().profile(ours);
                 long t1 = System.nanoTime();
@@ -192,7 +193,7 @@ public final class TorchCpuBenchmark extends ModeBenchmark {
     private double stepMillis(Network net, MemoryMode mode, int batch, int steps) {
         System.err.printf(Locale.ROOT, "MemScope: %s batch %d, %s%n", net.name(), batch, mode.id());
         try (TimedSteps s = new TimedSteps(net, mode, options(batch), threads)) {
-            return s.medianStep(steps, WARM_UP_NANOS) / 1e6;
+            return s.medianStep(steps) / 1e6;
         }
     }
 

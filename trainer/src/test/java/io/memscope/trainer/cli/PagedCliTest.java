@@ -54,7 +54,7 @@ class PagedCliTest {
     @Test
     void aPagedPlanFitsWhereTheArenaDoesNot() {
         String[] run = {"plan", TestPaths.sample("vgg_small").toString(), "--mode", "out-of-core", "--batch", "8",
-            "--budget", "14.5MiB", "--eval", "0", "--threads", "2"};
+            "--budget", "14MiB", "--eval", "0", "--threads", "2"};
         MemScopeCliTest.Result classic = MemScopeCliTest.run(run);
         assertEquals(1, classic.code(), classic.out());
         assertTrue(classic.err().contains("needs at least"), classic.err());
@@ -63,8 +63,8 @@ class PagedCliTest {
         paged[run.length + 1] = "64KiB";
         MemScopeCliTest.Result r = MemScopeCliTest.run(paged);
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("budget 14.5 MiB (paged, 64.0 KiB pages)"), r.out());
-        assertTrue(r.out().contains("of 14.5 MiB budget: fits"), r.out());
+        assertTrue(r.out().contains("budget 14.0 MiB (paged, 64.0 KiB pages)"), r.out());
+        assertTrue(r.out().contains("of 14.0 MiB budget: fits"), r.out());
         assertTrue(r.out().contains("paged, 64.0 KiB pages: the peak is ") && r.out().contains("page rounding"),
                 r.out());
     }

@@ -36,11 +36,12 @@ public final class ConvKernels {
         int inSize = g.c() * g.h() * g.w();
         int outSize = g.k() * plane;
         CpuWorkspaceModel.Tile tile = CpuWorkspaceModel.tile(g, ConvPass.FORWARD, pool.threads());
-        int stride = perWorker(g, tile, g.colRows());
+        int chunk = CpuWorkspaceModel.chunk(g, ConvPass.FORWARD, pool.threads());
+        int stride = perWorker(g, tile, chunk);
         boolean direct = CpuWorkspaceModel.readsInputAsColumns(g);
         pool.forEach(g.n(), 2L * g.k() * rows * plane, (worker, from, to) -> {
             int col = workspace + worker * stride;
-            int out = col + rows * tile.columns();
+            int out = col + chunk * tile.columns();
             for (int first = from; first < to; first += tile.images()) {
                 int images = Math.min(tile.images(), to - first);
                 if (direct) {
@@ -48,10 +49,15 @@ public final class ConvKernels {
                             mem, y + first * outSize, plane);
                 } else if (tile.grouped()) {
                     int cols = images * plane;
-                    for (int i = 0; i < images; i++) {
-                        Im2col.unfold(mem, g, x + (first + i) * inSize, col + i * plane, cols, 0, rows);
+                    for (int r0 = 0; r0 < rows; r0 += chunk) {
+                        int r1 = Math.min(rows, r0 + chunk);
+                        int base = col - r0 * cols; // row r of the chunk at base + r·cols
+                        for (int i = 0; i < images; i++) {
+                            Im2col.unfold(mem, g, x + (first + i) * inSize, base + i * plane, cols, r0, r1);
+                        }
+                        blas.sgemm("N", "N", cols, g.k(), r1 - r0, 1f, mem, col, cols, mem, w + r0, rows,
+                                r0 == 0 ? 0f : 1f, mem, out, cols);
                     }
-                    blas.sgemm("N", "N", cols, g.k(), rows, 1f, mem, col, cols, mem, w, rows, 0f, mem, out, cols);
                     moveGroup(g.k(), plane, images, out, y + first * outSize, false);
                 } else {
                     for (int oh = 0; oh < g.outH(); oh += tile.rows()) {

@@ -13,15 +13,15 @@ import io.memscope.trainer.backend.WorkspaceModel;
  * {@code K} output channels:
  *
  * <ul>
- *   <li>forward splits the batch, one tile buffer per worker, plus, for a tile of several images, a
- *       {@code K × C} buffer for their outputs in GEMM order: {@code w·(R·C + K·C)} floats, {@code w·R·C} for a
- *       band of one image;</li>
- *   <li>backward data splits the batch too, but its product gives each row of the tile's column gradients on
- *       its own, so a worker holds a {@link #chunk} of {@code r ≤ R} rows at a time (folding them back before
- *       the next), plus the group's output gradients gathered: {@code w·(r·C + K·C)} floats;</li>
+ *   <li>forward splits the batch, one tile buffer per worker of a {@link #chunk} of {@code r ≤ R} rows (a group
+ *       sums its products chunk by chunk), plus, for a tile of several images, a {@code K × C} buffer for their
+ *       outputs in GEMM order: {@code w·(r·C + K·C)} floats, {@code w·R·C} for a band of one image;</li>
+ *   <li>backward data splits the batch too; its product gives each row of the tile's column gradients on its
+ *       own, so a worker holds a chunk of rows at a time (folding them back before the next), plus the group's
+ *       output gradients gathered: {@code w·(r·C + K·C)} floats;</li>
  *   <li>backward filter splits the rows of the column matrix, so that no two workers write the same weight
  *       gradient: {@code min(threads, R)} workers, each with a chunk of its rows and, for a group, the group's
- *       output gradients gathered, {@code (r·C + K·C)} floats each; its tiles are {@code w} times as wide, as
+ *       output gradients gathered, {@code (r·C + K·C)} floats each; its bands are {@code w} times as tall, as
  *       each worker holds only its share of the rows;</li>
  *   <li>a 1×1 convolution with stride 1 and no padding reads its input as the column matrix, image by image:
  *       0 bytes.</li>
@@ -34,8 +34,11 @@ public record CpuWorkspaceModel(int threads) implements WorkspaceModel {
     static final int MIN_COLUMNS = 128;
     /** Output planes of at most this many cells (8×8) may go in groups of images ({@link #grouped}). */
     static final int GROUPED_PLANE = 64;
-    /** ... where the weights are at least this many floats (512 KiB: they would leave the cache between images). */
-    static final long GROUPED_WEIGHTS = 1 << 17;
+    /**
+     * ... where the weights are at least this many floats (2 MiB, a core's L2: they would stream in from memory
+     * once per image). Below that a group would cost more memory than it saves time (VGG-small's 8×8 layers).
+     */
+    static final long GROUPED_WEIGHTS = 1 << 19;
     /**
      * A band of output rows holds at most about this many column-matrix floats (1 MiB, in a core's L2); the
      * bands of an image are made as even as they can be.
@@ -83,18 +86,24 @@ public record CpuWorkspaceModel(int threads) implements WorkspaceModel {
     }
 
     /**
-     * Rows of the column matrix a worker holds at a time: all of them in forward (the product sums over them);
-     * in the backward passes, whose products give each row on its own, chunks of even size that keep a chunk of
-     * the tile within {@link #TILE_FLOATS} (of a worker's share of the rows, in backward filter).
+     * Rows of the column matrix a worker holds at a time, in chunks of even size: for a group of images, its
+     * share of the rows over the group's images, so that the group's buffer is no larger than one image's would
+     * be (a group buys wider products, not more memory); otherwise all of them in forward, and in the backward
+     * passes (whose products give each row on its own) as many as keep a chunk within {@link #TILE_FLOATS}. A
+     * worker's share is all the rows, or in backward filter its slice of them.
      */
     static int chunk(ConvGeometry g, ConvPass pass, int threads) {
         int rows = g.colRows();
-        if (pass == ConvPass.FORWARD) {
-            return rows;
-        }
         int share = pass == ConvPass.BACKWARD_FILTER ? ceilDiv(rows, buffers(g, pass, threads)) : rows;
-        long columns = tile(g, pass, threads).columns();
-        int chunks = (int) Math.max(1, Math.min(share, (share * columns + TILE_FLOATS - 1) / TILE_FLOATS));
+        Tile t = tile(g, pass, threads);
+        int chunks;
+        if (t.grouped()) {
+            chunks = Math.min(share, t.images());
+        } else if (pass == ConvPass.FORWARD) {
+            chunks = 1;
+        } else {
+            chunks = (int) Math.max(1, Math.min(share, (share * (long) t.columns() + TILE_FLOATS - 1) / TILE_FLOATS));
+        }
         return ceilDiv(share, chunks);
     }
 
@@ -117,9 +126,10 @@ public record CpuWorkspaceModel(int threads) implements WorkspaceModel {
         boolean shared = pass == ConvPass.BACKWARD_FILTER;
         long minColumns = shared ? (long) workers * MIN_COLUMNS : MIN_COLUMNS;
         if (grouped(g)) {
-            long wanted = (minColumns + plane - 1) / plane;
+            long wanted = (MIN_COLUMNS + plane - 1) / plane;
             int most = shared ? g.n() : (g.n() + workers - 1) / workers;
-            int images = (int) Math.max(1, Math.min(wanted, most));
+            long fit = TILE_FLOATS / ((long) g.colRows() * plane);
+            int images = (int) Math.max(1, Math.min(Math.min(wanted, most), fit));
             return new Tile(images, g.outH(), images * plane);
         }
         long floats = shared ? workers * TILE_FLOATS : TILE_FLOATS;
@@ -132,7 +142,8 @@ public record CpuWorkspaceModel(int threads) implements WorkspaceModel {
     }
 
     /**
-     * Whether images go in groups: a small output plane, at least as tall as it is wide, and large weights. Smaller
+     * Whether images may go in groups (a group's column buffer stays within {@link #TILE_FLOATS}, so the large
+     * weights that call for groups often allow only a few images): a small output plane, at least as tall as it is wide, and large weights. Smaller
      * weights stay in cache between images anyway, where a group's wider buffer would only cost memory; and a
      * plane wider than tall is what row-centric bands are (a few rows of a wide map), whose memory savings a
      * group's buffer would take back (more bands would then need more memory, not less).

@@ -27,17 +27,17 @@ class ConvKernelsTest {
 
     @Test
     void groupsOfImages() {
-        ConvGeometry g = new ConvGeometry(7, 128, 4, 4, 128, 3, 3, 1, 1, 1, 1);
+        ConvGeometry g = new ConvGeometry(7, 256, 4, 4, 256, 3, 3, 1, 1, 1, 1);
         assertTrue(CpuWorkspaceModel.tile(g, ConvPass.FORWARD, 2).grouped());
         check(g);
-        ConvGeometry strided = new ConvGeometry(5, 64, 6, 5, 256, 3, 3, 2, 2, 1, 1); // the general im2col in groups
+        ConvGeometry strided = new ConvGeometry(5, 128, 6, 5, 512, 3, 3, 2, 2, 1, 1); // the general im2col in groups
         assertTrue(CpuWorkspaceModel.tile(strided, ConvPass.FORWARD, 1).grouped());
         check(strided);
     }
 
     @Test
     void backwardPassesInChunksOfRows() {
-        ConvGeometry g = new ConvGeometry(16, 256, 4, 4, 64, 3, 3, 1, 1, 1, 1); // 2304 rows, groups of 128 columns
+        ConvGeometry g = new ConvGeometry(2, 256, 16, 16, 8, 3, 3, 1, 1, 1, 1); // 2304 rows, bands of 128 columns
         for (ConvPass pass : new ConvPass[] {ConvPass.BACKWARD_DATA, ConvPass.BACKWARD_FILTER}) {
             assertTrue(CpuWorkspaceModel.chunk(g, pass, 1) < g.colRows(), pass + " in chunks");
         }

@@ -32,23 +32,36 @@ class CpuWorkspaceModelTest {
     }
 
     @Test
-    void smallPlanesGoInGroupsOfImagesWideEnoughForTheProducts() {
+    void smallPlanesWithLargeWeightsGoInGroupsOfImagesThatStayInCache() {
         ConvGeometry g = new ConvGeometry(32, 512, 4, 4, 512, 3, 3, 1, 1, 1, 1); // ResNet-18's last stage
-        assertEquals(new CpuWorkspaceModel.Tile(8, 4, 128), CpuWorkspaceModel.tile(g, ConvPass.FORWARD, 2));
-        long col = 4608L * 128;
-        long out = 512L * 128;
+        // 128 columns (8 images) would be wanted, but 4608 rows x 48 columns is what stays under 1 MiB
+        assertEquals(new CpuWorkspaceModel.Tile(3, 4, 48), CpuWorkspaceModel.tile(g, ConvPass.FORWARD, 2));
+        // and a group holds a third of the rows at a time: no more floats than one image's whole column matrix
+        assertEquals(1536, CpuWorkspaceModel.chunk(g, ConvPass.FORWARD, 2));
+        long col = 1536L * 48;
+        long out = 512L * 48;
         assertEquals(2 * (col + out), CpuWorkspaceModel.floats(g, ConvPass.FORWARD, 2));
-        // backward data holds 3 chunks of 1536 rows in turn (4608 x 128 floats would be over 1 MiB)
-        assertEquals(1536, CpuWorkspaceModel.chunk(g, ConvPass.BACKWARD_DATA, 2));
-        assertEquals(2 * (1536L * 128 + out), CpuWorkspaceModel.floats(g, ConvPass.BACKWARD_DATA, 2));
-        // backward filter: 16 images (256 columns); each worker's 2304 rows in 3 chunks of 768
-        assertEquals(new CpuWorkspaceModel.Tile(16, 4, 256), CpuWorkspaceModel.tile(g, ConvPass.BACKWARD_FILTER, 2));
+        assertEquals(2 * (col + out), CpuWorkspaceModel.floats(g, ConvPass.BACKWARD_DATA, 2));
+        // backward filter: each worker's 2304 rows, a third at a time
+        assertEquals(new CpuWorkspaceModel.Tile(3, 4, 48), CpuWorkspaceModel.tile(g, ConvPass.BACKWARD_FILTER, 2));
         assertEquals(768, CpuWorkspaceModel.chunk(g, ConvPass.BACKWARD_FILTER, 2));
-        assertEquals(2 * (768L * 256 + 512L * 256), CpuWorkspaceModel.floats(g, ConvPass.BACKWARD_FILTER, 2));
+        assertEquals(2 * (768L * 48 + 512L * 48), CpuWorkspaceModel.floats(g, ConvPass.BACKWARD_FILTER, 2));
+    }
+
+    @Test
+    void deepBandsTooWideForTheCacheGoBackwardInChunksOfRows() {
+        ConvGeometry g = new ConvGeometry(32, 256, 16, 16, 256, 3, 3, 1, 1, 1, 1); // 2304 rows, bands of 8 x 16
+        assertEquals(new CpuWorkspaceModel.Tile(1, 8, 128), CpuWorkspaceModel.tile(g, ConvPass.FORWARD, 2));
+        assertEquals(2304, CpuWorkspaceModel.chunk(g, ConvPass.FORWARD, 2));
+        assertEquals(1152, CpuWorkspaceModel.chunk(g, ConvPass.BACKWARD_DATA, 2)); // 2304 x 128 is over 1 MiB
+        assertEquals(2 * 1152L * 128, CpuWorkspaceModel.floats(g, ConvPass.BACKWARD_DATA, 2));
     }
 
     @Test
     void smallWeightsAndRowCentricBandsGoImageByImage() {
+        // VGG-small's 8x8 layers: 128 x 1152 weights (576 KiB) are not worth a group's memory
+        assertEquals(1, CpuWorkspaceModel.tile(new ConvGeometry(32, 128, 8, 8, 128, 3, 3, 1, 1, 1, 1),
+                ConvPass.FORWARD, 2).images());
         // LeNet-5's second convolution: 10x10 plane, but 16 x 150 weights stay in cache
         assertEquals(1, CpuWorkspaceModel.tile(new ConvGeometry(64, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0),
                 ConvPass.FORWARD, 2).images());
@@ -59,10 +72,10 @@ class CpuWorkspaceModelTest {
 
     @Test
     void aGroupNeverHoldsMoreThanAWorkersShareAndPointwiseConvolutionsNeedNone() {
-        ConvGeometry five = new ConvGeometry(5, 128, 4, 4, 128, 3, 3, 1, 1, 1, 1);
+        ConvGeometry five = new ConvGeometry(5, 256, 4, 4, 256, 3, 3, 1, 1, 1, 1); // 2304 x 16 per image
         assertEquals(3, CpuWorkspaceModel.tile(five, ConvPass.FORWARD, 2).images());
         assertEquals(5, CpuWorkspaceModel.tile(five, ConvPass.BACKWARD_FILTER, 2).images());
-        ConvGeometry one = new ConvGeometry(1, 128, 4, 4, 128, 3, 3, 1, 1, 1, 1);
+        ConvGeometry one = new ConvGeometry(1, 256, 4, 4, 256, 3, 3, 1, 1, 1, 1);
         assertEquals(1, CpuWorkspaceModel.tile(one, ConvPass.FORWARD, 2).images());
         ConvGeometry pointwise = new ConvGeometry(32, 64, 4, 4, 64, 1, 1, 1, 1, 0, 0);
         assertEquals(1, CpuWorkspaceModel.tile(pointwise, ConvPass.FORWARD, 2).images());
