@@ -27,8 +27,13 @@ class ConvKernelsTest {
 
     @Test
     void groupsOfImages() {
-        ConvGeometry g = new ConvGeometry(7, 256, 4, 4, 256, 3, 3, 1, 1, 1, 1);
+        ConvGeometry g = new ConvGeometry(9, 256, 4, 4, 256, 3, 3, 1, 1, 1, 1); // groups of 5 and 4 images
         assertTrue(CpuWorkspaceModel.tile(g, ConvPass.FORWARD, 2).grouped());
+        for (ConvPass pass : ConvPass.values()) { // a group sums its products chunk by chunk
+            int share = g.colRows() / CpuWorkspaceModel.buffers(g, pass, 2);
+            assertTrue(CpuWorkspaceModel.chunk(g, pass, 2) < (pass == ConvPass.BACKWARD_FILTER ? share : g.colRows()),
+                    pass + " in chunks");
+        }
         check(g);
         ConvGeometry strided = new ConvGeometry(5, 128, 6, 5, 512, 3, 3, 2, 2, 1, 1); // the general im2col in groups
         assertTrue(CpuWorkspaceModel.tile(strided, ConvPass.FORWARD, 1).grouped());

@@ -34,18 +34,22 @@ class CpuWorkspaceModelTest {
     @Test
     void smallPlanesWithLargeWeightsGoInGroupsOfImagesThatStayInCache() {
         ConvGeometry g = new ConvGeometry(32, 512, 4, 4, 512, 3, 3, 1, 1, 1, 1); // ResNet-18's last stage
-        // 128 columns (8 images) would be wanted, but 4608 rows x 48 columns is what stays under 1 MiB
-        assertEquals(new CpuWorkspaceModel.Tile(3, 4, 48), CpuWorkspaceModel.tile(g, ConvPass.FORWARD, 2));
-        // and a group holds a third of the rows at a time: no more floats than one image's whole column matrix
-        assertEquals(1536, CpuWorkspaceModel.chunk(g, ConvPass.FORWARD, 2));
-        long col = 1536L * 48;
-        long out = 512L * 48;
+        // 256 columns: 16 images of a 4x4 plane, each worker's share of the batch
+        assertEquals(new CpuWorkspaceModel.Tile(16, 4, 256), CpuWorkspaceModel.tile(g, ConvPass.FORWARD, 2));
+        // 4608 rows x 256 columns held in 18 chunks of 256 rows: 64 Ki floats (256 KiB) each
+        assertEquals(256, CpuWorkspaceModel.chunk(g, ConvPass.FORWARD, 2));
+        long col = 256L * 256;
+        long out = 512L * 256;
         assertEquals(2 * (col + out), CpuWorkspaceModel.floats(g, ConvPass.FORWARD, 2));
         assertEquals(2 * (col + out), CpuWorkspaceModel.floats(g, ConvPass.BACKWARD_DATA, 2));
-        // backward filter: each worker's 2304 rows, a third at a time
-        assertEquals(new CpuWorkspaceModel.Tile(3, 4, 48), CpuWorkspaceModel.tile(g, ConvPass.BACKWARD_FILTER, 2));
-        assertEquals(768, CpuWorkspaceModel.chunk(g, ConvPass.BACKWARD_FILTER, 2));
-        assertEquals(2 * (768L * 48 + 512L * 48), CpuWorkspaceModel.floats(g, ConvPass.BACKWARD_FILTER, 2));
+        // backward filter: each worker's 2304 rows in 9 chunks
+        assertEquals(new CpuWorkspaceModel.Tile(16, 4, 256), CpuWorkspaceModel.tile(g, ConvPass.BACKWARD_FILTER, 2));
+        assertEquals(256, CpuWorkspaceModel.chunk(g, ConvPass.BACKWARD_FILTER, 2));
+        assertEquals(2 * (256L * 256 + 512L * 256), CpuWorkspaceModel.floats(g, ConvPass.BACKWARD_FILTER, 2));
+        // fewer images than a group's width: the worker's share, all of them
+        ConvGeometry few = new ConvGeometry(6, 512, 4, 4, 512, 3, 3, 1, 1, 1, 1);
+        assertEquals(new CpuWorkspaceModel.Tile(3, 4, 48), CpuWorkspaceModel.tile(few, ConvPass.FORWARD, 2));
+        assertEquals(new CpuWorkspaceModel.Tile(6, 4, 96), CpuWorkspaceModel.tile(few, ConvPass.BACKWARD_FILTER, 2));
     }
 
     @Test
