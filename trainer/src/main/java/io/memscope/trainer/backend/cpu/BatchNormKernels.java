@@ -25,15 +25,10 @@ public final class BatchNormKernels {
         long count = (long) n * plane;
         pool.forEach(c, 3 * count, (worker, from, to) -> {
             for (int ch = from; ch < to; ch++) {
-                double sum = 0;
-                for (int i = 0; i < n; i++) {
-                    sum += lanes.sum(mem, x + (i * c + ch) * plane, plane);
-                }
+                int planes = x + ch * plane; // image i's plane of the channel at planes + i·c·plane
+                double sum = lanes.planesSum(mem, planes, plane, n, c * plane);
                 double mean = sum / count;
-                double squares = 0;
-                for (int i = 0; i < n; i++) {
-                    squares += lanes.squares(mem, x + (i * c + ch) * plane, plane, mean);
-                }
+                double squares = lanes.planesSquares(mem, planes, plane, n, c * plane, mean);
                 double variance = squares / count;
                 double unbiased = count > 1 ? squares / (count - 1) : variance;
                 double invStd = 1.0 / Math.sqrt(variance + eps);
@@ -80,15 +75,9 @@ public final class BatchNormKernels {
             for (int ch = from; ch < to; ch++) {
                 double mean = mem[saveMean + ch];
                 double invStd = mem[saveInvStd + ch];
-                double sumDy = 0;
-                double sumDyXhat = 0;
-                for (int i = 0; i < n; i++) {
-                    int xs = x + (i * c + ch) * plane;
-                    int ds = dy + (i * c + ch) * plane;
-                    sumDy += lanes.sum(mem, ds, plane);
-                    sumDyXhat += lanes.dot(mem, ds, xs, plane, mean);
-                }
-                sumDyXhat *= invStd;
+                int planes = ch * plane; // image i's plane of the channel at planes + i·c·plane
+                double sumDy = lanes.planesSum(mem, dy + planes, plane, n, c * plane);
+                double sumDyXhat = invStd * lanes.planesDot(mem, dy + planes, x + planes, plane, n, c * plane, mean);
                 // dx = scale·(m·dy − Σdy − xhat·Σdy·xhat) = a·dy + b·(x − mean) + k, in float, per channel
                 double scale = mem[gamma + ch] * invStd / count;
                 float a = (float) (scale * count);

@@ -79,6 +79,40 @@ public abstract class Lanes {
     /** Σ m[dy + i]·(m[x + i] − mean). */
     public abstract double dot(float[] m, int dy, int x, int n, double mean);
 
+    /**
+     * {@link #sum(float[], int, int)} over {@code count} segments of {@code n} elements, segment {@code j} at
+     * {@code a + j·stride}: a channel's planes across a batch. The vector lanes add short segments into the same
+     * float lanes (blocks of {@link #BLOCK} elements, as for one range), instead of a sum per plane.
+     */
+    public double planesSum(float[] m, int a, int n, int count, int stride) {
+        double total = 0;
+        for (int j = 0; j < count; j++) {
+            total += sum(m, a + j * stride, n);
+        }
+        return total;
+    }
+
+    /** {@link #squares(float[], int, int, double)} over segments, as {@link #planesSum}. */
+    public double planesSquares(float[] m, int a, int n, int count, int stride, double mean) {
+        double total = 0;
+        for (int j = 0; j < count; j++) {
+            total += squares(m, a + j * stride, n, mean);
+        }
+        return total;
+    }
+
+    /**
+     * {@link #dot(float[], int, int, int, double)} over segments, as {@link #planesSum};
+     * {@code dy} and {@code x} have the same stride.
+     */
+    public double planesDot(float[] m, int dy, int x, int n, int count, int stride, double mean) {
+        double total = 0;
+        for (int j = 0; j < count; j++) {
+            total += dot(m, dy + j * stride, x + j * stride, n, mean);
+        }
+        return total;
+    }
+
     /** m[y + i] = (m[x + i] − mu)·scale + shift. */
     public abstract void affine(float[] m, int x, int y, int n, float mu, float scale, float shift);
 

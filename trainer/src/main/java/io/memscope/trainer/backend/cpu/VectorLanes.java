@@ -156,6 +156,115 @@ final class VectorLanes extends Lanes {
         return total;
     }
 
+    @Override
+    public double planesSum(float[] m, int a, int n, int count, int stride) {
+        if (n >= BLOCK || n < L) {
+            return super.planesSum(m, a, n, count, stride);
+        }
+        int bound = F.loopBound(n);
+        int perBlock = BLOCK / n; // whole planes in a block of float lanes
+        double total = 0;
+        for (int j0 = 0; j0 < count; j0 += perBlock) {
+            int planes = Math.min(count, j0 + perBlock) - j0;
+            // one flat loop over the block's vectors, plane after plane (a loop nest would box the accumulator)
+            FloatVector acc = FloatVector.zero(F);
+            int from = a + j0 * stride;
+            int i = 0;
+            for (int k = 0, steps = planes * (bound / L); k < steps; k++) {
+                acc = acc.add(FloatVector.fromArray(F, m, from + i));
+                i += L;
+                if (i == bound) {
+                    i = 0;
+                    from += stride;
+                }
+            }
+            total += lanes(acc);
+        }
+        if (bound < n) {
+            for (int j = 0; j < count; j++) {
+                int from = a + j * stride;
+                for (int i = bound; i < n; i++) {
+                    total += m[from + i];
+                }
+            }
+        }
+        return total;
+    }
+
+    @Override
+    public double planesSquares(float[] m, int a, int n, int count, int stride, double mean) {
+        if (n >= BLOCK || n < L) {
+            return super.planesSquares(m, a, n, count, stride, mean);
+        }
+        float mu = (float) mean;
+        int bound = F.loopBound(n);
+        int perBlock = BLOCK / n;
+        double total = 0;
+        for (int j0 = 0; j0 < count; j0 += perBlock) {
+            int planes = Math.min(count, j0 + perBlock) - j0;
+            FloatVector acc = FloatVector.zero(F);
+            int from = a + j0 * stride;
+            int i = 0;
+            for (int k = 0, steps = planes * (bound / L); k < steps; k++) {
+                FloatVector d = FloatVector.fromArray(F, m, from + i).sub(mu);
+                acc = acc.add(d.mul(d));
+                i += L;
+                if (i == bound) {
+                    i = 0;
+                    from += stride;
+                }
+            }
+            total += lanes(acc);
+        }
+        if (bound < n) {
+            for (int j = 0; j < count; j++) {
+                int from = a + j * stride;
+                for (int i = bound; i < n; i++) {
+                    float d = m[from + i] - mu;
+                    total += d * d;
+                }
+            }
+        }
+        return total;
+    }
+
+    @Override
+    public double planesDot(float[] m, int dy, int x, int n, int count, int stride, double mean) {
+        if (n >= BLOCK || n < L) {
+            return super.planesDot(m, dy, x, n, count, stride, mean);
+        }
+        float mu = (float) mean;
+        int bound = F.loopBound(n);
+        int perBlock = BLOCK / n;
+        double total = 0;
+        for (int j0 = 0; j0 < count; j0 += perBlock) {
+            int planes = Math.min(count, j0 + perBlock) - j0;
+            FloatVector acc = FloatVector.zero(F);
+            int offset = j0 * stride; // of the plane being read, from dy and from x
+            int i = 0;
+            for (int k = 0, steps = planes * (bound / L); k < steps; k++) {
+                FloatVector g = FloatVector.fromArray(F, m, dy + offset + i);
+                acc = acc.add(g.mul(FloatVector.fromArray(F, m, x + offset + i).sub(mu)));
+                i += L;
+                if (i == bound) {
+                    i = 0;
+                    offset += stride;
+                }
+            }
+            total += lanes(acc);
+        }
+        if (bound < n) {
+            for (int j = 0; j < count; j++) {
+                int g = dy + j * stride;
+                int v = x + j * stride;
+                for (int i = bound; i < n; i++) {
+                    total += m[g + i] * (m[v + i] - mu);
+                }
+            }
+        }
+        return total;
+    }
+
     /** The lanes of a vector added in lane order, in double: the same on every run (reduceLanes promises no order). */
     private static double lanes(FloatVector v) {
         double s = 0;

@@ -138,6 +138,57 @@ class LanesTest {
         }
     }
 
+    @Test
+    void aChannelsPlanesSumCloseToTheExactSumAndRepeatExactly() {
+        Random random = new Random(5);
+        for (int plane : new int[] {1, 7, 16, 17, 49, 64, 100, 1024, 1500}) {
+            for (int count : new int[] {1, 3, 64, 65}) {
+                int stride = 3 * plane + 2; // three channels apart, and not a multiple of the lanes
+                float[] m = new float[2 * count * stride + 8];
+                for (int i = 0; i < m.length; i++) {
+                    m[i] = (float) (random.nextGaussian() * 3 + 1);
+                }
+                int x = 1;
+                int dy = count * stride + 3;
+                double mean = 0.7;
+                double sum = 0;
+                double squares = 0;
+                double dot = 0;
+                double scale = 0;
+                for (int j = 0; j < count; j++) {
+                    for (int i = 0; i < plane; i++) {
+                        float v = m[x + j * stride + i];
+                        float g = m[dy + j * stride + i];
+                        sum += v;
+                        squares += (v - mean) * (v - mean);
+                        dot += g * (v - mean);
+                        scale += Math.abs(v) * (1 + Math.abs(g) + Math.abs(v));
+                    }
+                }
+                double tolerance = 1e-6 * (scale + 1);
+                String what = plane + " x " + count;
+                for (Lanes l : new Lanes[] {vector, scalar}) {
+                    assertEquals(sum, l.planesSum(m, x, plane, count, stride), tolerance, l.describe() + " sum " + what);
+                    assertEquals(squares, l.planesSquares(m, x, plane, count, stride, mean), tolerance,
+                            l.describe() + " squares " + what);
+                    assertEquals(dot, l.planesDot(m, dy, x, plane, count, stride, mean), tolerance,
+                            l.describe() + " dot " + what);
+                    assertEquals(l.planesSum(m, x, plane, count, stride), l.planesSum(m, x, plane, count, stride), 0.0,
+                            "the same sum twice");
+                    assertEquals(l.planesDot(m, dy, x, plane, count, stride, mean),
+                            l.planesDot(m, dy, x, plane, count, stride, mean), 0.0, "the same dot twice");
+                }
+                if (plane >= Lanes.BLOCK) { // long planes: a sum per plane, as before
+                    double perPlane = 0;
+                    for (int j = 0; j < count; j++) {
+                        perPlane += vector.sum(m, x + j * stride, plane);
+                    }
+                    assertEquals(perPlane, vector.planesSum(m, x, plane, count, stride), 0.0, what);
+                }
+            }
+        }
+    }
+
     /** Gaussian values with special ones sprinkled in: ±0, NaN of either sign, ±infinity, tiny and huge. */
     private static float[] values(Random random, int n) {
         float[] special = {0f, -0f, Float.NaN, Float.intBitsToFloat(0xffc00000), Float.POSITIVE_INFINITY,
