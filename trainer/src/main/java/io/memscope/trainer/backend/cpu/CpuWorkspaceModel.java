@@ -45,16 +45,16 @@ public record CpuWorkspaceModel(int threads) implements WorkspaceModel {
      */
     static final long TILE_FLOATS = 1 << 18;
     /**
-     * A group of images is this many columns wide where the batch allows (sixteen 4×4 planes): a product with
-     * 256 columns and fewer rows runs faster than one with 48 columns and more (ResNet-18's 4×4 layers forward
-     * about 215 against 150 GFLOP/s on two cores).
+     * A group of images is this many columns wide where the batch allows (eight 4×4 planes): a product with 128
+     * columns and fewer rows runs faster than one with 48 columns and more (ResNet-18's 4×4 layers forward about
+     * 210 against 150 GFLOP/s on two cores).
      */
-    static final int GROUP_COLUMNS = 256;
+    static final int GROUP_COLUMNS = 128;
     /**
-     * A group holds its rows in chunks of at most about this many column-matrix floats (256 KiB): twice that
-     * measured no faster, and would take ResNet-18's batch 28 over 256 MiB.
+     * A group holds its rows in chunks of at most about this many column-matrix floats (128 KiB). Groups twice
+     * as wide in chunks twice as large measured at most 5% faster, and took ResNet-18's batch 28 over 256 MiB.
      */
-    static final long GROUP_CHUNK_FLOATS = 1 << 16;
+    static final long GROUP_CHUNK_FLOATS = 1 << 15;
 
     public CpuWorkspaceModel {
         if (threads < 1) {

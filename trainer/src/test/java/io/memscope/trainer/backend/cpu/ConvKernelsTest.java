@@ -27,7 +27,7 @@ class ConvKernelsTest {
 
     @Test
     void groupsOfImages() {
-        ConvGeometry g = new ConvGeometry(9, 256, 4, 4, 256, 3, 3, 1, 1, 1, 1); // groups of 5 and 4 images
+        ConvGeometry g = new ConvGeometry(9, 256, 4, 4, 256, 3, 3, 1, 1, 1, 1); // forward: groups of 5 and 4 images
         assertTrue(CpuWorkspaceModel.tile(g, ConvPass.FORWARD, 2).grouped());
         for (ConvPass pass : ConvPass.values()) { // a group sums its products chunk by chunk
             int share = g.colRows() / CpuWorkspaceModel.buffers(g, pass, 2);

@@ -1,12 +1,31 @@
 package io.memscope.trainer.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.memscope.trainer.TestPaths;
 import io.memscope.trainer.backend.ConvGeometry;
 import io.memscope.trainer.backend.ConvPass;
+import io.memscope.trainer.backend.CpuBackend;
+import io.memscope.trainer.modes.BaselineMode;
+import io.memscope.trainer.modes.CompileOptions;
+import io.memscope.trainer.net.Network;
+import io.memscope.trainer.optim.Optimizer;
+import io.memscope.trainer.plan.Planner;
 import org.junit.jupiter.api.Test;
 
 class CpuWorkspaceModelTest {
+    @Test
+    void groupsCostNoBatchResNet18FitsBatch28In256MiB() {
+        // the out-of-core benchmark's baseline: wider groups or larger chunks took it to 255.8 MiB, which the
+        // arena could not place in 256 MiB (batch 27 then)
+        Network net = Network.load(TestPaths.sample("resnet18_cifar"));
+        CompileOptions options = new CompileOptions(28, Optimizer.of("sgd", 0.01, 0.9, 5e-4),
+                CpuBackend.workspaceModel(2));
+        Planner.Plan plan = Planner.plan(net, new BaselineMode(), options, 256L << 20);
+        assertTrue(plan.fits(), "peak " + plan.peakBytes());
+    }
+
     @Test
     void largePlanesGoInBandsOfOutputRowsThatStayInACoresCache() {
         ConvGeometry g = new ConvGeometry(32, 64, 32, 32, 64, 3, 3, 1, 1, 1, 1); // 576 rows, 1024 columns
@@ -34,18 +53,18 @@ class CpuWorkspaceModelTest {
     @Test
     void smallPlanesWithLargeWeightsGoInGroupsOfImagesThatStayInCache() {
         ConvGeometry g = new ConvGeometry(32, 512, 4, 4, 512, 3, 3, 1, 1, 1, 1); // ResNet-18's last stage
-        // 256 columns: 16 images of a 4x4 plane, each worker's share of the batch
-        assertEquals(new CpuWorkspaceModel.Tile(16, 4, 256), CpuWorkspaceModel.tile(g, ConvPass.FORWARD, 2));
-        // 4608 rows x 256 columns held in 18 chunks of 256 rows: 64 Ki floats (256 KiB) each
+        // 128 columns: 8 images of a 4x4 plane
+        assertEquals(new CpuWorkspaceModel.Tile(8, 4, 128), CpuWorkspaceModel.tile(g, ConvPass.FORWARD, 2));
+        // 4608 rows x 128 columns held in 18 chunks of 256 rows: 32 Ki floats (128 KiB) each
         assertEquals(256, CpuWorkspaceModel.chunk(g, ConvPass.FORWARD, 2));
-        long col = 256L * 256;
-        long out = 512L * 256;
+        long col = 256L * 128;
+        long out = 512L * 128;
         assertEquals(2 * (col + out), CpuWorkspaceModel.floats(g, ConvPass.FORWARD, 2));
         assertEquals(2 * (col + out), CpuWorkspaceModel.floats(g, ConvPass.BACKWARD_DATA, 2));
         // backward filter: each worker's 2304 rows in 9 chunks
-        assertEquals(new CpuWorkspaceModel.Tile(16, 4, 256), CpuWorkspaceModel.tile(g, ConvPass.BACKWARD_FILTER, 2));
+        assertEquals(new CpuWorkspaceModel.Tile(8, 4, 128), CpuWorkspaceModel.tile(g, ConvPass.BACKWARD_FILTER, 2));
         assertEquals(256, CpuWorkspaceModel.chunk(g, ConvPass.BACKWARD_FILTER, 2));
-        assertEquals(2 * (256L * 256 + 512L * 256), CpuWorkspaceModel.floats(g, ConvPass.BACKWARD_FILTER, 2));
+        assertEquals(2 * (256L * 128 + 512L * 128), CpuWorkspaceModel.floats(g, ConvPass.BACKWARD_FILTER, 2));
         // fewer images than a group's width: the worker's share, all of them
         ConvGeometry few = new ConvGeometry(6, 512, 4, 4, 512, 3, 3, 1, 1, 1, 1);
         assertEquals(new CpuWorkspaceModel.Tile(3, 4, 48), CpuWorkspaceModel.tile(few, ConvPass.FORWARD, 2));
