@@ -19,6 +19,14 @@ final class VectorLanes extends Lanes {
     /** Lanes 0, 2, 4 ... of two vectors side by side (indexes of L and more pick from the second). */
     private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(F, i -> 2 * i);
     private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(F, i -> 2 * i + 1);
+    /**
+     * Half-width vectors (8 lanes) where the preferred ones have 16: for max-pooling rows of 8 to 15 outputs
+     * (LeNet-5's 28-wide maps), which the full width would leave to scalar code.
+     */
+    private static final VectorSpecies<Float> HALF = L > 8 ? FloatVector.SPECIES_256 : null;
+    private static final VectorShuffle<Float> HALF_EVEN = HALF == null ? null : VectorShuffle.fromOp(HALF, i -> 2 * i);
+    private static final VectorShuffle<Float> HALF_ODD =
+            HALF == null ? null : VectorShuffle.fromOp(HALF, i -> 2 * i + 1);
 
     @Override
     public String describe() {
@@ -337,6 +345,17 @@ final class VectorLanes extends Lanes {
             FloatVector top = a0.rearrange(EVEN, a1).max(a0.rearrange(ODD, a1));
             FloatVector bottom = b0.rearrange(EVEN, b1).max(b0.rearrange(ODD, b1));
             top.max(bottom).intoArray(m, y + j);
+        }
+        if (HALF != null && n - j >= HALF.length()) {
+            int h = HALF.length();
+            FloatVector a0 = FloatVector.fromArray(HALF, m, r0 + 2 * j);
+            FloatVector a1 = FloatVector.fromArray(HALF, m, r0 + 2 * j + h);
+            FloatVector b0 = FloatVector.fromArray(HALF, m, r1 + 2 * j);
+            FloatVector b1 = FloatVector.fromArray(HALF, m, r1 + 2 * j + h);
+            FloatVector top = a0.rearrange(HALF_EVEN, a1).max(a0.rearrange(HALF_ODD, a1));
+            FloatVector bottom = b0.rearrange(HALF_EVEN, b1).max(b0.rearrange(HALF_ODD, b1));
+            top.max(bottom).intoArray(m, y + j);
+            j += h;
         }
         for (; j < n; j++) {
             m[y + j] = m[ScalarLanes.firstMax(m, r0 + 2 * j, r1 + 2 * j)];
