@@ -164,6 +164,9 @@ final class VectorLanes extends Lanes {
         return total;
     }
 
+    // planesSum, planesSquares and planesDot are written out alike on purpose, each as one flat loop: the same
+    // sums as a loop nest (planes, then vectors) measured three times slower on JDK 17, and a shared loop taking
+    // the per-vector step as a lambda would put the accumulator behind a call the JIT may not inline.
     @Override
     public double planesSum(float[] m, int a, int n, int count, int stride) {
         if (n >= BLOCK || n < L) {
