@@ -14,7 +14,6 @@ import io.memscope.trainer.program.OpProfile;
 import io.memscope.trainer.net.Network;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -65,7 +64,7 @@ public final class TorchCpuBenchmark extends ModeBenchmark {
         String load = loadAverage();
         JsonObject probe = torch("sgemm", "64", "64", "64", "1");
         double ghz = EngineBenchmark.cpuGhz();
-        int lanes = avx512() ? 64 : 32;
+        int lanes = EngineBenchmark.flopsPerCycle();
         double peak = threads * ghz * lanes;
         line("## CPU backend against PyTorch");
         line("");
@@ -261,13 +260,5 @@ public final class TorchCpuBenchmark extends ModeBenchmark {
         }
         Arrays.sort(v);
         return v[v.length / 2];
-    }
-
-    private static boolean avx512() {
-        try {
-            return Files.readString(Path.of("/proc/cpuinfo")).contains(" avx512f");
-        } catch (IOException e) {
-            return false;
-        }
     }
 }
