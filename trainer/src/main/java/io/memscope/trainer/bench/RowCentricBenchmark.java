@@ -52,17 +52,18 @@ public final class RowCentricBenchmark extends ModeBenchmark {
         line(String.format(Locale.ROOT, "Measured %s on %d cores, Java %s, %s; SGD with momentum 0.9. "
                 + "*Activation memory* is the step's peak minus what stays between steps (parameters, gradients, "
                 + "optimizer state): activations, their gradients, inputs and workspaces. Memory is exact (planned "
-                + "and measured agree to the byte). Step times are medians of 3 steps; absolute times can drift "
-                + "by ±30%% from run to run when the machine is shared, so the ratio to baseline is measured "
-                + "with baseline steps interleaved, which is steadier.", LocalDate.now(), threads,
+                + "and measured agree to the byte). Step times are medians of 5 steps, baseline's after warm-up "
+                + "steps for 3 s, each configuration's after 1 s of its own; absolute times can drift by ±30%% "
+                + "from run to run when the machine is shared, so the ratio to baseline is measured with baseline "
+                + "steps interleaved, which is steadier.", LocalDate.now(), threads,
                 System.getProperty("java.version"), CpuBackend.blasName()));
         line("");
         line("Options: `overlap` = overlapping partitioning, `two-phase` = two-phase sharing; segments are cut after "
                 + "every downsampling layer (the default) unless the table says otherwise.");
         line("");
 
-        measuredTable("vgg_small", 32, 3);
-        measuredTable("resnet18_cifar", 16, 3);
+        measuredTable("vgg_small", 32, 5);
+        measuredTable("resnet18_cifar", 16, 5);
         plannedTable("vgg16", 32);
         paperComparison();
         maxBatches();
@@ -86,11 +87,7 @@ public final class RowCentricBenchmark extends ModeBenchmark {
         line("| mode | bands | activation memory | vs baseline | total peak | step time | vs baseline (paired) |");
         line("|---|---|---|---|---|---|---|");
         try (TimedSteps base = new TimedSteps(net, new BaselineMode(), options(batch), threads)) {
-            long[] t = new long[runs];
-            for (int r = 0; r < runs; r++) {
-                t[r] = base.step();
-            }
-            Row b = row(base, median(t));
+            Row b = row(base, base.medianStep(runs));
             line(String.format(Locale.ROOT, "| baseline | | %s | | %s | %.0f ms | |", Bytes.format(b.activation()),
                     Bytes.format(b.peak()), b.stepMs()));
             List<RowCentricMode> modes = new ArrayList<>();
@@ -102,6 +99,7 @@ public final class RowCentricBenchmark extends ModeBenchmark {
             }
             for (RowCentricMode m : modes) {
                 try (TimedSteps s = new TimedSteps(net, m, options(batch), threads)) {
+                    s.medianStep(1, TimedSteps.WARM_UP_NANOS / 3); // the JIT meets this program's band shapes
                     long[] tb = new long[runs];
                     long[] tm = new long[runs];
                     for (int r = 0; r < runs; r++) {
