@@ -306,24 +306,18 @@ public final class ReversibleBenchmark extends ModeBenchmark {
                     + "reversible step right after a baseline step on the same batch; the ratios below are medians "
                     + "of the %d pairs' ratios. Time: reversible / baseline **%.2f×** (ratio of the medians %.2f×).",
                     (double) mr.peakBytes() / mb.peakBytes(), (double) sr / sb, Reversibility.of(net).inverted().size(),
-                    Reversibility.of(net).entries().size(), TIMED_STEPS, TIMED_STEPS, medianOf(ratio),
+                    Reversibility.of(net).entries().size(), TIMED_STEPS, TIMED_STEPS, TimedSteps.median(ratio),
                     v.step() / b.step()));
             line(String.format(Locale.ROOT, "Overhead in forward passes, (t_reversible − t_baseline) / t_forward with "
                     + "t_forward baseline's training forward in the same pair: **%.2f extra forwards** (from the "
                     + "medians: (%.1f − %.1f) / %.1f = %.2f; against the inference program's forward, %.1f ms with "
                     + "running statistics and nothing saved, %.2f). The recompute phases alone take %.2f forwards "
-                    + "(%.1f ms); forward, backward and update differ by %+.1f, %+.1f and %+.1f ms.", medianOf(extra),
+                    + "(%.1f ms); forward, backward and update differ by %+.1f, %+.1f and %+.1f ms.", TimedSteps.median(extra),
                     v.step(), b.step(), b.forward(), (v.step() - b.step()) / b.forward(), b.inference(),
-                    (v.step() - b.step()) / b.inference(), medianOf(recompute), v.recompute(), v.forward() - b.forward(),
+                    (v.step() - b.step()) / b.inference(), TimedSteps.median(recompute), v.recompute(), v.forward() - b.forward(),
                     v.backward() - b.backward(), v.update() - b.update()));
             line("");
         }
-    }
-
-    private static double medianOf(double[] values) {
-        double[] s = values.clone();
-        Arrays.sort(s);
-        return s[s.length / 2];
     }
 
     private static final List<String> PHASES = List.of("forward", "recompute", "backward", "update");

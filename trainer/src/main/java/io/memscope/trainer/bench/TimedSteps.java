@@ -161,6 +161,12 @@ final class TimedSteps implements AutoCloseable {
         return s[s.length / 2];
     }
 
+    static double median(double[] t) {
+        double[] s = t.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
+    }
+
     /** What stays between steps: parameters, gradients and optimizer state, at the peak. */
     static long persistent(MemoryProfile p) {
         return p.atPeak(Category.PARAMETER) + p.atPeak(Category.GRADIENT) + p.atPeak(Category.OPTIMIZER_STATE);

@@ -226,15 +226,8 @@ public final class TorchCpuBenchmark extends ModeBenchmark {
             for (int i = 0; i < first.length; i++) {
                 ratios[i] = first[i] / second[i];
             }
-            double[] sorted = ratios.clone();
-            Arrays.sort(sorted);
-            return new Paired(middle(first), middle(second), middle(ratios), sorted[0], sorted[sorted.length - 1]);
-        }
-
-        private static double middle(double[] v) {
-            double[] c = v.clone();
-            Arrays.sort(c);
-            return c[c.length / 2];
+            return new Paired(TimedSteps.median(first), TimedSteps.median(second), TimedSteps.median(ratios),
+                    Arrays.stream(ratios).min().orElseThrow(), Arrays.stream(ratios).max().orElseThrow());
         }
     }
 
@@ -258,7 +251,6 @@ public final class TorchCpuBenchmark extends ModeBenchmark {
         for (int i = 0; i < v.length; i++) {
             v[i] = a.get(i).getAsDouble();
         }
-        Arrays.sort(v);
-        return v[v.length / 2];
+        return TimedSteps.median(v);
     }
 }

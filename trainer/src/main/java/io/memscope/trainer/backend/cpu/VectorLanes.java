@@ -177,7 +177,7 @@ final class VectorLanes extends Lanes {
         double total = 0;
         for (int j0 = 0; j0 < count; j0 += perBlock) {
             int planes = Math.min(count, j0 + perBlock) - j0;
-            // one flat loop over the block's vectors, plane after plane (a loop nest would box the accumulator)
+            // one flat loop over the block's vectors, plane after plane
             FloatVector acc = FloatVector.zero(F);
             int from = a + j0 * stride;
             int i = 0;
