@@ -13,7 +13,9 @@ import java.util.Arrays;
  * <p>BLAS is column-major, and a row-major {@code R × C} matrix is a column-major {@code C × R} one, so with
  * {@code P} the columns of a tile and {@code R = colRows} the three products are,
  * column-major: forward {@code yᵀ (P×K) = colᵀ (P×R) · wᵀ (R×K)}; backward data
- * {@code dcolᵀ (P×R) = dyᵀ (P×K) · w (K×R)}; backward filter {@code dwᵀ (R×K) = col (R×P) · dyᵀ (P×K)}. For a
+ * {@code dcolᵀ (P×R) = dyᵀ (P×K) · w (K×R)}; backward filter {@code dwᵀ (R×K) = col (R×P) · dyᵀ (P×K)}, or,
+ * for layers with few output channels, {@code dw (K×R) = dy (K×P) · colᵀ (P×R)} into the workspace, added
+ * into the weights' order afterwards ({@link CpuWorkspaceModel#TRANSPOSED_FILTER_CHANNELS}). For a
  * single image {@code yᵀ} and {@code dyᵀ} are the image's own {@code (K, plane)} block; for a group they are
  * gathered into (or scattered from) a {@code K × P} buffer, image {@code i}'s plane of channel {@code k} at
  * {@code k·P + i·colCols}.
@@ -154,10 +156,12 @@ public final class ConvKernels {
         int chunk = CpuWorkspaceModel.chunk(g, ConvPass.BACKWARD_FILTER, pool.threads());
         int stride = perWorker(g, tile, chunk);
         boolean direct = CpuWorkspaceModel.readsInputAsColumns(g);
+        boolean transposed = CpuWorkspaceModel.transposedFilter(g, pool.threads());
+        int dwt = workspace + CpuWorkspaceModel.buffers(g, ConvPass.BACKWARD_FILTER, pool.threads()) * stride;
         pool.forEach(rows, 2L * g.n() * g.k() * plane, (worker, from, to) -> {
             int col = workspace + worker * stride;
             int grads = col + chunk * tile.columns();
-            boolean first = !accumulate;
+            boolean first = transposed || !accumulate;
             for (int image = 0; image < g.n(); image += tile.images()) {
                 int images = Math.min(tile.images(), g.n() - image);
                 if (direct) {
@@ -186,11 +190,19 @@ public final class ConvKernels {
                         } else {
                             Im2col.unfold(mem, g, x + image * inSize, base, cols, r0, r1, oh, end);
                         }
-                        blas.sgemm("T", "N", r1 - r0, g.k(), cols, 1f, mem, col, cols, mem, b, ldb, first ? 0f : 1f,
-                                mem, dw + r0, rows);
+                        if (transposed) {
+                            blas.sgemm("T", "N", g.k(), r1 - r0, cols, 1f, mem, b, ldb, mem, col, cols,
+                                    first ? 0f : 1f, mem, dwt + r0 * g.k(), g.k());
+                        } else {
+                            blas.sgemm("T", "N", r1 - r0, g.k(), cols, 1f, mem, col, cols, mem, b, ldb,
+                                    first ? 0f : 1f, mem, dw + r0, rows);
+                        }
                     }
                     first = false;
                 }
+            }
+            if (transposed) {
+                transposeInto(g.k(), rows, from, to, dwt, dw, accumulate);
             }
         });
         if (dbias >= 0) {
@@ -206,6 +218,20 @@ public final class ConvKernels {
                     mem[dbias + k] = (float) (accumulate ? mem[dbias + k] + sum : sum);
                 }
             });
+        }
+    }
+
+    /**
+     * Rows {@code [from, to)} of the column matrix from the {@code R × K} product at {@code dwt} (row r at
+     * {@code dwt + r·K}) into dw, {@code K × R}: set, or added to what dw holds.
+     */
+    private void transposeInto(int k, int rows, int from, int to, int dwt, int dw, boolean accumulate) {
+        for (int c = 0; c < k; c++) {
+            int out = dw + c * rows;
+            for (int r = from; r < to; r++) {
+                float v = mem[dwt + r * k + c];
+                mem[out + r] = accumulate ? mem[out + r] + v : v;
+            }
         }
     }
 

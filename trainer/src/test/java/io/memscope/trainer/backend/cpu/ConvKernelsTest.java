@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * The three convolution passes against a direct convolution summed in double, on geometries that take each
  * way through the column matrix: bands of output rows (a 64-channel 32×32 layer), groups of images (a 4×4 plane,
  * with a batch that leaves short groups), whole images, and a 1×1 layer that reads its input as the columns;
- * with 1, 2 and 3 workers.
+ * weight gradients summed transposed (few output channels) or not, set and then added to; with 1, 2 and 3
+ * workers.
  */
 class ConvKernelsTest {
     private static final double TOLERANCE = 2e-4;
@@ -54,6 +55,23 @@ class ConvKernelsTest {
         check(new ConvGeometry(3, 4, 12, 12, 5, 5, 5, 1, 1, 0, 0)); // valid 5x5: 64 columns, in groups
         check(new ConvGeometry(2, 3, 16, 16, 6, 3, 3, 1, 1, 1, 1)); // 256 columns: one band per image
         check(new ConvGeometry(3, 8, 6, 6, 5, 1, 1, 1, 1, 0, 0));
+    }
+
+    @Test
+    void weightGradientsTransposedForFewOutputChannelsOnly() {
+        ConvGeometry few = new ConvGeometry(2, 64, 32, 32, 8, 3, 3, 1, 1, 1, 1);
+        ConvGeometry many = new ConvGeometry(3, 16, 8, 8, CpuWorkspaceModel.TRANSPOSED_FILTER_CHANNELS + 32, 3, 3, 1, 1,
+                1, 1);
+        assertTrue(CpuWorkspaceModel.transposedFilter(few, 2));
+        ConvGeometry band = new ConvGeometry(32, 128, 4, 8, 128, 3, 3, 1, 1, 0, 1); // 2 rows of an 8x8 map
+        assertTrue(!CpuWorkspaceModel.transposedFilter(band, 2), "narrow buffers: the transpose would add memory");
+        for (ConvGeometry x : new ConvGeometry[] {few, band}) { // backward's workspace, the larger, is as it was
+            assertTrue(CpuWorkspaceModel.floats(x, ConvPass.BACKWARD_FILTER, 2)
+                    <= CpuWorkspaceModel.floats(x, ConvPass.BACKWARD_DATA, 2), x.toString());
+        }
+        assertTrue(!CpuWorkspaceModel.transposedFilter(many, 2) && !CpuWorkspaceModel.tile(many,
+                ConvPass.BACKWARD_FILTER, 2).grouped(), "image by image, in the weights' order");
+        check(many);
     }
 
     private static void check(ConvGeometry g) {
@@ -112,6 +130,12 @@ class ConvKernelsTest {
             }
             for (int i = 0; i < sizes.length; i++) {
                 assertEquals(0f, mem[at[i + 1] - 1], 0f, what + ": wrote past tensor " + i);
+            }
+            try (WorkerPool pool = new WorkerPool(threads, 0)) { // a second weight gradient adds to the first
+                new ConvKernels(mem, pool, BLAS.getInstance()).backwardFilter(g, at[0], at[4], at[6], -1, at[8], true);
+            }
+            for (int i = 0; i < ws; i++) {
+                assertEquals(2 * dw[i], mem[at[6] + i], 2 * TOLERANCE * scale(g) * g.n(), what + ": dw[" + i + "] twice");
             }
         }
     }
