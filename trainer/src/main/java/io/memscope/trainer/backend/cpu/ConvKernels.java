@@ -156,53 +156,59 @@ public final class ConvKernels {
         int chunk = CpuWorkspaceModel.chunk(g, ConvPass.BACKWARD_FILTER, pool.threads());
         int stride = perWorker(g, tile, chunk);
         boolean direct = CpuWorkspaceModel.readsInputAsColumns(g);
-        boolean transposed = CpuWorkspaceModel.transposedFilter(g, pool.threads());
-        int dwt = workspace + CpuWorkspaceModel.buffers(g, ConvPass.BACKWARD_FILTER, pool.threads()) * stride;
+        int block = CpuWorkspaceModel.transposedRows(g, pool.threads());
+        boolean transposed = block > 0;
+        int transposes = workspace + CpuWorkspaceModel.buffers(g, ConvPass.BACKWARD_FILTER, pool.threads()) * stride;
         pool.forEach(rows, 2L * g.n() * g.k() * plane, (worker, from, to) -> {
             int col = workspace + worker * stride;
             int grads = col + chunk * tile.columns();
-            boolean first = transposed || !accumulate;
-            for (int image = 0; image < g.n(); image += tile.images()) {
-                int images = Math.min(tile.images(), g.n() - image);
-                if (direct) {
-                    blas.sgemm("T", "N", to - from, g.k(), plane, 1f, mem, x + image * inSize + from * plane, plane,
-                            mem, dy + image * outSize, plane, first ? 0f : 1f, mem, dw + from, rows);
-                    first = false;
-                    continue;
-                }
-                int bands = tile.grouped() ? 1 : (g.outH() + tile.rows() - 1) / tile.rows();
-                if (tile.grouped()) {
-                    moveGroup(g.k(), plane, images, grads, dy + image * outSize, true);
-                }
-                for (int band = 0; band < bands; band++) {
-                    int oh = band * tile.rows();
-                    int end = tile.grouped() ? g.outH() : Math.min(g.outH(), oh + tile.rows());
-                    int cols = tile.grouped() ? images * plane : (end - oh) * g.outW();
-                    int b = tile.grouped() ? grads : dy + image * outSize + oh * g.outW();
-                    int ldb = tile.grouped() ? cols : plane;
-                    for (int r0 = from; r0 < to; r0 += chunk) {
-                        int r1 = Math.min(to, r0 + chunk);
-                        int base = col - r0 * cols; // row r of the chunk at base + r·cols
-                        if (tile.grouped()) {
-                            for (int i = 0; i < images; i++) {
-                                Im2col.unfold(mem, g, x + (image + i) * inSize, base + i * plane, cols, r0, r1);
-                            }
-                        } else {
-                            Im2col.unfold(mem, g, x + image * inSize, base, cols, r0, r1, oh, end);
-                        }
-                        if (transposed) {
-                            blas.sgemm("T", "N", g.k(), r1 - r0, cols, 1f, mem, b, ldb, mem, col, cols,
-                                    first ? 0f : 1f, mem, dwt + r0 * g.k(), g.k());
-                        } else {
-                            blas.sgemm("T", "N", r1 - r0, g.k(), cols, 1f, mem, col, cols, mem, b, ldb,
-                                    first ? 0f : 1f, mem, dw + r0, rows);
-                        }
+            int dwt = transposes + worker * block * g.k();
+            int step = transposed ? block : to - from;
+            for (int b0 = from; b0 < to; b0 += step) { // transposed: a block of rows at a time, over all images
+                int b1 = Math.min(to, b0 + step);
+                boolean first = transposed || !accumulate;
+                for (int image = 0; image < g.n(); image += tile.images()) {
+                    int images = Math.min(tile.images(), g.n() - image);
+                    if (direct) {
+                        blas.sgemm("T", "N", b1 - b0, g.k(), plane, 1f, mem, x + image * inSize + b0 * plane, plane,
+                                mem, dy + image * outSize, plane, first ? 0f : 1f, mem, dw + b0, rows);
+                        first = false;
+                        continue;
                     }
-                    first = false;
+                    int bands = tile.grouped() ? 1 : (g.outH() + tile.rows() - 1) / tile.rows();
+                    if (tile.grouped()) {
+                        moveGroup(g.k(), plane, images, grads, dy + image * outSize, true);
+                    }
+                    for (int band = 0; band < bands; band++) {
+                        int oh = band * tile.rows();
+                        int end = tile.grouped() ? g.outH() : Math.min(g.outH(), oh + tile.rows());
+                        int cols = tile.grouped() ? images * plane : (end - oh) * g.outW();
+                        int b = tile.grouped() ? grads : dy + image * outSize + oh * g.outW();
+                        int ldb = tile.grouped() ? cols : plane;
+                        for (int r0 = b0; r0 < b1; r0 += chunk) {
+                            int r1 = Math.min(b1, r0 + chunk);
+                            int base = col - r0 * cols; // row r of the chunk at base + r·cols
+                            if (tile.grouped()) {
+                                for (int i = 0; i < images; i++) {
+                                    Im2col.unfold(mem, g, x + (image + i) * inSize, base + i * plane, cols, r0, r1);
+                                }
+                            } else {
+                                Im2col.unfold(mem, g, x + image * inSize, base, cols, r0, r1, oh, end);
+                            }
+                            if (transposed) {
+                                blas.sgemm("T", "N", g.k(), r1 - r0, cols, 1f, mem, b, ldb, mem, col, cols,
+                                        first ? 0f : 1f, mem, dwt + (r0 - b0) * g.k(), g.k());
+                            } else {
+                                blas.sgemm("T", "N", r1 - r0, g.k(), cols, 1f, mem, col, cols, mem, b, ldb,
+                                        first ? 0f : 1f, mem, dw + r0, rows);
+                            }
+                        }
+                        first = false;
+                    }
                 }
-            }
-            if (transposed) {
-                transposeInto(g.k(), rows, from, to, dwt, dw, accumulate);
+                if (transposed) {
+                    transposeInto(g.k(), rows, b0, b1, dwt, dw, accumulate);
+                }
             }
         });
         if (dbias >= 0) {
@@ -222,14 +228,14 @@ public final class ConvKernels {
     }
 
     /**
-     * Rows {@code [from, to)} of the column matrix from the {@code R × K} product at {@code dwt} (row r at
-     * {@code dwt + r·K}) into dw, {@code K × R}: set, or added to what dw holds.
+     * Rows {@code [from, to)} of the column matrix from their {@code (to − from) × K} product at {@code dwt}
+     * (row r at {@code dwt + (r − from)·K}) into dw, {@code K × R}: set, or added to what dw holds.
      */
     private void transposeInto(int k, int rows, int from, int to, int dwt, int dw, boolean accumulate) {
         for (int c = 0; c < k; c++) {
             int out = dw + c * rows;
             for (int r = from; r < to; r++) {
-                float v = mem[dwt + r * k + c];
+                float v = mem[dwt + (r - from) * k + c];
                 mem[out + r] = accumulate ? mem[out + r] + v : v;
             }
         }

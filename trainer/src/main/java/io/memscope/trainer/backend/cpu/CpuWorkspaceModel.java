@@ -68,6 +68,12 @@ public record CpuWorkspaceModel(int threads) implements WorkspaceModel {
      * GFLOP/s, its 128-channel 8×8 layers 128 → 170 and 165 → 183.
      */
     static final int TRANSPOSED_FILTER_CHANNELS = 128;
+    /**
+     * A transposed block is at least this many rows of the column matrix, or a worker's whole share
+     * ({@link #transposedRows}): VGG-small's 128-channel 8×8 layer in blocks of 216 rows ran backward filter at
+     * 150 GFLOP/s against 127 in the weights' order, its row-centric bands in blocks of 72 rows at 70 against 88.
+     */
+    static final int MIN_TRANSPOSED_ROWS = 128;
 
     public CpuWorkspaceModel {
         if (threads < 1) {
@@ -93,8 +99,8 @@ public record CpuWorkspaceModel(int threads) implements WorkspaceModel {
     /** Workspace floats of one convolution pass. */
     public static long floats(ConvGeometry g, ConvPass pass, int threads) {
         long buffers = bufferFloats(g, pass, threads);
-        return pass == ConvPass.BACKWARD_FILTER && transposedFilter(g, threads)
-                ? buffers + (long) g.k() * g.colRows() : buffers;
+        return pass == ConvPass.BACKWARD_FILTER
+                ? buffers + (long) buffers(g, pass, threads) * g.k() * transposedRows(g, threads) : buffers;
     }
 
     /** The workers' column buffers (and a group's gathered outputs) of one pass. */
@@ -109,19 +115,33 @@ public record CpuWorkspaceModel(int threads) implements WorkspaceModel {
     }
 
     /**
-     * Whether backward filter sums {@code dw} transposed ({@link #TRANSPOSED_FILTER_CHANNELS}), after the
-     * workers' buffers: image by image (not in groups, and not a 1×1 layer read as its own columns), and only
-     * where buffers and transpose together are no larger than backward data's buffers, so that a layer's
-     * backward workspace (the larger of the two) stays as it was. Only a layer whose input needs no gradient
-     * (a network's first convolution, backward filter alone) grows, by {@code K·R} floats (VGG-16's: 6.8 KiB);
-     * no sample network's planned peak moved, at batch 1, 8 and 32, baseline and row-centric. Row-centric bands
-     * of small maps have narrow buffers and weights as large as ever, and keep the weights' order.
+     * Rows of the column matrix whose weight gradients a backward-filter worker sums transposed at a time
+     * ({@link #TRANSPOSED_FILTER_CHANNELS}), over all images, in a {@code rows × K} buffer of its own after the
+     * workers' column buffers; 0 where it sums them in the weights' order. Image by image only (not in groups,
+     * and not a 1×1 layer read as its own columns), and only as many rows as keep the buffers no larger than
+     * backward data's, so that a layer's backward workspace (the larger of the two) stays as it was; blocks
+     * of fewer than {@link #MIN_TRANSPOSED_ROWS} rows, short of a worker's whole share, would be too narrow to
+     * gain. Only a layer whose input
+     * needs no gradient (a network's first convolution, backward filter alone) grows, by at most {@code K·R}
+     * floats (VGG-16's: 6.8 KiB); no sample network's planned peak moved, at batch 1, 8 and 32, baseline and
+     * row-centric.
      */
+    static int transposedRows(ConvGeometry g, int threads) {
+        if (g.k() > TRANSPOSED_FILTER_CHANNELS || readsInputAsColumns(g)
+                || tile(g, ConvPass.BACKWARD_FILTER, threads).grouped()) {
+            return 0;
+        }
+        int workers = buffers(g, ConvPass.BACKWARD_FILTER, threads);
+        long spare = bufferFloats(g, ConvPass.BACKWARD_DATA, threads) - bufferFloats(g, ConvPass.BACKWARD_FILTER,
+                threads);
+        int share = ceilDiv(g.colRows(), workers);
+        long rows = Math.min(share, spare / ((long) workers * g.k()));
+        return rows > 0 && rows >= Math.min(share, MIN_TRANSPOSED_ROWS) ? (int) rows : 0;
+    }
+
+    /** Whether backward filter sums any weight gradients transposed ({@link #transposedRows}). */
     static boolean transposedFilter(ConvGeometry g, int threads) {
-        return g.k() <= TRANSPOSED_FILTER_CHANNELS && !readsInputAsColumns(g)
-                && !tile(g, ConvPass.BACKWARD_FILTER, threads).grouped()
-                && bufferFloats(g, ConvPass.BACKWARD_FILTER, threads) + (long) g.k() * g.colRows()
-                        <= bufferFloats(g, ConvPass.BACKWARD_DATA, threads);
+        return transposedRows(g, threads) > 0;
     }
 
     /**

@@ -72,6 +72,11 @@ class ConvKernelsTest {
         assertTrue(!CpuWorkspaceModel.transposedFilter(many, 2) && !CpuWorkspaceModel.tile(many,
                 ConvPass.BACKWARD_FILTER, 2).grouped(), "image by image, in the weights' order");
         check(many);
+        ConvGeometry blocks = new ConvGeometry(3, 64, 8, 8, 128, 3, 3, 1, 1, 1, 1); // 576 rows, in blocks
+        int block = CpuWorkspaceModel.transposedRows(blocks, 2);
+        assertTrue(block >= CpuWorkspaceModel.MIN_TRANSPOSED_ROWS && block < blocks.colRows() / 2,
+                "a worker's 288 rows in blocks of " + block);
+        check(blocks);
     }
 
     private static void check(ConvGeometry g) {
