@@ -23,8 +23,8 @@ import io.memscope.trainer.backend.WorkspaceModel;
  *       gradient: {@code min(threads, R)} workers, each with a chunk of its rows and, for a group, the group's
  *       output gradients gathered, {@code (r·C + K·C)} floats each; its bands are {@code w} times as tall, as
  *       each worker holds only its share of the rows; with at most {@link #TRANSPOSED_FILTER_CHANNELS} output
- *       channels, image by image, plus {@code K·R} floats for the weight gradient's transpose where backward
- *       data's buffers are at least as large ({@link #transposedFilter});</li>
+ *       channels, image by image, plus a block of the weight gradient's transpose per worker, as many rows as
+ *       backward data's larger buffers leave room for ({@link #transposedRows});</li>
  *   <li>a 1×1 convolution with stride 1 and no padding reads its input as the column matrix, image by image:
  *       0 bytes.</li>
  * </ul>
@@ -62,10 +62,9 @@ public record CpuWorkspaceModel(int threads) implements WorkspaceModel {
      * Backward filter computes {@code dw} transposed where a layer has at most this many output channels: the
      * product with the K output channels as its rows (and the column matrix's rows as its columns) runs faster
      * when K is small (single-core sgemm with 1024 inner columns: K = 32 at 96-103 GFLOP/s against 76-78 the
-     * other way round; K = 64 about 10% faster, K = 128 about 5%, and about 10% with the 16 inner columns of a
-     * row-centric band of an 8×8 map), and its {@code R × K} result, as large as the weights, is then added into
-     * dw in the weights' order. The whole pass on two cores: VGG-small's 32-channel 32×32 layer 106 → 157
-     * GFLOP/s, its 128-channel 8×8 layers 128 → 170 and 165 → 183.
+     * other way round; K = 64 about 10% faster, K = 128 about 5%), and its {@code R × K} result, as large as
+     * the weights, is then added into dw in the weights' order. The whole pass on two cores: VGG-small's
+     * 32-channel 32×32 layer 106 → 157 GFLOP/s, ResNet-18's 64-channel layers about 170 → 200.
      */
     static final int TRANSPOSED_FILTER_CHANNELS = 128;
     /**
@@ -121,10 +120,9 @@ public record CpuWorkspaceModel(int threads) implements WorkspaceModel {
      * and not a 1×1 layer read as its own columns), and only as many rows as keep the buffers no larger than
      * backward data's, so that a layer's backward workspace (the larger of the two) stays as it was; blocks
      * of fewer than {@link #MIN_TRANSPOSED_ROWS} rows, short of a worker's whole share, would be too narrow to
-     * gain. Only a layer whose input
-     * needs no gradient (a network's first convolution, backward filter alone) grows, by at most {@code K·R}
-     * floats (VGG-16's: 6.8 KiB); no sample network's planned peak moved, at batch 1, 8 and 32, baseline and
-     * row-centric.
+     * gain. Only a layer whose input needs no gradient (a network's first convolution, backward filter alone)
+     * grows, by at most {@code K·R} floats (VGG-16's: 6.8 KiB); no sample network's planned peak moved, at
+     * batch 1, 8 and 32, baseline and row-centric.
      */
     static int transposedRows(ConvGeometry g, int threads) {
         if (g.k() > TRANSPOSED_FILTER_CHANNELS || readsInputAsColumns(g)
@@ -137,11 +135,6 @@ public record CpuWorkspaceModel(int threads) implements WorkspaceModel {
         int share = ceilDiv(g.colRows(), workers);
         long rows = Math.min(share, spare / ((long) workers * g.k()));
         return rows > 0 && rows >= Math.min(share, MIN_TRANSPOSED_ROWS) ? (int) rows : 0;
-    }
-
-    /** Whether backward filter sums any weight gradients transposed ({@link #transposedRows}). */
-    static boolean transposedFilter(ConvGeometry g, int threads) {
-        return transposedRows(g, threads) > 0;
     }
 
     /**

@@ -62,14 +62,14 @@ class ConvKernelsTest {
         ConvGeometry few = new ConvGeometry(2, 64, 32, 32, 8, 3, 3, 1, 1, 1, 1);
         ConvGeometry many = new ConvGeometry(3, 16, 8, 8, CpuWorkspaceModel.TRANSPOSED_FILTER_CHANNELS + 32, 3, 3, 1, 1,
                 1, 1);
-        assertTrue(CpuWorkspaceModel.transposedFilter(few, 2));
+        assertTrue(CpuWorkspaceModel.transposedRows(few, 2) > 0);
         ConvGeometry band = new ConvGeometry(32, 128, 4, 8, 128, 3, 3, 1, 1, 0, 1); // 2 rows of an 8x8 map
-        assertTrue(!CpuWorkspaceModel.transposedFilter(band, 2), "narrow buffers: the transpose would add memory");
+        assertTrue(CpuWorkspaceModel.transposedRows(band, 2) == 0, "narrow buffers: the transpose would add memory");
         for (ConvGeometry x : new ConvGeometry[] {few, band}) { // backward's workspace, the larger, is as it was
             assertTrue(CpuWorkspaceModel.floats(x, ConvPass.BACKWARD_FILTER, 2)
                     <= CpuWorkspaceModel.floats(x, ConvPass.BACKWARD_DATA, 2), x.toString());
         }
-        assertTrue(!CpuWorkspaceModel.transposedFilter(many, 2) && !CpuWorkspaceModel.tile(many,
+        assertTrue(CpuWorkspaceModel.transposedRows(many, 2) == 0 && !CpuWorkspaceModel.tile(many,
                 ConvPass.BACKWARD_FILTER, 2).grouped(), "image by image, in the weights' order");
         check(many);
         ConvGeometry blocks = new ConvGeometry(3, 64, 8, 8, 128, 3, 3, 1, 1, 1, 1); // 576 rows, in blocks
