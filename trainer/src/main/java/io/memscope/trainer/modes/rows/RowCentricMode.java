@@ -174,6 +174,8 @@ public final class RowCentricMode implements MemoryMode {
             }
             for (int w : st.wholeAfter) {
                 sb.append("  whole maps: ").append(net.node(w).name()).append(" (").append(net.node(w).layer().type())
+                        .append(st.alone && w == st.wholeAfter.get(0)
+                                ? "; one layer between whole maps, where bands would save nothing" : "")
                         .append(")\n");
             }
         }

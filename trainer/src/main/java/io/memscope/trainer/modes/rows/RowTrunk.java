@@ -40,6 +40,7 @@ final class RowTrunk {
         final int index;
         final List<Integer> steps = new ArrayList<>();
         final List<Source> sources = new ArrayList<>();
+        /** Layers run on whole maps after the bands; the first is the stage's own layer when it is {@link #alone}. */
         final List<Integer> wholeAfter = new ArrayList<>();
         final Set<Integer> sinks = new HashSet<>();
         RowBandPlanner planner;
@@ -49,6 +50,8 @@ final class RowTrunk {
         /** The asked counts, at most one band per row of the reference height. */
         int forwardBands;
         int backwardBands;
+        /** A segment of one layer, now run on whole maps ({@link #runAlonesWhole}). */
+        boolean alone;
 
         Stage(int index) {
             this.index = index;
@@ -190,7 +193,31 @@ final class RowTrunk {
             trunk.wire(st);
         }
         trunk.chooseBands(options);
+        trunk.runAlonesWhole(options);
         return trunk;
+    }
+
+    /**
+     * A segment of one layer whose inputs are kept whole anyway runs on whole maps, as batch norm does: it reads
+     * and writes whole maps, so bands would keep nothing smaller and only add halo rows and copies. A layer named
+     * in the options' per-layer bands keeps its bands.
+     */
+    private void runAlonesWhole(RowCentricOptions options) {
+        for (Stage st : stages) {
+            if (st.steps.size() != 1) {
+                continue;
+            }
+            Node node = net.node(st.steps.get(0));
+            if (options.layers().containsKey(node.name()) || node.inputs().stream().anyMatch(this::recomputable)) {
+                continue;
+            }
+            st.steps.clear();
+            st.sources.clear();
+            st.sinks.clear();
+            st.planner = null;
+            st.wholeAfter.add(0, node.index());
+            st.alone = true;
+        }
     }
 
     private static Set<Integer> cuts(Network net, int end, RowCentricOptions options) {

@@ -215,6 +215,69 @@ class RowCentricProgramTest {
     }
 
     @Test
+    void aSegmentOfOneLayerRunsOnWholeMapsWithoutRaisingThePeak() {
+        Network net = sample("vgg_small");
+        RowCentricMode byDefault = RowCentricMode.with(RowCentricOptions.DEFAULT);
+        // naming the layers keeps their bands: what every segment of one layer ran before
+        RowCentricMode banded = RowCentricMode.with(RowCentricOptions.DEFAULT.withLayer("conv1_1", Bands.count(4),
+                Bands.count(4)).withLayer("conv2_1", Bands.count(4), Bands.count(4)).withLayer("conv3_1",
+                Bands.count(4), Bands.count(4)));
+        Set<String> alone = Set.of("conv1_1", "conv2_1", "conv3_1");
+        StepProgram whole = byDefault.compile(net, options(8));
+        StepProgram bands = banded.compile(net, options(8));
+        for (Instruction i : whole.step()) {
+            if (i instanceof Instruction.Run r && r.layer().equals("conv1_2")) {
+                assertTrue(r.rowBand(), "a segment of two layers keeps its bands");
+            }
+            if (i instanceof Instruction.Run r && alone.contains(r.layer())) {
+                assertFalse(r.rowBand(), r.layer() + " runs on whole maps");
+            }
+            if (i instanceof Instruction.CopyRows c) {
+                assertFalse(alone.stream().anyMatch(l -> band(c.src(), l) || band(c.dst(), l)),
+                        "a layer run whole has no band tensors to copy rows in or out of: " + c);
+            }
+        }
+        assertTrue(bands.step().stream().anyMatch(i -> i instanceof Instruction.Run r && r.layer().equals("conv2_1")
+                && r.rowBand()), "a named layer keeps its bands");
+        assertEquals(List.of(), ProgramChecker.check(whole));
+        for (int batch : new int[] {8, 32}) {
+            assertTrue(Planner.plan(net, byDefault, options(batch), 1L << 40).peakBytes()
+                    <= Planner.plan(net, banded, options(batch), 1L << 40).peakBytes(), "batch " + batch);
+        }
+        String layout = byDefault.layout(net);
+        assertTrue(layout.contains("whole maps: conv2_1 (conv2d; one layer between whole maps"), layout);
+        assertTrue(banded.layout(net).contains("conv2_1..conv2_1 reads pool1 (16 rows)"), banded.layout(net));
+
+        // a layer reading rows recomputed from a batch norm would need that map kept whole: it keeps its bands
+        Network bnFed = Network.build(NetworkSpec.parse("""
+                {"name": "bn-fed", "input": {"channels": 2, "height": 8, "width": 8},
+                 "layers": [{"name": "c1", "type": "conv2d", "out_channels": 4, "kernel": 3, "padding": 1},
+                            {"name": "bn", "type": "batchnorm2d"},
+                            {"name": "c2", "type": "conv2d", "out_channels": 4, "kernel": 3, "padding": 1},
+                            {"name": "r2", "type": "relu"},
+                            {"name": "flat", "type": "flatten"}, {"name": "fc", "type": "linear", "out_features": 3},
+                            {"name": "loss", "type": "softmax_cross_entropy"}]}"""));
+        String fed = byDefault.layout(bnFed);
+        assertTrue(fed.contains("whole maps: c1 (conv2d; one layer"), fed);
+        assertTrue(fed.contains("segment 1: c2..r2 reads bn (8 rows)"), fed);
+        Network bnOnly = Network.build(NetworkSpec.parse("""
+                {"name": "bn-only", "input": {"channels": 2, "height": 8, "width": 8},
+                 "layers": [{"name": "c1", "type": "conv2d", "out_channels": 4, "kernel": 3, "padding": 1},
+                            {"name": "bn", "type": "batchnorm2d"},
+                            {"name": "c2", "type": "conv2d", "out_channels": 4, "kernel": 3, "padding": 1},
+                            {"name": "bn2", "type": "batchnorm2d"},
+                            {"name": "flat", "type": "flatten"}, {"name": "fc", "type": "linear", "out_features": 3},
+                            {"name": "loss", "type": "softmax_cross_entropy"}]}"""));
+        String only = byDefault.layout(bnOnly);
+        assertTrue(only.contains("segment 1: c2..c2 reads bn (8 rows)"), only);
+    }
+
+    /** Whether a tensor is one of a layer's band tensors, e.g. {@code conv2_1.in0@f1}. */
+    private static boolean band(String tensor, String layer) {
+        return tensor.startsWith(layer + ".") && tensor.contains("@");
+    }
+
+    @Test
     void bandsThatWouldCompleteNothingAreLeftOutAndTheLayoutSaysSo() {
         Network lenet = sample("lenet5");
         // a pool1 row needs two conv1 rows, each five input rows: most one-row bands complete nothing
