@@ -116,6 +116,13 @@ public final class Planner {
                 options.paging(), memory.arena().occupancyAtPeak());
     }
 
+    /** The peak bytes of setup and one step of {@code program} on the meta backend, without evaluation or a budget. */
+    public static long stepPeakBytes(Network net, StepProgram program, CompileOptions options) {
+        Trace trace = trace(net, options, UNBOUNDED, program.mode());
+        simulate(net, program, null, options, trace);
+        return MemoryProfile.of(trace.events()).peakBytes();
+    }
+
     /** The mode's evaluation program at the run's evaluation batch, checked; null when the run evaluates nothing. */
     public static StepProgram evaluation(Network net, MemoryMode mode, CompileOptions options) {
         if (options.evalBatch() == 0) {

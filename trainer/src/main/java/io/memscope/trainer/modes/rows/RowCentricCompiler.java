@@ -115,8 +115,27 @@ final class RowCentricCompiler {
     private String phaseLayer = "";
     /** False while compiling the evaluation program. */
     private boolean training = true;
+    /** Which segments' forward may run on whole maps ({@link #runsWholeForward}). */
+    enum WholeForward {
+        /** None: every forward runs in bands. */
+        NEVER,
+        /** Those whose whole maps' workspaces are no larger than their bands'. */
+        SAME_WORKSPACE,
+        /** Also those with larger workspaces. */
+        ANY_WORKSPACE
+    }
+
+    private final WholeForward wholeForward;
+    /** Set when a forward ran on whole maps only because {@link WholeForward#ANY_WORKSPACE} allowed it. */
+    private boolean widened;
 
     RowCentricCompiler(Network net, CompileOptions compileOptions, RowCentricOptions options) {
+        this(net, compileOptions, options, WholeForward.SAME_WORKSPACE);
+    }
+
+    RowCentricCompiler(Network net, CompileOptions compileOptions, RowCentricOptions options,
+                       WholeForward wholeForward) {
+        this.wholeForward = wholeForward;
         this.net = net;
         this.halo = options.halo();
         this.trunk = RowTrunk.analyse(net, options);
@@ -162,7 +181,9 @@ final class RowCentricCompiler {
         for (RowTrunk.Stage st : trunk.stages) {
             StagePlan sp = st.steps.isEmpty() ? null : plan(st);
             plans.add(sp);
-            if (sp != null) {
+            if (sp != null && runsWholeForward(sp)) {
+                runWhole(st);
+            } else if (sp != null) {
                 for (RowBandPlanner.Band b : sp.forward.bands()) {
                     runBand(new BandPass(sp, sp.forward, b, false));
                 }
@@ -283,6 +304,72 @@ final class RowCentricCompiler {
                     }
                 }
             }
+        }
+    }
+
+    /** Whether a forward ran on whole maps with a larger workspace than its bands' would have had. */
+    boolean widened() {
+        return widened;
+    }
+
+    /**
+     * Whether a stage's training forward runs on whole maps: with overlapping bands (two-phase bands fill keep
+     * tensors that the backward reads), when every step but the sinks is an activation that can overwrite its
+     * input ({@link RowTrunk#overwritesInPlace}). Then no map exists that the bands would not have held too;
+     * only a whole map's workspace can be larger than a band's, so unless {@link WholeForward#ANY_WORKSPACE}
+     * allows that (the mode then keeps this program only if its step peak is no higher), no step's may be. The
+     * backward still runs in bands, recomputing from the kept maps.
+     */
+    private boolean runsWholeForward(StagePlan sp) {
+        RowTrunk.Stage st = sp.stage;
+        if (halo != Halo.OVERLAP || !training || wholeForward == WholeForward.NEVER || !trunk.overwritesInPlace(st)) {
+            return false;
+        }
+        boolean wider = false;
+        for (int l = 0; l < st.steps.size(); l++) {
+            Node node = net.node(st.steps.get(l));
+            boolean dataGrad = node.inputs().stream().anyMatch(low::requiresGrad);
+            long band = 0;
+            for (RowBandPlanner.Band b : sp.forward.bands()) {
+                if (!b.out()[l].isEmpty()) {
+                    band = Math.max(band, node.layer().bandWorkspaceBytes(low.options().workspace(), n,
+                            b.read()[l][0].size(), Pass.FORWARD, dataGrad));
+                }
+            }
+            wider |= node.layer().workspaceBytes(low.options().workspace(), n, Pass.FORWARD, dataGrad) > band;
+        }
+        if (wider && wholeForward != WholeForward.ANY_WORKSPACE) {
+            return false;
+        }
+        widened |= wider;
+        return true;
+    }
+
+    /**
+     * A stage's forward on whole maps ({@link #runsWholeForward}): each activation overwrites its input, every other
+     * step writes its whole output map.
+     */
+    private void runWhole(RowTrunk.Stage st) {
+        Map<Integer, String> held = new HashMap<>();
+        for (int index : st.steps) {
+            Node node = net.node(index);
+            Layer layer = node.layer();
+            phase("forward", node.name());
+            List<String> ins = node.inputs().stream().map(i -> held.getOrDefault(i, low.out(i))).toList();
+            String o;
+            if (st.sinks.contains(index)) {
+                o = low.out(index);
+                allocOnce(o);
+            } else {
+                o = ins.get(0);
+            }
+            held.put(index, o);
+            String ws = low.workspace(node, Pass.FORWARD);
+            if (ws != null) {
+                alloc(ws);
+            }
+            emit(new Instruction.Run(node.index(), node.name(), Pass.FORWARD, true, ins, o, params(layer),
+                    List.of(), List.of(), ws, null, List.of(), List.of(), false, null, false));
         }
     }
 

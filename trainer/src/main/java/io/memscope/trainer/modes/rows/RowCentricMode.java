@@ -131,9 +131,21 @@ public final class RowCentricMode implements MemoryMode {
         return RowCentricOptions.SETTINGS;
     }
 
+    /**
+     * The step, with the forward of a segment on whole maps where that holds no map its bands would not: with
+     * the whole maps' workspaces too when the step's planned peak stays as low ({@code docs/ROW_CENTRIC.md}).
+     */
     @Override
     public StepProgram compile(Network network, CompileOptions compileOptions) {
-        return new RowCentricCompiler(network, compileOptions, options).compile(ID);
+        StepProgram bounded = new RowCentricCompiler(network, compileOptions, options).compile(ID);
+        RowCentricCompiler wider = new RowCentricCompiler(network, compileOptions, options,
+                RowCentricCompiler.WholeForward.ANY_WORKSPACE);
+        StepProgram program = wider.compile(ID);
+        if (!wider.widened() || Planner.stepPeakBytes(network, program, compileOptions)
+                > Planner.stepPeakBytes(network, bounded, compileOptions)) {
+            return bounded;
+        }
+        return program;
     }
 
     /** Evaluation runs in the forward bands too, so it needs no more memory than training's forward pass. */
@@ -170,7 +182,12 @@ public final class RowCentricMode implements MemoryMode {
                 sb.append("  segment ").append(segment).append(": ").append(st.label(net)).append(" reads ")
                         .append(String.join(", ", reads)).append("; writes ").append(String.join(", ", writes))
                         .append("; forward ").append(bands(fwd, st.forwardAsked)).append(", backward ")
-                        .append(bands(bwd, st.backwardAsked)).append('\n');
+                        .append(bands(bwd, st.backwardAsked));
+                if (options.halo() == Halo.OVERLAP && trunk.overwritesInPlace(st)) {
+                    sb.append("; the forward on whole maps instead (activations in place) where the step's peak stays"
+                            + " as low");
+                }
+                sb.append('\n');
             }
             for (int w : st.wholeAfter) {
                 sb.append("  whole maps: ").append(net.node(w).name()).append(" (").append(net.node(w).layer().type())
@@ -181,6 +198,7 @@ public final class RowCentricMode implements MemoryMode {
         }
         sb.append("  head (layer by layer): ").append(net.node(trunk.end).name()).append("..")
                 .append(net.loss().name()).append('\n');
+
         return sb.toString();
     }
 

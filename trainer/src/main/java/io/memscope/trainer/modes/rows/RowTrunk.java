@@ -2,6 +2,7 @@ package io.memscope.trainer.modes.rows;
 
 import io.memscope.trainer.net.Network;
 import io.memscope.trainer.net.Node;
+import io.memscope.trainer.net.layers.Activation;
 import io.memscope.trainer.net.layers.BatchNorm2d;
 import io.memscope.trainer.net.layers.Conv2d;
 import io.memscope.trainer.net.layers.DropoutLayer;
@@ -259,6 +260,27 @@ final class RowTrunk {
             return n.index();
         }
         throw new IllegalArgumentException("row-centric: the network has no layer named '" + name + "'");
+    }
+
+    /**
+     * Whether every step of a stage but its sinks is an activation that can overwrite its only input in place: a
+     * map nothing else reads and that the backward recomputes rather than keeps (a batch-norm output), or the
+     * output of such an activation. Then its forward on whole maps holds no map its bands would not.
+     */
+    boolean overwritesInPlace(Stage st) {
+        return !st.steps.isEmpty()
+                && st.steps.stream().allMatch(i -> st.sinks.contains(i) || overwrites(net.node(i), st));
+    }
+
+    private boolean overwrites(Node node, Stage st) {
+        if (!(node.layer() instanceof Activation) || node.inputs().size() != 1) {
+            return false;
+        }
+        int p = node.inputs().get(0);
+        if (p == Network.DATA || !net.consumers(p).equals(List.of(node.index()))) {
+            return false;
+        }
+        return st.steps.contains(p) ? !st.sinks.contains(p) && overwrites(net.node(p), st) : recomputable(p);
     }
 
     /** Builds a stage's sources, sinks and planner. */

@@ -88,6 +88,8 @@ class RowCentricEquivalenceTest {
                 Arguments.of("vgg_small", 2, cut.withHalo(Halo.OVERLAP).withBands(32)),
                 Arguments.of("vgg_small", 2, o.withHalo(Halo.TWO_PHASE).withBands(5)),
                 Arguments.of("vgg_small", 2, cut.withHalo(Halo.TWO_PHASE).withBands(Bands.count(2), Bands.count(7))),
+                // the defaults at batch 32: every segment's forward on whole maps, ReLUs in place, backward in bands
+                Arguments.of("vgg_small", 32, RowCentricOptions.DEFAULT),
                 // ResNet-18: residual adds across batch norm, strided and 1×1 downsampling
                 Arguments.of("resnet18_cifar", 2, cut.withHalo(Halo.OVERLAP).withBands(3)),
                 Arguments.of("resnet18_cifar", 2, o.withHalo(Halo.TWO_PHASE).withBands(Bands.count(5), Bands.count(2))),

@@ -18,6 +18,7 @@ import io.memscope.trainer.modes.MemoryMode;
 import io.memscope.trainer.modes.Modes;
 import io.memscope.trainer.net.Network;
 import io.memscope.trainer.net.NetworkSpec;
+import io.memscope.trainer.net.layers.Pass;
 import io.memscope.trainer.optim.Optimizer;
 import io.memscope.trainer.plan.MemoryProfile;
 import io.memscope.trainer.plan.Planner;
@@ -226,7 +227,7 @@ class RowCentricProgramTest {
         StepProgram whole = byDefault.compile(net, options(8));
         StepProgram bands = banded.compile(net, options(8));
         for (Instruction i : whole.step()) {
-            if (i instanceof Instruction.Run r && r.layer().equals("conv1_2")) {
+            if (i instanceof Instruction.Run r && r.layer().equals("conv1_2") && r.pass() == Pass.BACKWARD) {
                 assertTrue(r.rowBand(), "a segment of two layers keeps its bands");
             }
             if (i instanceof Instruction.Run r && alone.contains(r.layer())) {
@@ -270,6 +271,50 @@ class RowCentricProgramTest {
                             {"name": "loss", "type": "softmax_cross_entropy"}]}"""));
         String only = byDefault.layout(bnOnly);
         assertTrue(only.contains("segment 1: c2..c2 reads bn (8 rows)"), only);
+    }
+
+    @Test
+    void aForwardRunsOnWholeMapsWhereThatHoldsNoMoreAndTheBackwardKeepsItsBands() {
+        Network net = sample("vgg_small");
+        RowCentricOptions o = RowCentricOptions.DEFAULT;
+        for (int batch : new int[] {2, 8, 32}) {
+            StepProgram chosen = RowCentricMode.with(o).compile(net, options(batch));
+            StepProgram banded = new RowCentricCompiler(net, options(batch), o, RowCentricCompiler.WholeForward.NEVER)
+                    .compile(RowCentricMode.ID);
+            assertEquals(List.of(), ProgramChecker.check(chosen));
+            assertTrue(Planner.stepPeakBytes(net, chosen, options(batch))
+                    <= Planner.stepPeakBytes(net, banded, options(batch)), "batch " + batch);
+        }
+        StepProgram p = RowCentricMode.with(o).compile(net, options(32));
+        String phase = "";
+        boolean backwardBands = false;
+        for (Instruction i : p.step()) {
+            if (i instanceof Instruction.Phase ph) {
+                phase = ph.name();
+                backwardBands |= phase.startsWith("backward band");
+            }
+            if (phase.startsWith("forward")) {
+                assertFalse(phase.startsWith("forward band"), "every forward of the defaults at batch 32 is whole");
+                assertFalse(i instanceof Instruction.CopyRows || i instanceof Instruction.FillRows, i.toString());
+                if (i instanceof Instruction.Run r) {
+                    assertFalse(r.rowBand(), r.layer());
+                    if (r.layer().equals("relu2_1")) {
+                        assertEquals(List.of("bn2_1.out"), r.inputs());
+                        assertEquals("bn2_1.out", r.output(), "the ReLU overwrites the batch-norm output");
+                    }
+                }
+            }
+        }
+        assertTrue(backwardBands);
+        String layout = RowCentricMode.with(o).layout(net);
+        assertTrue(layout.contains("relu1_2..pool1 reads bn1_2 (32 rows); writes pool1; forward 4 bands, backward 4 bands;"
+                + " the forward on whole maps instead"), layout);
+        assertFalse(RowCentricMode.with(o).layout(sample("lenet5")).contains("whole maps instead"),
+                "LeNet-5's segments start with convolutions: their forwards keep their bands");
+        // two-phase bands fill keep tensors the backward reads: their forward stays in bands
+        StepProgram twoPhase = RowCentricMode.with(o.withHalo(Halo.TWO_PHASE)).compile(net, options(32));
+        assertTrue(twoPhase.step().stream().anyMatch(i -> i instanceof Instruction.Phase ph
+                && ph.name().startsWith("forward band")));
     }
 
     /** Whether a tensor is one of a layer's band tensors, e.g. {@code conv2_1.in0@f1}. */
