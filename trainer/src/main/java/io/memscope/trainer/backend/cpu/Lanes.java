@@ -121,10 +121,23 @@ public abstract class Lanes {
                                   boolean accumulate);
 
     /**
-     * One output row of 2×2 max pooling at stride 2: {@code m[y + j] = max} of the window whose input rows start
-     * at {@code r0} and {@code r1} (cells {@code 2j, 2j + 1}), for {@code j < n}.
+     * Rows {@code [rowFrom, rowTo)} of windows of 2×2 max pooling at stride 2, {@code outW} windows a row: window
+     * {@code (r, j)} reads the cells {@code 2j, 2j + 1} of the input rows starting at {@code x + 2r·w} and
+     * {@code x + (2r + 1)·w}, and {@code m[y + r·outW + j]} becomes the largest of the four by {@link Math#max}
+     * (a NaN among them gives NaN; +0 is larger than −0). The windows of a whole batch with even heights are one
+     * run of rows, planes one after another.
      */
-    public abstract void maxPool2x2(float[] m, int r0, int r1, int y, int n);
+    public abstract void maxPool2x2(float[] m, int x, int w, int outW, int rowFrom, int rowTo, int y);
+
+    /**
+     * The gradient of {@link #maxPool2x2}, into {@code dx} laid out as {@code x}: of each window the first cell in
+     * row-major order equal to the window's maximum gets {@code m[dy + r·outW + j]}, set or (with
+     * {@code accumulate}) added; without {@code accumulate} the window's other cells are set to zero. A window
+     * holding NaN passes no gradient (no cell equals its maximum). The cells no window covers (an odd last row or
+     * column) are not touched.
+     */
+    public abstract void maxPool2x2Backward(float[] m, int x, int w, int outW, int rowFrom, int rowTo, int dy,
+                                            int dx, boolean accumulate);
 
     /**
      * SGD with momentum and weight decay, PyTorch's order: g = dw + wd·w; v = momentum·v + g (without a

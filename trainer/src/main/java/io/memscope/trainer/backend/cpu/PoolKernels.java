@@ -4,7 +4,8 @@ import io.memscope.trainer.backend.PoolGeometry;
 import java.util.Arrays;
 
 /**
- * Max and average pooling, one (sample, channel) plane at a time. Windows are clipped to the image: max
+ * Max and average pooling, one (sample, channel) plane at a time. A max window's value is the largest of its
+ * cells by {@link Math#max} (NaN if it holds one, as in PyTorch). Windows are clipped to the image: max
  * pooling ignores the padding, average pooling counts it as zeros (it always divides by kh·kw). The geometry
  * must leave at least one image cell in every window (padding smaller than the window).
  */
@@ -38,7 +39,7 @@ public final class PoolKernels {
                         int w0 = Math.max(0, ow * g.strideW() - g.padW());
                         int w1 = Math.min(g.w(), ow * g.strideW() - g.padW() + g.kw());
                         mem[out + oh * outW + ow] = g.max()
-                                ? mem[in + firstMax(in, g.w(), h0, h1, w0, w1)]
+                                ? max(in, g.w(), h0, h1, w0, w1)
                                 : sum(in, g.w(), h0, h1, w0, w1) / divisor;
                     }
                 }
@@ -47,8 +48,9 @@ public final class PoolKernels {
     }
 
     /**
-     * dx (+)= pooling gradient. Max pooling sends each output's gradient to the first maximum of its window,
-     * found again from x (which is the cell whose value y holds), so y itself is not read here.
+     * dx (+)= pooling gradient. Max pooling sends each output's gradient to the first cell of its window (in
+     * row-major order) equal to the window's maximum, found again from x, so y itself is not read here; a window
+     * holding NaN (whose output is NaN) passes none.
      */
     public void backward(PoolGeometry g, int x, int dy, int dx, boolean accumulate) {
         if (isMax2x2(g)) {
@@ -75,7 +77,10 @@ public final class PoolKernels {
                         int w1 = Math.min(g.w(), ow * g.strideW() - g.padW() + g.kw());
                         float d = mem[up + oh * outW + ow];
                         if (g.max()) {
-                            mem[grad + firstMax(in, g.w(), h0, h1, w0, w1)] += d;
+                            int first = firstMax(in, g.w(), h0, h1, w0, w1);
+                            if (first >= 0) {
+                                mem[grad + first] += d;
+                            }
                         } else {
                             float share = d / divisor;
                             for (int ih = h0; ih < h1; ih++) {
@@ -96,65 +101,89 @@ public final class PoolKernels {
                 && g.padW() == 0;
     }
 
+    /**
+     * With even heights the batch's windows are one run of rows ({@link Lanes#maxPool2x2}), cut among the
+     * workers; with odd ones (a last row no window covers) each plane is its own run.
+     */
     private void max2x2Forward(PoolGeometry g, int x, int y) {
         int w = g.w();
-        int inPlane = g.h() * w;
         int outH = g.outH();
         int outW = g.outW();
-        pool.forEach(g.n() * g.c(), (long) outH * outW * 4, (worker, from, to) -> {
+        int planes = g.n() * g.c();
+        float[] m = mem;
+        if (g.h() % 2 == 0) {
+            pool.forEach(planes * outH, (long) outW * 4, (worker, from, to) ->
+                    lanes.maxPool2x2(m, x, w, outW, from, to, y));
+            return;
+        }
+        int inPlane = g.h() * w;
+        pool.forEach(planes, (long) outH * outW * 4, (worker, from, to) -> {
             for (int plane = from; plane < to; plane++) {
-                int in = x + plane * inPlane;
-                int out = y + plane * outH * outW;
-                for (int oh = 0; oh < outH; oh++) {
-                    int r0 = in + 2 * oh * w;
-                    lanes.maxPool2x2(mem, r0, r0 + w, out + oh * outW, outW);
-                }
+                lanes.maxPool2x2(m, x + plane * inPlane, w, outW, 0, outH, y + plane * outH * outW);
             }
         });
     }
 
-    /** Zeroes the plane (unless accumulating) and adds each window's gradient onto its first maximum. */
+    /** The gradient of each window to its first maximum, and, unless accumulating, zero where no window reads. */
     private void max2x2Backward(PoolGeometry g, int x, int dy, int dx, boolean accumulate) {
         int w = g.w();
-        int inPlane = g.h() * w;
         int outH = g.outH();
         int outW = g.outW();
+        int planes = g.n() * g.c();
         float[] m = mem;
-        pool.forEach(g.n() * g.c(), (long) outH * outW * 4, (worker, from, to) -> {
+        boolean oddW = w % 2 != 0;
+        if (g.h() % 2 == 0) {
+            pool.forEach(planes * outH, (long) outW * 4, (worker, from, to) -> {
+                lanes.maxPool2x2Backward(m, x, w, outW, from, to, dy, dx, accumulate);
+                if (oddW && !accumulate) {
+                    for (int row = 2 * from; row < 2 * to; row++) {
+                        m[dx + row * w + w - 1] = 0f;
+                    }
+                }
+            });
+            return;
+        }
+        int inPlane = g.h() * w;
+        pool.forEach(planes, (long) outH * outW * 4, (worker, from, to) -> {
             for (int plane = from; plane < to; plane++) {
                 int in = x + plane * inPlane;
                 int grad = dx + plane * inPlane;
-                int up = dy + plane * outH * outW;
+                lanes.maxPool2x2Backward(m, in, w, outW, 0, outH, dy + plane * outH * outW, grad, accumulate);
                 if (!accumulate) {
-                    Arrays.fill(m, grad, grad + inPlane, 0f);
-                }
-                int shift = grad - in;
-                for (int oh = 0; oh < outH; oh++) {
-                    int r0 = in + 2 * oh * w;
-                    int r1 = r0 + w;
-                    int u = up + oh * outW;
-                    for (int ow = 0; ow < outW; ow++) {
-                        m[ScalarLanes.firstMax(m, r0 + 2 * ow, r1 + 2 * ow) + shift] += m[u + ow];
+                    for (int row = 0; oddW && row < 2 * outH; row++) {
+                        m[grad + row * w + w - 1] = 0f;
                     }
+                    Arrays.fill(m, grad + 2 * outH * w, grad + inPlane, 0f);
                 }
             }
         });
     }
 
-    /** Offset inside the plane of the first maximum of the window, in row-major order. */
-    private int firstMax(int plane, int width, int h0, int h1, int w0, int w1) {
-        int best = h0 * width + w0;
-        float bestValue = mem[plane + best];
+    /** The largest value of the window by {@link Math#max} (NaN if the window holds one). */
+    private float max(int plane, int width, int h0, int h1, int w0, int w1) {
+        float best = Float.NEGATIVE_INFINITY;
         for (int ih = h0; ih < h1; ih++) {
             for (int iw = w0; iw < w1; iw++) {
-                int at = ih * width + iw;
-                if (mem[plane + at] > bestValue) {
-                    bestValue = mem[plane + at];
-                    best = at;
-                }
+                best = Math.max(best, mem[plane + ih * width + iw]);
             }
         }
         return best;
+    }
+
+    /**
+     * Offset inside the plane of the window's first cell, in row-major order, equal to its {@link #max}; −1 where
+     * there is none (a NaN in the window).
+     */
+    private int firstMax(int plane, int width, int h0, int h1, int w0, int w1) {
+        float best = max(plane, width, h0, h1, w0, w1);
+        for (int ih = h0; ih < h1; ih++) {
+            for (int iw = w0; iw < w1; iw++) {
+                if (mem[plane + ih * width + iw] == best) {
+                    return ih * width + iw;
+                }
+            }
+        }
+        return -1;
     }
 
     private float sum(int plane, int width, int h0, int h1, int w0, int w1) {

@@ -159,27 +159,51 @@ final class ScalarLanes extends Lanes {
     }
 
     @Override
-    public void maxPool2x2(float[] m, int r0, int r1, int y, int n) {
-        for (int j = 0; j < n; j++) {
-            m[y + j] = m[firstMax(m, r0 + 2 * j, r1 + 2 * j)];
+    public void maxPool2x2(float[] m, int x, int w, int outW, int rowFrom, int rowTo, int y) {
+        for (int r = rowFrom; r < rowTo; r++) {
+            int row = x + 2 * r * w;
+            windows(m, row, row + w, y + r * outW, 0, outW);
         }
     }
 
-    /** Address of the first maximum (row-major) of the 2×2 window whose rows start at {@code a} and {@code b}. */
-    static int firstMax(float[] m, int a, int b) {
-        int best = a;
-        float v = m[a];
-        if (m[a + 1] > v) {
-            best = a + 1;
-            v = m[a + 1];
+    /** Windows {@code [from, to)} of one row of windows (input rows at {@code r0}, {@code r1}; outputs at {@code y}). */
+    static void windows(float[] m, int r0, int r1, int y, int from, int to) {
+        for (int j = from; j < to; j++) {
+            int a = r0 + 2 * j;
+            int b = r1 + 2 * j;
+            m[y + j] = Math.max(Math.max(m[a], m[a + 1]), Math.max(m[b], m[b + 1]));
         }
-        if (m[b] > v) {
-            best = b;
-            v = m[b];
+    }
+
+    @Override
+    public void maxPool2x2Backward(float[] m, int x, int w, int outW, int rowFrom, int rowTo, int dy, int dx,
+                                   boolean accumulate) {
+        for (int r = rowFrom; r < rowTo; r++) {
+            int row = x + 2 * r * w;
+            windowsBackward(m, row, row + w, dy + r * outW, dx - x, 0, outW, accumulate);
         }
-        if (m[b + 1] > v) {
-            best = b + 1;
+    }
+
+    /**
+     * The gradient of windows {@code [from, to)} of one row of windows whose input rows start at {@code r0} and
+     * {@code r1}, its {@code dx} cells at {@code shift} from the input cells.
+     */
+    static void windowsBackward(float[] m, int r0, int r1, int dy, int shift, int from, int to, boolean accumulate) {
+        for (int j = from; j < to; j++) {
+            int a = r0 + 2 * j;
+            int b = r1 + 2 * j;
+            float max = Math.max(Math.max(m[a], m[a + 1]), Math.max(m[b], m[b + 1]));
+            int first = m[a] == max ? a : m[a + 1] == max ? a + 1 : m[b] == max ? b : m[b + 1] == max ? b + 1 : -1;
+            float g = m[dy + j];
+            if (!accumulate) {
+                m[a + shift] = 0f;
+                m[a + 1 + shift] = 0f;
+                m[b + shift] = 0f;
+                m[b + 1 + shift] = 0f;
+            }
+            if (first >= 0) {
+                m[first + shift] = accumulate ? m[first + shift] + g : g;
+            }
         }
-        return best;
     }
 }

@@ -16,17 +16,29 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorLanes extends Lanes {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int L = F.length();
-    /** Lanes 0, 2, 4 ... of two vectors side by side (indexes of L and more pick from the second). */
-    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(F, i -> 2 * i);
-    private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(F, i -> 2 * i + 1);
-    /**
-     * Half-width vectors (8 lanes) where the preferred ones have 16: for max-pooling rows of 8 to 15 outputs
-     * (LeNet-5's 28-wide maps), which the full width would leave to scalar code.
-     */
-    private static final VectorSpecies<Float> HALF = L > 8 ? FloatVector.SPECIES_256 : null;
-    private static final VectorShuffle<Float> HALF_EVEN = HALF == null ? null : VectorShuffle.fromOp(HALF, i -> 2 * i);
-    private static final VectorShuffle<Float> HALF_ODD =
-            HALF == null ? null : VectorShuffle.fromOp(HALF, i -> 2 * i + 1);
+    // 2×2 max pooling: a row path for rows of windows that fill whole vectors, gathers for the others
+    /** Lanes swapped pairwise: 1, 0, 3, 2 ... */
+    private static final VectorShuffle<Float> SWAP = VectorShuffle.fromOp(F, i -> i ^ 1);
+    /** Lanes 0, 2, 4 ... into the lower half, and into the upper half. */
+    private static final VectorShuffle<Float> EVEN_LOW = VectorShuffle.fromOp(F, i -> i < L / 2 ? 2 * i : 0);
+    private static final VectorShuffle<Float> EVEN_HIGH = VectorShuffle.fromOp(F, i -> i < L / 2 ? 0 : 2 * i - L);
+    /** Lanes 0, 0, 1, 1 ...: one value per window of the lower half to both of its cells. */
+    private static final VectorShuffle<Float> PAIRS = VectorShuffle.fromOp(F, i -> i / 2);
+    private static final VectorMask<Float> UPPER = VectorMask.fromLong(F, ((1L << L) - 1) & -(1L << (L / 2)));
+    private static final VectorMask<Float> LOWER = VectorMask.fromLong(F, (1L << (L / 2)) - 1);
+    /** A cell's place in its window's row-major order: 0, 1 ... in the top row, 2, 3 ... in the bottom. */
+    private static final FloatVector TOP_ORDER = FloatVector.fromArray(F, order(0), 0);
+    private static final FloatVector BOTTOM_ORDER = FloatVector.fromArray(F, order(2), 0);
+    private static final FloatVector NONE = FloatVector.broadcast(F, Float.POSITIVE_INFINITY);
+    private static final FloatVector ZERO = FloatVector.zero(F);
+
+    private static float[] order(int first) {
+        float[] a = new float[L];
+        for (int i = 0; i < L; i++) {
+            a[i] = first + (i & 1);
+        }
+        return a;
+    }
 
     @Override
     public String describe() {
@@ -336,33 +348,146 @@ final class VectorLanes extends Lanes {
         }
     }
 
-    /** The window's value is the largest of its four (Math.max's order of ±0 and NaN; the values of a first max). */
     @Override
-    public void maxPool2x2(float[] m, int r0, int r1, int y, int n) {
-        int j = 0;
-        for (int end = F.loopBound(n); j < end; j += L) {
-            FloatVector a0 = FloatVector.fromArray(F, m, r0 + 2 * j);
-            FloatVector a1 = FloatVector.fromArray(F, m, r0 + 2 * j + L);
-            FloatVector b0 = FloatVector.fromArray(F, m, r1 + 2 * j);
-            FloatVector b1 = FloatVector.fromArray(F, m, r1 + 2 * j + L);
-            FloatVector top = a0.rearrange(EVEN, a1).max(a0.rearrange(ODD, a1));
-            FloatVector bottom = b0.rearrange(EVEN, b1).max(b0.rearrange(ODD, b1));
-            top.max(bottom).intoArray(m, y + j);
+    public void maxPool2x2(float[] m, int x, int w, int outW, int rowFrom, int rowTo, int y) {
+        if (outW % L != 0) {
+            gatherMaxPool(m, x, w, outW, rowFrom * outW, rowTo * outW, y);
+            return;
         }
-        if (HALF != null && n - j >= HALF.length()) {
-            int h = HALF.length();
-            FloatVector a0 = FloatVector.fromArray(HALF, m, r0 + 2 * j);
-            FloatVector a1 = FloatVector.fromArray(HALF, m, r0 + 2 * j + h);
-            FloatVector b0 = FloatVector.fromArray(HALF, m, r1 + 2 * j);
-            FloatVector b1 = FloatVector.fromArray(HALF, m, r1 + 2 * j + h);
-            FloatVector top = a0.rearrange(HALF_EVEN, a1).max(a0.rearrange(HALF_ODD, a1));
-            FloatVector bottom = b0.rearrange(HALF_EVEN, b1).max(b0.rearrange(HALF_ODD, b1));
-            top.max(bottom).intoArray(m, y + j);
-            j += h;
-        }
-        for (; j < n; j++) {
-            m[y + j] = m[ScalarLanes.firstMax(m, r0 + 2 * j, r1 + 2 * j)];
+        for (int r = rowFrom; r < rowTo; r++) {
+            int r0 = x + 2 * r * w;
+            int r1 = r0 + w;
+            int out = y + r * outW;
+            for (int j = 0; j < outW; j += L) {
+                FloatVector t0 = FloatVector.fromArray(F, m, r0 + 2 * j).max(FloatVector.fromArray(F, m, r1 + 2 * j));
+                FloatVector t1 = FloatVector.fromArray(F, m, r0 + 2 * j + L)
+                        .max(FloatVector.fromArray(F, m, r1 + 2 * j + L));
+                FloatVector p0 = t0.max(t0.rearrange(SWAP));
+                FloatVector p1 = t1.max(t1.rearrange(SWAP));
+                p0.rearrange(EVEN_LOW).blend(p1.rearrange(EVEN_HIGH), UPPER).intoArray(m, out + j);
+            }
         }
     }
 
+    @Override
+    public void maxPool2x2Backward(float[] m, int x, int w, int outW, int rowFrom, int rowTo, int dy, int dx,
+                                   boolean accumulate) {
+        int half = L / 2;
+        if (outW % half != 0) {
+            gatherMaxPoolBackward(m, x, w, outW, rowFrom * outW, rowTo * outW, dy, dx, accumulate);
+            return;
+        }
+        int shift = dx - x;
+        for (int r = rowFrom; r < rowTo; r++) {
+            int r0 = x + 2 * r * w;
+            int r1 = r0 + w;
+            int up = dy + r * outW;
+            for (int j = 0; j < outW; j += half) {
+                int a = r0 + 2 * j;
+                int b = r1 + 2 * j;
+                FloatVector top = FloatVector.fromArray(F, m, a);
+                FloatVector bottom = FloatVector.fromArray(F, m, b);
+                FloatVector both = top.max(bottom);
+                FloatVector max = both.max(both.rearrange(SWAP)); // each window's maximum in both its lanes
+                VectorMask<Float> atTop = top.eq(max);
+                VectorMask<Float> atBottom = bottom.eq(max);
+                FloatVector topOrder = NONE.blend(TOP_ORDER, atTop);
+                FloatVector bottomOrder = NONE.blend(BOTTOM_ORDER, atBottom);
+                FloatVector first = topOrder.min(bottomOrder);
+                first = first.min(first.rearrange(SWAP)); // the window's first cell equal to its maximum
+                FloatVector g = FloatVector.fromArray(F, m, up + j, LOWER).rearrange(PAIRS);
+                VectorMask<Float> toTop = atTop.and(topOrder.eq(first));
+                VectorMask<Float> toBottom = atBottom.and(bottomOrder.eq(first));
+                if (accumulate) {
+                    FloatVector.fromArray(F, m, a + shift).add(g, toTop).intoArray(m, a + shift);
+                    FloatVector.fromArray(F, m, b + shift).add(g, toBottom).intoArray(m, b + shift);
+                } else {
+                    ZERO.blend(g, toTop).intoArray(m, a + shift);
+                    ZERO.blend(g, toBottom).intoArray(m, b + shift);
+                }
+            }
+        }
+    }
+
+    /**
+     * Where window {@code k} of a run of rows of windows starts, relative to the run's first cell, for
+     * {@code k < P + L} with {@code P} the least multiple of both {@code L} and {@code outW}: windows {@code k}
+     * and {@code k + P} start {@code 2w·P/outW} cells apart, so one table serves every block of {@code L} windows.
+     */
+    private static int[] starts(int w, int outW) {
+        int period = L / gcd(L, outW) * outW;
+        int[] t = new int[period + L];
+        for (int k = 0; k < t.length; k++) {
+            t[k] = 2 * w * (k / outW) + 2 * (k % outW);
+        }
+        return t;
+    }
+
+    private static int gcd(int a, int b) {
+        return b == 0 ? a : gcd(b, a % b);
+    }
+
+    /** Windows {@code [from, to)} counted over rows of windows, {@code L} at a time by gathers. */
+    private static void gatherMaxPool(float[] m, int x, int w, int outW, int from, int to, int y) {
+        int[] t = starts(w, outW);
+        int period = t.length - L;
+        int k = from;
+        for (; k + L <= to; k += L) {
+            int at = k % period;
+            int base = x + (k - at) / outW * 2 * w;
+            FloatVector a = FloatVector.fromArray(F, m, base, t, at);
+            FloatVector b = FloatVector.fromArray(F, m, base + 1, t, at);
+            FloatVector c = FloatVector.fromArray(F, m, base + w, t, at);
+            FloatVector d = FloatVector.fromArray(F, m, base + w + 1, t, at);
+            a.max(b).max(c.max(d)).intoArray(m, y + k);
+        }
+        for (; k < to; k++) {
+            int r0 = x + 2 * w * (k / outW);
+            int j = k % outW;
+            ScalarLanes.windows(m, r0, r0 + w, y + k - j, j, j + 1);
+        }
+    }
+
+    private static void gatherMaxPoolBackward(float[] m, int x, int w, int outW, int from, int to, int dy, int dx,
+                                              boolean accumulate) {
+        int[] t = starts(w, outW);
+        int period = t.length - L;
+        int shift = dx - x;
+        int k = from;
+        for (; k + L <= to; k += L) {
+            int at = k % period;
+            int base = x + (k - at) / outW * 2 * w;
+            FloatVector a = FloatVector.fromArray(F, m, base, t, at);
+            FloatVector b = FloatVector.fromArray(F, m, base + 1, t, at);
+            FloatVector c = FloatVector.fromArray(F, m, base + w, t, at);
+            FloatVector d = FloatVector.fromArray(F, m, base + w + 1, t, at);
+            FloatVector max = a.max(b).max(c.max(d));
+            VectorMask<Float> toA = a.eq(max);
+            VectorMask<Float> toB = b.eq(max).andNot(toA);
+            VectorMask<Float> taken = toA.or(toB);
+            VectorMask<Float> toC = c.eq(max).andNot(taken);
+            VectorMask<Float> toD = d.eq(max).andNot(taken.or(toC));
+            FloatVector g = FloatVector.fromArray(F, m, dy + k);
+            int out = base + shift;
+            scatter(m, out, t, at, g, toA, accumulate);
+            scatter(m, out + 1, t, at, g, toB, accumulate);
+            scatter(m, out + w, t, at, g, toC, accumulate);
+            scatter(m, out + w + 1, t, at, g, toD, accumulate);
+        }
+        for (; k < to; k++) {
+            int r0 = x + 2 * w * (k / outW);
+            int j = k % outW;
+            ScalarLanes.windowsBackward(m, r0, r0 + w, dy + k - j, shift, j, j + 1, accumulate);
+        }
+    }
+
+    /** One cell of each of {@code L} windows: {@code g} where {@code to} holds, else 0 (or, accumulating, as it was). */
+    private static void scatter(float[] m, int base, int[] t, int at, FloatVector g, VectorMask<Float> to,
+                                boolean accumulate) {
+        if (accumulate) {
+            FloatVector.fromArray(F, m, base, t, at).add(g, to).intoArray(m, base, t, at);
+        } else {
+            ZERO.blend(g, to).intoArray(m, base, t, at);
+        }
+    }
 }

@@ -50,30 +50,79 @@ class LanesTest {
     }
 
     /**
-     * Max pooling's rows: the same values as the scalar loops (the window's first maximum) wherever a window has no
-     * NaN, with ties and ±0 in the windows (whose sign may differ), for every tail length, compiled too.
+     * Max pooling, forward and backward (set and accumulated): the same floats as the scalar loops on the row
+     * path (rows of windows filling whole vectors), the gathers and their tails; with ties, ±0, NaN and infinities
+     * in the windows, runs starting past the first row, odd input widths.
      */
     @Test
-    void maxPoolingRowsGiveTheSameValuesAsTheScalarLoops() {
+    void maxPoolingGivesTheSameFloatsAsTheScalarLoops() {
         Random random = new Random(11);
-        float[] few = {0f, -0f, 1f, -1f, 2f};
-        for (int n : LENGTHS) {
-            float[] base = new float[5 * n + 8];
-            for (int i = 0; i < base.length; i++) {
-                base[i] = random.nextBoolean() ? few[random.nextInt(few.length)] : (float) random.nextGaussian();
-            }
-            int r0 = 1;
-            int r1 = r0 + 2 * n + 1;
-            int y = r1 + 2 * n;
-            float[] s = base.clone();
-            scalar.maxPool2x2(s, r0, r1, y, n);
-            for (int round = 0; round < (n == 33 || n == 31 ? 20_000 : 1); round++) { // 31: full, half, scalar
-                float[] v = base.clone();
-                vector.maxPool2x2(v, r0, r1, y, n);
-                for (int j = 0; j < n; j++) {
-                    assertEquals(s[y + j], v[y + j], 0f, "window " + j + " of " + n + ", round " + round);
+        for (int outW : new int[] {1, 2, 3, 4, 5, 7, 8, 9, 14, 15, 16, 17, 24, 31, 32, 33, 48}) {
+            for (int rows : new int[] {1, 3, 5}) {
+                for (int w : new int[] {2 * outW, 2 * outW + 1}) {
+                    float[] base = poolValues(random, 2 * rows * w + 3 * rows * outW + 2 * rows * w + 16);
+                    int x = 1;
+                    int y = x + 2 * rows * w;
+                    int dy = y + rows * outW;
+                    int dx = dy + rows * outW + 3;
+                    for (int from : new int[] {0, rows - 1}) {
+                        String what = outW + " windows a row, rows " + from + " to " + rows + ", width " + w;
+                        same(base, what, (l, m) -> l.maxPool2x2(m, x, w, outW, from, rows, y));
+                        same(base, what, (l, m) -> l.maxPool2x2Backward(m, x, w, outW, from, rows, dy, dx, false));
+                        same(base, what, (l, m) -> l.maxPool2x2Backward(m, x, w, outW, from, rows, dy, dx, true));
+                    }
                 }
             }
+        }
+    }
+
+    /** The same, compiled: rows on the row path forward (32 windows), backward (8) and on gathers (5). */
+    @Test
+    void compiledMaxPoolingStillGivesTheSameFloats() {
+        Random random = new Random(12);
+        for (int outW : new int[] {5, 8, 32}) {
+            int rows = 3;
+            int w = 2 * outW;
+            float[] base = poolValues(random, 4 * rows * w + 2 * rows * outW);
+            int y = 2 * rows * w;
+            int dy = y + rows * outW;
+            int dx = dy + rows * outW;
+            float[] s = base.clone();
+            scalar.maxPool2x2(s, 0, w, outW, 0, rows, y);
+            scalar.maxPool2x2Backward(s, 0, w, outW, 0, rows, dy, dx, false);
+            scalar.maxPool2x2Backward(s, 0, w, outW, 0, rows, dy, dx, true);
+            for (int round = 0; round < 20_000; round++) {
+                float[] v = base.clone();
+                vector.maxPool2x2(v, 0, w, outW, 0, rows, y);
+                vector.maxPool2x2Backward(v, 0, w, outW, 0, rows, dy, dx, false);
+                vector.maxPool2x2Backward(v, 0, w, outW, 0, rows, dy, dx, true);
+                for (int i = 0; i < v.length; i++) {
+                    if (Float.floatToIntBits(v[i]) != Float.floatToIntBits(s[i])) {
+                        throw new AssertionError(outW + " windows, round " + round + ", element " + i + ": " + v[i]
+                                + " vs " + s[i]);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * A window's value is Math.max of its four (NaN if one is NaN, +0 over −0); its gradient goes to the first
+     * cell equal to that, and nowhere from a window holding NaN.
+     */
+    @Test
+    void maxPoolingTakesTheFirstCellEqualToTheWindowsMaximum() {
+        for (Lanes l : new Lanes[] {scalar, vector}) {
+            // three windows of one row: {1, 3 / 3, 2}, {-0, 0 / 0, -0}, {NaN, 5 / 9, 1}
+            float[] m = {1, 3, -0f, 0f, Float.NaN, 5, 3, 2, 0f, -0f, 9, 1, 0, 0, 0, 10, 20, 30, 7, 7, 7, 7, 7, 7, 7,
+                7, 7, 7, 7, 7};
+            l.maxPool2x2(m, 0, 6, 3, 0, 1, 12);
+            assertEquals(3f, m[12], l.describe());
+            assertEquals(Float.floatToIntBits(0f), Float.floatToIntBits(m[13]), l.describe());
+            assertTrue(Float.isNaN(m[14]), l.describe());
+            l.maxPool2x2Backward(m, 0, 6, 3, 0, 1, 15, 18, false);
+            assertArrayEquals(new float[] {0, 10, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+                    java.util.Arrays.copyOfRange(m, 18, 30), l.describe());
         }
     }
 
@@ -204,7 +253,23 @@ class LanesTest {
         void run(Lanes lanes, float[] m);
     }
 
+    /** Values from a few, so that windows tie, and now and then a special one. */
+    private static float[] poolValues(Random random, int n) {
+        float[] few = {0f, -0f, 1f, -1f, 2f};
+        float[] v = values(random, n);
+        for (int i = 0; i < n; i++) {
+            if (random.nextBoolean()) {
+                v[i] = few[random.nextInt(few.length)];
+            }
+        }
+        return v;
+    }
+
     private void same(float[] base, int n, Op op) {
+        same(base, "length " + n, op);
+    }
+
+    private void same(float[] base, String what, Op op) {
         float[] s = base.clone();
         float[] v = base.clone();
         op.run(scalar, s);
@@ -215,6 +280,6 @@ class LanesTest {
             sb[i] = Float.floatToIntBits(s[i]); // one NaN: arithmetic may pick either operand's payload
             vb[i] = Float.floatToIntBits(v[i]);
         }
-        assertArrayEquals(sb, vb, "length " + n);
+        assertArrayEquals(sb, vb, what);
     }
 }
