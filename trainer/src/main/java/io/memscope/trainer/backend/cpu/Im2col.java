@@ -129,11 +129,14 @@ final class Im2col {
                                       int rowTo, int ohFrom, int ohTo) {
         int w = g.w();
         int taps = g.kh() * g.kw();
+        int plane = g.h() * w;
         int p0 = ohFrom * w;
         int p1 = ohTo * w;
+        Shift[] shifts = Shift.of(g);
+        int tap = rowFrom % taps;
+        int channel = image + rowFrom / taps * plane;
         for (int r = rowFrom; r < rowTo; r++) {
-            Shift s = new Shift(g, r);
-            int channel = image + r / taps * g.h() * w;
+            Shift s = shifts[tap];
             int base = col + r * ld - p0; // entry d of the row (p0 <= d < p1) is at base + d
             int a = Math.min(Math.max(s.from, p0), p1);
             int b = Math.max(a, Math.min(s.to, p1));
@@ -143,6 +146,10 @@ final class Im2col {
             }
             Arrays.fill(mem, base + b, base + p1, 0f);
             s.clearWrapped(mem, base, ohFrom, ohTo);
+            if (++tap == taps) {
+                tap = 0;
+                channel += plane;
+            }
         }
     }
 
@@ -150,23 +157,32 @@ final class Im2col {
                                        int rowTo, int ohFrom, int ohTo) {
         int w = g.w();
         int taps = g.kh() * g.kw();
+        int plane = g.h() * w;
         int p0 = ohFrom * w;
         int p1 = ohTo * w;
         Lanes lanes = Lanes.get();
+        Shift[] shifts = Shift.of(g);
+        int tap = rowFrom % taps;
+        int channel = image + rowFrom / taps * plane;
         for (int r = rowFrom; r < rowTo; r++) {
-            Shift s = new Shift(g, r);
+            Shift s = shifts[tap];
             int base = col + r * ld - p0;
             int a = Math.min(Math.max(s.from, p0), p1);
             int b = Math.max(a, Math.min(s.to, p1));
             s.clearWrapped(mem, base, ohFrom, ohTo);
-            lanes.add(mem, image + r / taps * g.h() * w + a + s.offset, base + a, b - a);
+            lanes.add(mem, channel + a + s.offset, base + a, b - a);
+            if (++tap == taps) {
+                tap = 0;
+                channel += plane;
+            }
         }
     }
 
     /**
-     * Column row {@code r} of a shifted geometry: entry {@code d} of the row is cell {@code d + offset} of its
-     * channel for {@code d} in {@code [from, to)} (zero outside), except the {@code |dw|} cells at one edge of
-     * every output row, which wrapped round to the neighbouring input row and are zero.
+     * Column rows of kernel tap {@code (i, j)} in a shifted geometry: entry {@code d} of the row is cell
+     * {@code d + offset} of its channel for {@code d} in {@code [from, to)} (zero outside), except the {@code |dw|}
+     * cells at one edge of every output row, which wrapped round to the neighbouring input row and are zero. The
+     * same for every channel, so a pass computes one per tap (no divisions per row).
      */
     private static final class Shift {
         final int offset;
@@ -177,10 +193,18 @@ final class Im2col {
         private final int rowFrom;
         private final int rowTo;
 
-        Shift(ConvGeometry g, int r) {
-            int taps = g.kh() * g.kw();
-            int dh = r % taps / g.kw() - g.padH();
-            dw = r % g.kw() - g.padW();
+        /** One per tap, in the column matrix's row order. */
+        static Shift[] of(ConvGeometry g) {
+            Shift[] s = new Shift[g.kh() * g.kw()];
+            for (int tap = 0; tap < s.length; tap++) {
+                s[tap] = new Shift(g, tap);
+            }
+            return s;
+        }
+
+        private Shift(ConvGeometry g, int tap) {
+            int dh = tap / g.kw() - g.padH();
+            dw = tap % g.kw() - g.padW();
             w = g.w();
             offset = dh * w + dw;
             rowFrom = Math.min(g.outH(), Math.max(0, -dh));
