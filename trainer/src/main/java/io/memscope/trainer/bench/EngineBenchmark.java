@@ -69,7 +69,8 @@ public final class EngineBenchmark {
         double ghz = cpuGhz();
         int flops = flopsPerCycle();
         line(String.format(Locale.ROOT, "Machine peak (fp32): %d cores × %.1f GHz × %d FLOP/cycle (%s, two FMA units × "
-                        + "%d lanes × 2) = **%.0f GFLOP/s**.", cores, ghz, flops, flops == 64 ? "AVX-512" : "AVX2",
+                        + "%d lanes × 2) = **%.0f GFLOP/s**, at the clock /proc/cpuinfo reports (a virtual machine's "
+                        + "nominal one: under turbo the cores run faster, and a measured rate can pass this).", cores, ghz, flops, flops == 64 ? "AVX-512" : "AVX2",
                 flops / 4, cores * ghz * flops));
         line("");
 

@@ -70,7 +70,8 @@ public final class TorchCpuBenchmark extends ModeBenchmark {
         line("");
         line(String.format(Locale.ROOT, "Measured %s on %s, %d cores, Java %s, %s, kernels on %s; PyTorch %s (CPU, "
                         + "mkldnn %s) with %d threads, MemScope with %d workers. Machine fp32 peak: %d cores × %.1f GHz × "
-                        + "%d FLOP/cycle (%s, two FMA units) = **%.0f GFLOP/s**. Step time: the median of the steady "
+                        + "%d FLOP/cycle (%s, two FMA units) = **%.0f GFLOP/s** at the clock /proc/cpuinfo reports "
+                        + "(nominal: under turbo the cores run faster, and a measured rate can pass it). Step time: the median of the steady "
                         + "steps after warm-up steps for 3 s (at least two; the JVM compiles MemScope's kernels "
                         + "meanwhile), one fixed batch of Gaussian noise, SGD with momentum 0.9 and weight decay 5e-4, "
                         + "baseline mode; each MemScope measurement is followed at once by PyTorch's on the same "
